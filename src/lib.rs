@@ -5,3 +5,23 @@
 //! The rules of the compatibility contract (SEATTLE.md) each live in one function here.
 
 pub mod platform;
+pub mod base_installer;
+pub mod build_description;
+mod decimal;
+mod json_object;
+pub mod key_files;
+pub mod key_pair;
+pub mod private_key;
+pub mod problem;
+pub mod public_key;
+pub mod user;
+pub mod vessel;
+pub mod vesselinfo;
+
+pub use build_description::{BuildDescription, User};
+pub use key_pair::{KeyBits, KeyPair};
+pub use platform::{ArchiveKind, Platform};
+pub use private_key::PrivateKey;
+pub use problem::{Problem, Problems};
+pub use public_key::PublicKey;
+pub use vessel::Vessel;

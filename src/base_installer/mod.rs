@@ -1,0 +1,108 @@
+//! Customizing a base installer: the same archive with `seattle/seattle_repy/vesselinfo` added
+//! or replaced, described as pieces of the base so nothing large is copied or recompressed.
+
+mod entry_path;
+mod pack;
+mod pieces;
+mod tar_gz;
+mod zip;
+
+pub use self::zip::{customize_zip_tail, zip_tail_start, TailOutcome};
+pub use pack::{pack, TreeEntry};
+pub use pieces::{Piece, Pieces};
+
+use crate::platform::ArchiveKind;
+use crate::vesselinfo::ARCHIVE_PATH;
+use std::fmt;
+
+/// Real base installers are a few tens of megabytes; these bounds leave room and keep a hostile
+/// file from exhausting memory.
+pub const MAX_BASE_BYTES: u64 = 1 << 30;
+pub const MAX_UNPACKED_BYTES: u64 = 2 << 30;
+pub const MAX_ENTRIES: usize = 200_000;
+
+/// The folder the Seattle installer runs from; vesselinfo goes in it.
+pub const REPY_FOLDER: &str = "seattle/seattle_repy/";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customized {
+    pub kind: ArchiveKind,
+    pub pieces: Pieces,
+}
+
+/// Why a base installer cannot be customized. Nothing is written when this happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaseInstallerError {
+    Empty,
+    NotAnArchive,
+    NotATar,
+    Corrupt(String),
+    UnsafeEntry(String),
+    NoRepyFolder,
+    TooLarge(String),
+    Unsupported(String),
+}
+
+impl fmt::Display for BaseInstallerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("the base installer is an empty file"),
+            Self::NotAnArchive => {
+                f.write_str("the base installer is neither a zip nor a gzip-compressed tar archive")
+            }
+            Self::NotATar => f.write_str("the base installer is gzip-compressed but not a tar archive"),
+            Self::Corrupt(why) => write!(f, "the base installer is damaged or truncated: {why}"),
+            Self::UnsafeEntry(why) => write!(f, "the base installer is unsafe: {why}"),
+            Self::NoRepyFolder => write!(
+                f,
+                "the base installer has no {REPY_FOLDER} folder, so it is not a Seattle installer"
+            ),
+            Self::TooLarge(why) => write!(f, "the base installer is too large: {why}"),
+            Self::Unsupported(why) => write!(f, "the base installer is not supported: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for BaseInstallerError {}
+
+/// Customizes a whole base installer. The archive type comes from the bytes, not a file name.
+pub fn customize(base: &[u8], vesselinfo: &[u8]) -> Result<Customized, BaseInstallerError> {
+    if base.is_empty() {
+        return Err(BaseInstallerError::Empty);
+    }
+    if base.len() as u64 > MAX_BASE_BYTES {
+        return Err(BaseInstallerError::TooLarge(format!(
+            "{} bytes; at most {MAX_BASE_BYTES} are accepted",
+            base.len()
+        )));
+    }
+    if tar_gz::is_gzip(base) {
+        let pieces = tar_gz::customize(base, vesselinfo)?;
+        return Ok(Customized { kind: ArchiveKind::TarGz, pieces });
+    }
+    if zip::looks_like_zip(base) {
+        let pieces = zip::customize(base, 0, vesselinfo).map_err(BaseInstallerError::from)?;
+        return Ok(Customized { kind: ArchiveKind::Zip, pieces });
+    }
+    Err(BaseInstallerError::NotAnArchive)
+}
+
+/// What the customizing needs to know of each entry's name.
+enum EntryRole {
+    Vesselinfo,
+    InRepyFolder,
+    Other,
+}
+
+/// Checks an entry's name (see `entry_path::check`) and tells vesselinfo, which is replaced,
+/// from the rest of the Seattle folder.
+fn entry_role(raw_name: &[u8]) -> Result<EntryRole, BaseInstallerError> {
+    let name = entry_path::check(raw_name).map_err(BaseInstallerError::UnsafeEntry)?;
+    Ok(if name == ARCHIVE_PATH {
+        EntryRole::Vesselinfo
+    } else if name.starts_with(REPY_FOLDER) || name == REPY_FOLDER.trim_end_matches('/') {
+        EntryRole::InRepyFolder
+    } else {
+        EntryRole::Other
+    })
+}

@@ -1,0 +1,283 @@
+//! Zip base installers: every entry's bytes stay where they are (never inflated or deflated);
+//! vesselinfo is appended and a new central directory is written after it.
+//!
+//! Only the central directory is read, so a browser can hand over the last part of a 50 MB
+//! installer and assemble the rest from slices of the download.
+
+use super::{entry_role, BaseInstallerError, Customized, EntryRole, Pieces, MAX_ENTRIES};
+use crate::platform::ArchiveKind;
+use crate::vesselinfo::ARCHIVE_PATH;
+use std::cell::Cell;
+use std::rc::Rc;
+use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+const LOCAL_HEADER_SIGNATURE: &[u8] = b"PK\x03\x04";
+const CENTRAL_HEADER_SIGNATURE: &[u8] = b"PK\x01\x02";
+const END_SIGNATURE: &[u8] = b"PK\x05\x06";
+/// The end record (22 bytes) plus the longest comment it can carry.
+const MAX_END_LEN: usize = 22 + u16::MAX as usize;
+/// Fields of a central directory record (APPNOTE 4.3.12).
+const CENTRAL_FIXED_LEN: usize = 46;
+const CENTRAL_LOCAL_OFFSET_AT: usize = 42;
+/// Beyond these, zip64 records are needed; base installers are far smaller.
+const ZIP32_MAX_ENTRIES: usize = 0xFFFE;
+const ZIP32_MAX_OFFSET: u64 = 0xFFFF_FFFE;
+
+pub(super) fn looks_like_zip(bytes: &[u8]) -> bool {
+    let end = &bytes[bytes.len().saturating_sub(MAX_END_LEN)..];
+    bytes.starts_with(LOCAL_HEADER_SIGNATURE)
+        || end.windows(END_SIGNATURE.len()).any(|w| w == END_SIGNATURE)
+}
+
+/// How far from its end a browser should first read a zip of `total_len` bytes.
+pub fn zip_tail_start(total_len: u64) -> u64 {
+    total_len.saturating_sub(MAX_END_LEN as u64 + 64 * 1024)
+}
+
+/// The outcome of customizing from the last part of a zip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TailOutcome {
+    Customized(Customized),
+    /// The central directory starts earlier: call again with the bytes from this offset on.
+    NeedsBytesFrom(u64),
+}
+
+/// Customizes a zip from `tail`, its bytes from `tail_start` to its end.
+pub fn customize_zip_tail(
+    tail: &[u8],
+    tail_start: u64,
+    vesselinfo: &[u8],
+) -> Result<TailOutcome, BaseInstallerError> {
+    match customize(tail, tail_start, vesselinfo) {
+        Err(NeedsEarlier(offset)) => Ok(TailOutcome::NeedsBytesFrom(offset)),
+        Ok(pieces) => Ok(TailOutcome::Customized(Customized {
+            kind: ArchiveKind::Zip,
+            pieces,
+        })),
+        Err(Failed(e)) => Err(e),
+    }
+}
+
+pub(super) enum TailError {
+    NeedsEarlier(u64),
+    Failed(BaseInstallerError),
+}
+use TailError::{Failed, NeedsEarlier};
+
+impl From<TailError> for BaseInstallerError {
+    fn from(e: TailError) -> Self {
+        match e {
+            Failed(e) => e,
+            NeedsEarlier(_) => BaseInstallerError::Corrupt("the zip's central directory is cut off".into()),
+        }
+    }
+}
+
+impl From<BaseInstallerError> for TailError {
+    fn from(e: BaseInstallerError) -> Self {
+        Failed(e)
+    }
+}
+
+/// One entry as the central directory places it.
+struct Entry {
+    local_start: u64,
+    central_record: Vec<u8>,
+    is_vesselinfo: bool,
+}
+
+pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<Pieces, TailError> {
+    let lowest_missing = Rc::new(Cell::new(None));
+    let reader = Tail { bytes, start, position: start, lowest_missing: lowest_missing.clone() };
+    let archive = match ZipArchive::new(reader) {
+        Ok(archive) => archive,
+        Err(e) => {
+            return Err(match lowest_missing.get() {
+                Some(offset) => NeedsEarlier(offset),
+                None => Failed(BaseInstallerError::Corrupt(format!("not a readable zip: {e}"))),
+            })
+        }
+    };
+    let prefix = archive.offset();
+    let directory_start = archive.central_directory_start();
+    if archive.len() > MAX_ENTRIES.min(ZIP32_MAX_ENTRIES) {
+        return Err(Failed(BaseInstallerError::Unsupported(format!(
+            "{} entries; at most {} are supported",
+            archive.len(),
+            MAX_ENTRIES.min(ZIP32_MAX_ENTRIES)
+        ))));
+    }
+    let mut entries = Vec::with_capacity(archive.len());
+    let mut has_repy_folder = false;
+    for i in 0..archive.len() {
+        let data = archive
+            .by_index_data(i)
+            .map_err(|e| Failed(BaseInstallerError::Corrupt(e.to_string())))?;
+        let role = entry_role(data.name_raw())?;
+        has_repy_folder |= !matches!(role, EntryRole::Other);
+        let central_record = central_record(bytes, start, data.central_header_start())?;
+        entries.push(Entry {
+            local_start: data.header_start(),
+            central_record,
+            is_vesselinfo: matches!(role, EntryRole::Vesselinfo),
+        });
+    }
+    if !has_repy_folder {
+        return Err(Failed(BaseInstallerError::NoRepyFolder));
+    }
+    check_local_headers(bytes, start, directory_start, &entries)?;
+
+    // Each entry's local part runs to the next one's, or to the central directory.
+    let mut by_position: Vec<&Entry> = entries.iter().collect();
+    by_position.sort_by_key(|e| e.local_start);
+    let mut pieces = Pieces::default();
+    let mut removed: Vec<(u64, u64)> = Vec::new();
+    let mut kept_from = 0;
+    for (i, entry) in by_position.iter().enumerate() {
+        if entry.is_vesselinfo {
+            let end = by_position.get(i + 1).map_or(directory_start, |e| e.local_start);
+            pieces.keep(kept_from..entry.local_start);
+            removed.push((entry.local_start, end - entry.local_start));
+            kept_from = end;
+        }
+    }
+    pieces.keep(kept_from..directory_start);
+    let shift = |offset: u64| -> u64 {
+        offset - removed.iter().filter(|(at, _)| *at < offset).map(|(_, len)| len).sum::<u64>()
+    };
+
+    let new_local_start = shift(directory_start);
+    let (local, mut new_record) = new_entry(vesselinfo)?;
+    set_local_offset(&mut new_record, new_local_start - prefix)?;
+    let directory_offset = new_local_start + local.len() as u64;
+    let mut directory = Vec::new();
+    let mut count = 0usize;
+    for entry in entries.iter().filter(|e| !e.is_vesselinfo) {
+        let mut record = entry.central_record.clone();
+        set_local_offset(&mut record, shift(entry.local_start) - prefix)?;
+        directory.extend_from_slice(&record);
+        count += 1;
+    }
+    directory.extend_from_slice(&new_record);
+    count += 1;
+    let end = end_record(count, directory.len() as u64, directory_offset - prefix, archive.comment())?;
+    pieces.add(local);
+    pieces.add(directory);
+    pieces.add(end);
+    Ok(pieces)
+}
+
+/// The raw central directory record, copied as it is so every attribute of the entry (mode,
+/// link flag, extra fields, comment) survives.
+fn central_record(bytes: &[u8], start: u64, at: u64) -> Result<Vec<u8>, TailError> {
+    let corrupt = || Failed(BaseInstallerError::Corrupt("a central directory record is cut off".into()));
+    let at = usize::try_from(at.checked_sub(start).ok_or(NeedsEarlier(at))?).map_err(|_| corrupt())?;
+    let fixed = bytes.get(at..at + CENTRAL_FIXED_LEN).ok_or_else(corrupt)?;
+    if &fixed[..4] != CENTRAL_HEADER_SIGNATURE {
+        return Err(corrupt());
+    }
+    let u16_at = |i: usize| u16::from_le_bytes([fixed[i], fixed[i + 1]]) as usize;
+    let len = CENTRAL_FIXED_LEN + u16_at(28) + u16_at(30) + u16_at(32);
+    bytes.get(at..at + len).map(<[u8]>::to_vec).ok_or_else(corrupt)
+}
+
+fn set_local_offset(record: &mut [u8], offset: u64) -> Result<(), TailError> {
+    let current = u32::from_le_bytes(record[CENTRAL_LOCAL_OFFSET_AT..CENTRAL_LOCAL_OFFSET_AT + 4].try_into().expect("4 bytes"));
+    if current == u32::MAX || offset > ZIP32_MAX_OFFSET {
+        return Err(Failed(BaseInstallerError::Unsupported("zip64 archives (over 4 GiB) are not supported".into())));
+    }
+    record[CENTRAL_LOCAL_OFFSET_AT..CENTRAL_LOCAL_OFFSET_AT + 4].copy_from_slice(&(offset as u32).to_le_bytes());
+    Ok(())
+}
+
+/// When the whole archive is at hand, every entry must start with a local header before the
+/// central directory: a cheap check that catches truncation and garbage without inflating.
+fn check_local_headers(bytes: &[u8], start: u64, directory_start: u64, entries: &[Entry]) -> Result<(), TailError> {
+    for entry in entries {
+        if entry.local_start >= directory_start {
+            return Err(Failed(BaseInstallerError::Corrupt("an entry starts after the central directory".into())));
+        }
+        if start == 0 {
+            let at = entry.local_start as usize;
+            if bytes.get(at..at + 4) != Some(LOCAL_HEADER_SIGNATURE) {
+                return Err(Failed(BaseInstallerError::Corrupt(format!("no entry where the central directory puts one (byte {at})"))));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// vesselinfo's local header and data, and its central record, as the zip crate writes them:
+/// stored (every extractor reads it), mode 0644, a fixed date for reproducible output.
+fn new_entry(vesselinfo: &[u8]) -> Result<(Vec<u8>, Vec<u8>), TailError> {
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let written = (|| {
+        writer.start_file(ARCHIVE_PATH, options)?;
+        writer.write_all(vesselinfo)?;
+        Ok::<_, zip::result::ZipError>(writer.finish()?.into_inner())
+    })();
+    let tiny = written.map_err(|e| Failed(BaseInstallerError::Unsupported(format!("vesselinfo could not be zipped: {e}"))))?;
+    let archive = ZipArchive::new(Cursor::new(&tiny)).map_err(|e| Failed(BaseInstallerError::Unsupported(e.to_string())))?;
+    let directory_start = archive.central_directory_start() as usize;
+    let record = central_record(&tiny, 0, directory_start as u64)?;
+    Ok((tiny[..directory_start].to_vec(), record))
+}
+
+/// The end of central directory record (APPNOTE 4.3.16), keeping the base's archive comment.
+fn end_record(count: usize, directory_len: u64, directory_offset: u64, comment: &[u8]) -> Result<Vec<u8>, TailError> {
+    if count > ZIP32_MAX_ENTRIES || directory_offset + directory_len > ZIP32_MAX_OFFSET {
+        return Err(Failed(BaseInstallerError::Unsupported("zip64 archives are not supported".into())));
+    }
+    let mut end = Vec::with_capacity(22 + comment.len());
+    end.extend_from_slice(END_SIGNATURE);
+    end.extend_from_slice(&[0, 0, 0, 0]); // this disk, the directory's disk
+    end.extend_from_slice(&(count as u16).to_le_bytes()); // entries on this disk
+    end.extend_from_slice(&(count as u16).to_le_bytes()); // entries in all
+    end.extend_from_slice(&(directory_len as u32).to_le_bytes());
+    end.extend_from_slice(&(directory_offset as u32).to_le_bytes());
+    end.extend_from_slice(&(comment.len() as u16).to_le_bytes());
+    end.extend_from_slice(comment);
+    Ok(end)
+}
+
+/// The last part of an archive, read as if it were the whole file: a read before `start`
+/// fails and remembers where it was asked, so the caller can fetch from there.
+struct Tail<'a> {
+    bytes: &'a [u8],
+    start: u64,
+    position: u64,
+    lowest_missing: Rc<Cell<Option<u64>>>,
+}
+
+impl Read for Tail<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.position < self.start {
+            let lowest = self.lowest_missing.get().map_or(self.position, |l| l.min(self.position));
+            self.lowest_missing.set(Some(lowest));
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "before the bytes at hand"));
+        }
+        let at = (self.position - self.start).min(self.bytes.len() as u64) as usize;
+        let n = (&self.bytes[at..]).read(buf)?;
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for Tail<'_> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let end = self.start + self.bytes.len() as u64;
+        let target = match to {
+            SeekFrom::Start(at) => Some(at),
+            SeekFrom::End(delta) => end.checked_add_signed(delta),
+            SeekFrom::Current(delta) => self.position.checked_add_signed(delta),
+        };
+        self.position = target.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        Ok(self.position)
+    }
+}

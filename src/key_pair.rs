@@ -1,0 +1,138 @@
+//! Generating Seattle key pairs, and turning keys made elsewhere (WebCrypto) into Seattle form.
+
+use crate::private_key::PrivateKey;
+use crate::public_key::PublicKey;
+use rand_core::CryptoRngCore;
+use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+use rsa::{BigUint, RsaPrivateKey};
+use std::fmt;
+
+/// The legacy CIB's exponent.
+pub const PUBLIC_EXPONENT: u32 = 65537;
+
+/// The sizes offered. 1024 is the legacy CIB's default and what the Seattle node software
+/// was built around; the larger ones are there for those who ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyBits {
+    #[default]
+    B1024,
+    B2048,
+    B3072,
+    B4096,
+}
+
+impl KeyBits {
+    pub fn bits(self) -> usize {
+        match self {
+            KeyBits::B1024 => 1024,
+            KeyBits::B2048 => 2048,
+            KeyBits::B3072 => 3072,
+            KeyBits::B4096 => 4096,
+        }
+    }
+
+    pub fn from_bits(bits: usize) -> Result<KeyBits, String> {
+        match bits {
+            1024 => Ok(KeyBits::B1024),
+            2048 => Ok(KeyBits::B2048),
+            3072 => Ok(KeyBits::B3072),
+            4096 => Ok(KeyBits::B4096),
+            _ => Err(format!(
+                "{bits} bits is not offered; choose 1024, 2048, 3072 or 4096"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for KeyBits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.bits())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyPair {
+    pub public: PublicKey,
+    pub private: PrivateKey,
+}
+
+impl KeyPair {
+    /// A new pair with e = 65537. The randomness comes from the caller, so the core stays
+    /// free of I/O: the operating system's natively, `crypto.getRandomValues` in a browser.
+    pub fn generate(rng: &mut impl CryptoRngCore, bits: KeyBits) -> Result<KeyPair, String> {
+        let key = RsaPrivateKey::new_with_exp(rng, bits.bits(), &BigUint::from(PUBLIC_EXPONENT))
+            .map_err(|e| format!("could not generate a {bits}-bit key: {e}"))?;
+        let [p, q] = key.primes() else {
+            return Err("the generated key does not have two primes".into());
+        };
+        KeyPair::from_parts(key.e(), key.n(), key.d(), p, q)
+    }
+
+    /// A pair from its big-endian parts, as a JWK export from WebCrypto gives them, checked to
+    /// belong together.
+    pub fn from_be_bytes(e: &[u8], n: &[u8], d: &[u8], p: &[u8], q: &[u8]) -> Result<KeyPair, String> {
+        let [e, n, d, p, q] = [e, n, d, p, q].map(BigUint::from_bytes_be);
+        KeyPair::from_parts(&e, &n, &d, &p, &q)
+    }
+
+    fn from_parts(
+        e: &BigUint,
+        n: &BigUint,
+        d: &BigUint,
+        p: &BigUint,
+        q: &BigUint,
+    ) -> Result<KeyPair, String> {
+        let public = PublicKey::from_parts(e.clone(), n.clone())?;
+        let private = PrivateKey::from_parts(d.clone(), p.clone(), q.clone());
+        if !private.matches(&public) {
+            return Err("the private key does not match the public key".into());
+        }
+        Ok(KeyPair { public, private })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::OsRng;
+
+    #[test]
+    fn generated_pairs_match_and_round_trip_through_text() {
+        let pair = KeyPair::generate(&mut OsRng, KeyBits::B1024).unwrap();
+        assert_eq!(pair.public.modulus_bits(), 1024);
+        assert_eq!(pair.public.e(), &BigUint::from(65537u32));
+        let public = PublicKey::parse(&pair.public.to_string()).unwrap();
+        let private = PrivateKey::parse(&pair.private.to_string()).unwrap();
+        assert!(private.matches(&public));
+
+        let other = KeyPair::generate(&mut OsRng, KeyBits::B1024).unwrap();
+        assert!(!other.private.matches(&public));
+        assert!(!private.matches(&other.public));
+    }
+
+    #[test]
+    fn parts_that_do_not_belong_together_are_refused() {
+        let a = KeyPair::generate(&mut OsRng, KeyBits::B1024).unwrap();
+        let b = KeyPair::generate(&mut OsRng, KeyBits::B1024).unwrap();
+        let parts = |k: &KeyPair| {
+            let text = k.private.to_string();
+            let v: Vec<BigUint> = text
+                .split(' ')
+                .map(|w| BigUint::parse_bytes(w.as_bytes(), 10).unwrap())
+                .collect();
+            v
+        };
+        let (pa, pb) = (parts(&a), parts(&b));
+        let be = |x: &BigUint| x.to_bytes_be();
+        let ok = KeyPair::from_be_bytes(&be(a.public.e()), &be(a.public.n()), &be(&pa[0]), &be(&pa[1]), &be(&pa[2]));
+        assert!(ok.is_ok());
+        let mixed = KeyPair::from_be_bytes(&be(a.public.e()), &be(a.public.n()), &be(&pb[0]), &be(&pa[1]), &be(&pa[2]));
+        assert!(mixed.unwrap_err().contains("does not match"));
+    }
+
+    #[test]
+    fn only_offered_sizes() {
+        assert_eq!(KeyBits::from_bits(2048), Ok(KeyBits::B2048));
+        assert!(KeyBits::from_bits(1000).unwrap_err().contains("1024, 2048"));
+    }
+}
