@@ -306,3 +306,6 @@ fn kind(value: &Value) -> String {
         Value::Object(_) => "an object".into(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -106,3 +106,6 @@ fn entry_role(raw_name: &[u8]) -> Result<EntryRole, BaseInstallerError> {
         EntryRole::Other
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,240 @@
+use super::*;
+use crate::platform::ArchiveKind;
+use proptest::prelude::*;
+use std::io::{Cursor, Read, Write};
+
+const VESSELINFO: &[u8] = b"Percent 80\nOwner 3 55\nPercent 20\nOwner 5 77";
+
+fn entry(path: &str, mode: u32, contents: &[u8]) -> TreeEntry {
+    TreeEntry { path: path.into(), mode, contents: contents.to_vec() }
+}
+
+fn tree() -> Vec<TreeEntry> {
+    vec![
+        entry("seattle/", 0o755, b""),
+        entry("seattle/install.sh", 0o755, b"#!/bin/sh\necho install\n"),
+        entry("seattle/seattle_repy/", 0o755, b""),
+        entry("seattle/seattle_repy/seattleinstaller.py", 0o644, &b"print('hi')\n".repeat(300)),
+        entry("seattle/seattle_repy/metainfo", 0o644, b"signed list of files\n"),
+    ]
+}
+
+/// Every entry of an archive as (name, mode, is it a folder, bytes), read by the zip and tar crates.
+fn entries(kind: ArchiveKind, bytes: &[u8]) -> Vec<(String, u32, bool, Vec<u8>)> {
+    match kind {
+        ArchiveKind::Zip => {
+            let mut zip = ::zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+            (0..zip.len())
+                .map(|i| {
+                    let mut file = zip.by_index(i).unwrap();
+                    let mut data = Vec::new();
+                    file.read_to_end(&mut data).unwrap();
+                    (file.name().unwrap().to_string(), file.unix_mode().unwrap() & 0o7777, file.is_dir(), data)
+                })
+                .collect()
+        }
+        ArchiveKind::TarGz => {
+            let mut tar = tar::Archive::new(flate2::read::MultiGzDecoder::new(bytes));
+            tar.entries()
+                .unwrap()
+                .map(|e| {
+                    let mut e = e.unwrap();
+                    let mut data = Vec::new();
+                    e.read_to_end(&mut data).unwrap();
+                    let header = e.header();
+                    (e.path().unwrap().to_string_lossy().into_owned(), header.mode().unwrap(), header.entry_type().is_dir(), data)
+                })
+                .collect()
+        }
+    }
+}
+
+fn customized(base: &[u8]) -> (Customized, Vec<u8>) {
+    let result = customize(base, VESSELINFO).unwrap();
+    let bytes = result.pieces.to_vec(base).unwrap();
+    assert_eq!(bytes.len() as u64, result.pieces.len());
+    (result, bytes)
+}
+
+/// The customized archive is the base's entries, unchanged, plus one vesselinfo file.
+fn assert_is_base_plus_vesselinfo(kind: ArchiveKind, base: &[u8], out: &[u8]) {
+    let mut before = entries(kind, base);
+    before.retain(|e| e.0.trim_start_matches("./") != crate::vesselinfo::ARCHIVE_PATH);
+    let after = entries(kind, out);
+    let (vesselinfo, rest): (Vec<_>, Vec<_>) =
+        after.into_iter().partition(|e| e.0 == crate::vesselinfo::ARCHIVE_PATH);
+    assert_eq!(rest, before);
+    assert_eq!(vesselinfo.len(), 1, "exactly one vesselinfo");
+    assert_eq!(vesselinfo[0].1, 0o644);
+    assert!(!vesselinfo[0].2);
+    assert_eq!(vesselinfo[0].3, VESSELINFO);
+}
+
+#[test]
+fn tar_gz_rewrites_only_the_last_member_of_a_packed_base() {
+    let base = pack(ArchiveKind::TarGz, &tree()).unwrap();
+    let (result, out) = customized(&base);
+    assert_eq!(result.kind, ArchiveKind::TarGz);
+    assert_is_base_plus_vesselinfo(ArchiveKind::TarGz, &base, &out);
+    let Piece::Base(kept) = &result.pieces.as_slice()[0] else { panic!("starts with the base") };
+    assert_eq!(kept.start, 0);
+    assert!(kept.end as usize > base.len() - 64, "kept {kept:?} of {}", base.len());
+    assert_eq!(customized(&base).1, out, "reproducible");
+}
+
+#[test]
+fn tar_gz_in_one_member_is_customized_too() {
+    let packed = pack(ArchiveKind::TarGz, &tree()).unwrap();
+    let mut tar = Vec::new();
+    flate2::read::MultiGzDecoder::new(&packed[..]).read_to_end(&mut tar).unwrap();
+    let mut one = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    one.write_all(&tar).unwrap();
+    let base = one.finish().unwrap();
+    let (_, out) = customized(&base);
+    assert_is_base_plus_vesselinfo(ArchiveKind::TarGz, &base, &out);
+}
+
+#[test]
+fn an_existing_vesselinfo_is_replaced_not_doubled() {
+    for kind in [ArchiveKind::TarGz, ArchiveKind::Zip] {
+        let mut with_old = tree();
+        with_old.insert(4, entry("seattle/seattle_repy/vesselinfo", 0o600, b"Percent 100\nOwner 1 2"));
+        let base = pack(kind, &with_old).unwrap();
+        let (_, out) = customized(&base);
+        assert_is_base_plus_vesselinfo(kind, &base, &out);
+        let (_, twice) = customized(&out);
+        assert_is_base_plus_vesselinfo(kind, &base, &twice);
+    }
+}
+
+#[test]
+fn zip_entries_are_copied_raw_and_only_the_directory_is_new() {
+    let base = pack(ArchiveKind::Zip, &tree()).unwrap();
+    let (result, out) = customized(&base);
+    assert_eq!(result.kind, ArchiveKind::Zip);
+    assert_is_base_plus_vesselinfo(ArchiveKind::Zip, &base, &out);
+    let directory = ::zip::ZipArchive::new(Cursor::new(&base)).unwrap().central_directory_start();
+    assert_eq!(result.pieces.as_slice()[0], Piece::Base(0..directory));
+    assert_eq!(customized(&base).1, out, "reproducible");
+}
+
+#[test]
+fn a_zip_can_be_customized_from_its_tail() {
+    let mut big = tree();
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let noise: Vec<u8> = (0..300_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    big.push(entry("seattle/seattle_repy/noise.bin", 0o644, &noise));
+    let base = pack(ArchiveKind::Zip, &big).unwrap();
+    let whole = customize(&base, VESSELINFO).unwrap();
+    let mut start = zip_tail_start(base.len() as u64);
+    assert!(start > 0);
+    let mut asks = 0;
+    let tail_result = loop {
+        match customize_zip_tail(&base[start as usize..], start, VESSELINFO).unwrap() {
+            TailOutcome::Customized(c) => break c,
+            TailOutcome::NeedsBytesFrom(earlier) => {
+                assert!(earlier < start);
+                start = earlier;
+                asks += 1;
+                assert!(asks < 3);
+            }
+        }
+    };
+    assert_eq!(tail_result, whole);
+}
+
+fn assert_refused(base: &[u8], expected: &str) {
+    let err = customize(base, VESSELINFO).unwrap_err().to_string();
+    assert!(err.contains(expected), "expected {expected:?}, got {err:?}");
+}
+
+#[test]
+fn refuses_what_is_not_a_good_base_installer() {
+    assert_refused(b"", "empty file");
+    assert_refused(b"hello, world", "neither a zip nor");
+    let targz = pack(ArchiveKind::TarGz, &tree()).unwrap();
+    assert_refused(&targz[..targz.len() / 2], "damaged or truncated");
+    let mut bad_crc = targz.clone();
+    let first_member_end = first_member_len(&targz);
+    bad_crc[first_member_end - 8] ^= 1;
+    assert_refused(&bad_crc, "damaged or truncated");
+    let mut not_tar = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    not_tar.write_all(&b"just some text, not a tar at all".repeat(40)).unwrap();
+    assert_refused(&not_tar.finish().unwrap(), "not a tar archive");
+    let mut trailing = targz.clone();
+    trailing.extend_from_slice(b"junk");
+    assert_refused(&trailing, "unexpected data after the gzip stream");
+    let zip = pack(ArchiveKind::Zip, &tree()).unwrap();
+    assert_refused(&zip[..zip.len() - 30], "damaged or truncated");
+    assert_refused(&zip[100..], "damaged or truncated");
+    for kind in [ArchiveKind::TarGz, ArchiveKind::Zip] {
+        let other = pack(kind, &[entry("other/", 0o755, b""), entry("other/a", 0o644, b"a")]).unwrap();
+        assert_refused(&other, "no seattle/seattle_repy/ folder");
+    }
+}
+
+fn first_member_len(gz: &[u8]) -> usize {
+    let mut decoder = flate2::bufread::GzDecoder::new(gz);
+    std::io::copy(&mut decoder, &mut std::io::sink()).unwrap();
+    gz.len() - decoder.into_inner().len()
+}
+
+#[test]
+fn refuses_entries_that_leave_the_folder() {
+    for evil in ["seattle/../../evil", "/etc/evil", "seattle/seattle_repy/../../../x"] {
+        let mut header = tar::Header::new_gnu();
+        header.as_old_mut().name[..evil.len()].copy_from_slice(evil.as_bytes());
+        header.set_size(1);
+        header.set_mode(0o644);
+        header.set_cksum();
+        let mut tar = pack_tar(&tree());
+        let mut evil_entry = header.as_bytes().to_vec();
+        evil_entry.extend_from_slice(&[b'x'; 512]);
+        tar.splice(0..0, evil_entry);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&tar).unwrap();
+        assert_refused(&gz.finish().unwrap(), "unsafe");
+
+        let mut zip = ::zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("seattle/seattle_repy/x", ::zip::write::SimpleFileOptions::default()).unwrap();
+        zip.start_file(evil, ::zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(b"x").unwrap();
+        assert_refused(&zip.finish().unwrap().into_inner(), "unsafe");
+    }
+}
+
+fn pack_tar(tree: &[TreeEntry]) -> Vec<u8> {
+    let mut tar = Vec::new();
+    flate2::read::MultiGzDecoder::new(&pack(ArchiveKind::TarGz, tree).unwrap()[..]).read_to_end(&mut tar).unwrap();
+    tar
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Damaged bases get an error or a valid result, never a panic.
+    #[test]
+    fn damaged_bases_never_panic(
+        zip in any::<bool>(),
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let kind = if zip { ArchiveKind::Zip } else { ArchiveKind::TarGz };
+        let mut base = pack(kind, &tree()).unwrap();
+        for (at, byte) in flips {
+            let i = at.index(base.len());
+            base[i] = byte;
+        }
+        let _ = customize(&base, VESSELINFO);
+        let cut = cut.index(base.len());
+        let _ = customize(&base[..cut], VESSELINFO);
+        let _ = customize_zip_tail(&base[cut..], cut as u64, VESSELINFO);
+    }
+}
