@@ -1,12 +1,20 @@
 //! The `cib` command line: the core library's work from a shell, and the static host.
 
+mod commands;
+mod failure;
+mod files;
 mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "cib", version, about = "Seattle custom installers: build them, or serve the in-browser builder")]
+#[command(
+    name = "cib",
+    version,
+    about = "Seattle custom installers: build them, or serve the in-browser builder",
+    after_help = "Exit status: 0 on success, 2 when the input is invalid, 1 on any other failure."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -14,12 +22,34 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Print the vesselinfo file of a build description.
+    Vesselinfo(commands::vesselinfo::Args),
+    /// Customize one base installer for a build description (every user needs a key).
+    Customize(commands::customize::Args),
+    /// Generate missing keys, then write installers, vesselinfo, key zips and build.json.
+    Build(commands::build::Args),
+    /// Generate a Seattle key pair: NAME.publickey and NAME.privatekey.
+    Keygen(commands::keygen::Args),
+    /// Make the four base installers from a folder with the Seattle layout.
+    PackBaseInstallers(commands::pack::Args),
     /// Serve the builder page and the base installers over HTTP.
     Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Serve(args) => serve::run(args),
+    let outcome = match Cli::parse().command {
+        Command::Vesselinfo(args) => commands::vesselinfo::run(args),
+        Command::Customize(args) => commands::customize::run(args),
+        Command::Build(args) => commands::build::run(args),
+        Command::Keygen(args) => commands::keygen::run(args),
+        Command::PackBaseInstallers(args) => commands::pack::run(args),
+        Command::Serve(args) => return serve::run(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("cib: {failure}");
+            failure.exit_code()
+        }
     }
 }

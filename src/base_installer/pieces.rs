@@ -57,7 +57,7 @@ impl Pieces {
     }
 
     /// Writes the customized installer; `base` is the whole base installer.
-    pub fn write_to(&self, base: &[u8], out: &mut impl Write) -> io::Result<()> {
+    pub fn write_to(&self, base: &[u8], out: &mut (impl Write + ?Sized)) -> io::Result<()> {
         for piece in &self.0 {
             match piece {
                 Piece::Base(r) => {

@@ -1,0 +1,98 @@
+//! `cib build`: generate the missing keys, then every requested installer and the key files.
+
+use crate::commands::vesselinfo::vesselinfo_of;
+use crate::failure::{Failure, Outcome};
+use crate::files::{create_folder, customize_file, read_description, refuse_existing, write_atomically, write_bytes, Existing, Readers};
+use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
+use cib_core::{KeyBits, KeyPair, Platform, PrivateKey};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The build description; users without a "public_key" get a generated key pair.
+    build: PathBuf,
+    /// The folder holding the base installers, under their usual names (seattle_linux.tgz, ...).
+    #[arg(long, default_value = "base_installers")]
+    base_installers: PathBuf,
+    /// A platform to build for (linux, mac, windows, android); repeat for several. Default: all four.
+    #[arg(long = "platform", value_name = "PLATFORM")]
+    platforms: Vec<Platform>,
+    /// The folder to write into; created if missing.
+    #[arg(long)]
+    out: PathBuf,
+    /// The size of generated keys: 1024 (the legacy default), 2048, 3072 or 4096.
+    #[arg(long, default_value_t = 1024)]
+    bits: usize,
+    /// Replace files that exist already in the output folder.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: Args) -> Outcome {
+    let mut description = read_description(&args.build)?;
+    let bits = KeyBits::from_bits(args.bits).map_err(Failure::Invalid)?;
+    let mut platforms = if args.platforms.is_empty() { Platform::ALL.to_vec() } else { args.platforms.clone() };
+    platforms.sort();
+    platforms.dedup();
+
+    let outputs: Vec<PathBuf> = platforms
+        .iter()
+        .map(|p| p.file_name())
+        .chain(["vesselinfo", "build.json", PUBLIC_KEYS_ZIP, PRIVATE_KEYS_ZIP])
+        .map(|name| args.out.join(name))
+        .collect();
+    if !args.force {
+        refuse_existing(&outputs, " (use --force to replace them)")?;
+    }
+
+    // Everything that can fail on the input is checked before a key is made or a file written.
+    let bases: Vec<(Platform, PathBuf)> = platforms.iter().map(|&p| (p, args.base_installers.join(p.file_name()))).collect();
+    let missing: Vec<String> = bases.iter().filter(|(_, path)| !path.is_file()).map(|(_, path)| format!("  {}", path.display())).collect();
+    if !missing.is_empty() {
+        return Err(Failure::Other(format!(
+            "base installers not found (use --base-installers DIR or --platform):\n{}",
+            missing.join("\n")
+        )));
+    }
+
+    let mut generated: Vec<(String, PrivateKey)> = Vec::new();
+    let names: Vec<String> = description.users_without_key().map(|u| u.name.clone()).collect();
+    for name in names {
+        let pair = KeyPair::generate(&mut rand::rngs::OsRng, bits).map_err(Failure::Other)?;
+        description.set_public_key(&name, pair.public).map_err(Failure::Other)?;
+        generated.push((name, pair.private));
+    }
+    let vesselinfo = vesselinfo_of(&description)?;
+    let installers = bases
+        .iter()
+        .map(|(platform, path)| Ok((*platform, customize_file(path, &vesselinfo)?)))
+        .collect::<Result<Vec<_>, Failure>>()?;
+
+    create_folder(&args.out)?;
+    let existing = if args.force { Existing::Replace } else { Existing::Keep };
+    // The private keys first: they are the one thing that cannot be made again.
+    if !generated.is_empty() {
+        let keys = generated.iter().map(|(name, key)| (name.as_str(), key));
+        write_bytes(&args.out.join(PRIVATE_KEYS_ZIP), existing, Readers::Owner, &private_keys_zip(keys))?;
+    }
+    let public = description.users.iter().filter_map(|u| u.public_key.as_ref().map(|k| (u.name.as_str(), k)));
+    write_bytes(&args.out.join(PUBLIC_KEYS_ZIP), existing, Readers::All, &public_keys_zip(public))?;
+    write_bytes(&args.out.join("build.json"), existing, Readers::All, description.to_json().as_bytes())?;
+    write_bytes(&args.out.join("vesselinfo"), existing, Readers::All, vesselinfo.as_bytes())?;
+    for (platform, installer) in &installers {
+        let path = args.out.join(platform.file_name());
+        write_atomically(&path, existing, Readers::All, |out| installer.customized.pieces.write_to(&installer.base, out))?;
+    }
+    eprintln!(
+        "built {} installer{} in {}{}",
+        installers.len(),
+        if installers.len() == 1 { "" } else { "s" },
+        args.out.display(),
+        if generated.is_empty() {
+            String::new()
+        } else {
+            format!("; generated keys for {}: keep {PRIVATE_KEYS_ZIP} safe, it cannot be made again", generated.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "))
+        }
+    );
+    Ok(())
+}

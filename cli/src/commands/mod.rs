@@ -1,0 +1,7 @@
+//! The subcommands that use the core from the command line.
+
+pub mod build;
+pub mod customize;
+pub mod keygen;
+pub mod pack;
+pub mod vesselinfo;

@@ -1,0 +1,34 @@
+//! `cib vesselinfo`: print the vesselinfo of a build description.
+
+use crate::failure::{Failure, Outcome};
+use crate::files::read_description;
+use cib_core::BuildDescription;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The build description (JSON: {"vessels": [...], "user_data": {...}}).
+    build: PathBuf,
+}
+
+pub fn run(args: Args) -> Outcome {
+    let description = read_description(&args.build)?;
+    let text = vesselinfo_of(&description)?;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Failure::Other(format!("cannot write to standard output: {e}")))
+}
+
+/// The vesselinfo, or the users who still need a key and where to get one.
+pub fn vesselinfo_of(description: &BuildDescription) -> Result<String, Failure> {
+    cib_core::vesselinfo::write(description).map_err(|missing| {
+        Failure::Invalid(format!(
+            "{} ha{} no public key; `cib build` generates the missing keys (or give each a \"public_key\")",
+            missing.join(", "),
+            if missing.len() == 1 { "s" } else { "ve" }
+        ))
+    })
+}

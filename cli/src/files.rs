@@ -1,0 +1,116 @@
+//! Reading inputs and writing outputs so that a failure leaves nothing half-written.
+
+use crate::failure::Failure;
+use cib_core::base_installer::{customize, Customized, MAX_BASE_BYTES};
+use cib_core::BuildDescription;
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+pub fn read_description(path: &Path) -> Result<BuildDescription, Failure> {
+    let text = fs::read_to_string(path)
+        .map_err(|e| Failure::Other(format!("cannot read the build description {}: {e}", path.display())))?;
+    BuildDescription::parse(&text).map_err(|problems| {
+        let count = problems.0.len();
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        Failure::Invalid(format!(
+            "{} has {count} problem{}:\n{}",
+            path.display(),
+            if count == 1 { "" } else { "s" },
+            list.join("\n")
+        ))
+    })
+}
+
+/// A base installer and its customized form, checked before anything is written.
+pub struct CustomizedInstaller {
+    pub base: Vec<u8>,
+    pub customized: Customized,
+}
+
+pub fn customize_file(base_path: &Path, vesselinfo: &str) -> Result<CustomizedInstaller, Failure> {
+    let size = fs::metadata(base_path)
+        .map_err(|e| Failure::Other(format!("cannot read the base installer {}: {e}", base_path.display())))?
+        .len();
+    if size > MAX_BASE_BYTES {
+        return Err(Failure::Invalid(format!(
+            "{}: the base installer is too large: {size} bytes; at most {MAX_BASE_BYTES} are accepted",
+            base_path.display()
+        )));
+    }
+    let base = fs::read(base_path)
+        .map_err(|e| Failure::Other(format!("cannot read the base installer {}: {e}", base_path.display())))?;
+    let customized = customize(&base, vesselinfo.as_bytes())
+        .map_err(|e| Failure::Invalid(format!("{}: {e}", base_path.display())))?;
+    Ok(CustomizedInstaller { base, customized })
+}
+
+/// Whether an existing file at the output path may be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    Replace,
+    Keep,
+}
+
+/// Who may read a written file: everyone, or only its owner (private keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readers {
+    All,
+    Owner,
+}
+
+/// Writes through a temporary file in the same folder, renamed into place only when complete.
+pub fn write_atomically(
+    path: &Path,
+    existing: Existing,
+    readers: Readers,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let failed = |e: std::io::Error| Failure::Other(format!("cannot write {}: {e}", path.display()));
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".cib-")
+        .suffix(".tmp")
+        .tempfile_in(&folder)
+        .map_err(failed)?;
+    {
+        let mut out = BufWriter::new(temporary.as_file_mut());
+        write(&mut out).map_err(failed)?;
+        out.flush().map_err(failed)?;
+    }
+    // A temporary file is created 0600; an installer should be readable like any download.
+    let mode = match readers {
+        Readers::All => 0o644,
+        Readers::Owner => 0o600,
+    };
+    fs::set_permissions(temporary.path(), fs::Permissions::from_mode(mode)).map_err(failed)?;
+    temporary.as_file().sync_all().map_err(failed)?;
+    match existing {
+        Existing::Replace => temporary.persist(path).map(drop),
+        Existing::Keep => temporary.persist_noclobber(path).map(drop),
+    }
+    .map_err(|e| failed(e.error))?;
+    Ok(())
+}
+
+pub fn write_bytes(path: &Path, existing: Existing, readers: Readers, bytes: &[u8]) -> Result<(), Failure> {
+    write_atomically(path, existing, readers, |out| out.write_all(bytes))
+}
+
+pub fn create_folder(path: &Path) -> Result<(), Failure> {
+    fs::create_dir_all(path).map_err(|e| Failure::Other(format!("cannot create {}: {e}", path.display())))
+}
+
+/// The files among `paths` that exist already, for commands that never overwrite.
+pub fn refuse_existing(paths: &[PathBuf], hint: &str) -> Result<(), Failure> {
+    let existing: Vec<String> = paths.iter().filter(|p| p.exists()).map(|p| format!("  {}", p.display())).collect();
+    if existing.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Other(format!("these files exist already and are not overwritten{hint}:\n{}", existing.join("\n"))))
+    }
+}
