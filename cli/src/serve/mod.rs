@@ -1,11 +1,124 @@
-//! `cib serve`: the tiny static host. (Being written.)
+//! `cib serve`: the tiny static host for the builder page and the base installers.
+//!
+//! The page (trunk's output) is served at `/`, the base installers at `/base_installers/` with a
+//! manifest of their sizes and SHA-256 sums. Nothing else on disk is reachable.
 
+mod access_log;
+mod app;
+mod confine;
+mod headers;
+mod manifest;
+mod paths;
+mod server;
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
-pub struct ServeArgs {}
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the printed URL names it).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// The built page (trunk's output folder), served at `/`.
+    #[arg(long, default_value = "web/dist")]
+    site: PathBuf,
+    /// The base installers, served at `/base_installers/` with `manifest.json`.
+    #[arg(long, default_value = "base_installers")]
+    base_installers: PathBuf,
+    /// Connections served at once; more wait in the kernel's accept queue.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// Seconds a client gets to send a request's headers; an idle kept-alive connection is
+    /// closed after the same time.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds a request may take before its response starts (408 after that).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
+    /// Seconds that requests in flight get to finish after Ctrl-C or SIGTERM.
+    #[arg(long, default_value_t = 30)]
+    shutdown_grace: u64,
+}
 
-pub fn run(_args: ServeArgs) -> ExitCode {
-    eprintln!("cib serve: not built yet");
-    ExitCode::from(1)
+pub fn run(args: ServeArgs) -> ExitCode {
+    match start(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("cib serve: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn start(args: ServeArgs) -> Result<(), String> {
+    let site = confine::Confined::new(&args.site).map_err(|err| missing_site(&args.site, err))?;
+    if !args.site.join("index.html").is_file() {
+        eprintln!(
+            "cib serve: warning: {} has no index.html; `/` will answer 404",
+            args.site.display()
+        );
+    }
+    // A host without installers still shows the page, so a missing folder is only a warning;
+    // the manifest then lists nothing.
+    let installers = confine::Confined::new(&args.base_installers)
+        .inspect_err(|err| {
+            eprintln!(
+                "cib serve: warning: base installers folder {}: {err}; the manifest is empty",
+                args.base_installers.display()
+            )
+        })
+        .ok();
+
+    let manifest = manifest::Manifest::new(installers.clone())
+        .map_err(|err| format!("cannot read the base installers: {err}"))?;
+    let folders = app::Folders {
+        site,
+        installers,
+        manifest: Arc::new(manifest),
+    };
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| format!("cannot start the async runtime: {err}"))?;
+    runtime.block_on(async {
+        let stop = server::stop_signal()
+            .map_err(|err| format!("cannot watch for Ctrl-C and SIGTERM: {err}"))?;
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .map_err(|err| format!("cannot listen on {}: {err}", args.addr))?;
+        let bound = listener
+            .local_addr()
+            .map_err(|err| format!("cannot read the bound address: {err}"))?;
+        // Tests and scripts read this line to learn the port, so it goes out before any request.
+        println!("Serving http://{bound}/");
+        let _ = std::io::stdout().flush();
+
+        let app = app::build(folders, secs(args.request_timeout));
+        let limits = server::Limits {
+            max_connections: args.max_connections as usize,
+            header_timeout: secs(args.header_timeout),
+            shutdown_grace: secs(args.shutdown_grace),
+        };
+        server::serve(listener, app, limits, stop).await;
+        Ok(())
+    })
+}
+
+fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
+fn missing_site(site: &Path, err: std::io::Error) -> String {
+    format!(
+        "no site folder at {} ({err}).\n\
+         Build the page first: `trunk build --release` in web/ (it writes web/dist), \
+         or run `scripts/run.sh`, which builds the page and serves it; \
+         or point --site at a built page.",
+        site.display()
+    )
 }

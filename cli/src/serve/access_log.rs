@@ -1,0 +1,114 @@
+//! One line on stderr per request: method, path, status, bytes sent, time taken.
+//!
+//! The line is written when the response body is finished or dropped, so the byte count and the
+//! time cover the whole download, and a download the client gave up on still gets its line.
+
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::header::CONTENT_LENGTH;
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use http_body::{Body as _, Frame, SizeHint};
+use std::io::Write;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+use std::time::Instant;
+
+pub async fn log(request: Request, next: Next) -> Response {
+    let line = Line {
+        started: Instant::now(),
+        method: request.method().clone(),
+        path: request.uri().path().to_owned(),
+        status: StatusCode::OK,
+    };
+    let response = next.run(request).await;
+    let expected = if line.method == Method::HEAD {
+        Some(0)
+    } else {
+        declared_length(&response).or(response.body().size_hint().exact())
+    };
+    let line = Line {
+        status: response.status(),
+        ..line
+    };
+    response.map(|inner| {
+        Body::new(Counted {
+            expected,
+            inner,
+            line,
+            bytes: 0,
+            finished: false,
+        })
+    })
+}
+
+fn declared_length(response: &Response) -> Option<u64> {
+    let header = response.headers().get(CONTENT_LENGTH)?;
+    header.to_str().ok()?.parse().ok()
+}
+
+struct Line {
+    started: Instant,
+    method: Method,
+    path: String,
+    status: StatusCode,
+}
+
+struct Counted {
+    inner: Body,
+    line: Line,
+    /// Hyper stops polling once it has sent a declared length, so the end of the stream is
+    /// not always seen; the length then tells whether all was sent.
+    expected: Option<u64>,
+    bytes: u64,
+    finished: bool,
+}
+
+impl http_body::Body for Counted {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let frame = ready!(Pin::new(&mut self.inner).poll_frame(cx));
+        match &frame {
+            Some(Ok(frame)) => self.bytes += frame.data_ref().map_or(0, |data| data.len() as u64),
+            None => self.finished = true,
+            Some(Err(_)) => {}
+        }
+        Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        let Line {
+            started,
+            method,
+            path,
+            status,
+        } = &self.line;
+        let complete =
+            self.finished || self.inner.is_end_stream() || self.expected == Some(self.bytes);
+        let cut = if complete { "" } else { " (cut short)" };
+        // One write per line, so lines from concurrent requests never interleave.
+        let line = format!(
+            "{method} {path} {} {}B {:.1}ms{cut}\n",
+            status.as_u16(),
+            self.bytes,
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    }
+}

@@ -1,0 +1,125 @@
+//! The HTTP service: two folders, the manifest, and the layers every request passes through.
+
+use super::confine::Confined;
+use super::manifest::{self, Manifest};
+use super::{access_log, headers, paths};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header::{
+    ALLOW, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH,
+    RANGE,
+};
+use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Version};
+use axum::middleware::{from_fn, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::Router;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use tower::{Service, ServiceBuilder, ServiceExt};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::map_request_body::MapRequestBodyLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub struct Folders {
+    pub site: Confined,
+    pub installers: Option<Confined>,
+    pub manifest: Arc<Manifest>,
+}
+
+const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
+
+pub fn build<B>(
+    folders: Folders,
+    request_timeout: Duration,
+) -> impl Service<Request<B>, Response = Response, Error = Infallible, Future: Send + 'static>
+       + Clone
+       + Send
+       + 'static
+where
+    B: http_body::Body<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    let Folders {
+        site,
+        installers,
+        manifest,
+    } = folders;
+    // Trunk does not write precompressed files, but a deploy step may; they then save the work of
+    // compressing the wasm on every request.
+    let site = site.serve_dir().precompressed_br().precompressed_gzip();
+    let router = Router::new()
+        .route("/base_installers/manifest.json", get(manifest::serve))
+        .fallback_service(site)
+        .with_state(manifest);
+    let router = match installers {
+        Some(folder) => router.nest_service("/base_installers", folder.serve_dir()),
+        None => router.nest_service("/base_installers", any(StatusCode::NOT_FOUND)),
+    };
+
+    // Outermost first: the log sees every answer, the policy headers go on every answer
+    // (refusals, timeouts and panics included), and nothing refused reaches a file service.
+    ServiceBuilder::new()
+        .layer(MapRequestBodyLayer::new(Body::new))
+        .layer(from_fn(access_log::log))
+        .layer(from_fn(headers::set_policy))
+        .layer(CatchPanicLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(cors())
+        .layer(from_fn(paths::guard))
+        .layer(from_fn(allow_methods))
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(5))
+                .compress_when(SizeAbove::new(256).and(compressible as Compressible)),
+        )
+        .layer(from_fn(headers::set_media_type))
+        .service(router)
+        .map_response(IntoResponse::into_response)
+}
+
+/// The page's wasm and JS and the installers are fetched by a clearinghouse page on another
+/// origin that embeds the builder. Everything here is public and no request carries
+/// credentials, so any origin may read any of it.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD])
+        .allow_headers([RANGE, IF_NONE_MATCH, IF_MODIFIED_SINCE])
+        .expose_headers([CONTENT_LENGTH, CONTENT_RANGE, ETAG])
+        .max_age(Duration::from_secs(24 * 60 * 60))
+}
+
+async fn allow_methods(request: Request, next: Next) -> Response {
+    let status = match *request.method() {
+        Method::GET | Method::HEAD => return next.run(request).await,
+        Method::OPTIONS => StatusCode::NO_CONTENT,
+        _ => StatusCode::METHOD_NOT_ALLOWED,
+    };
+    (status, [(ALLOW, HeaderValue::from_static(ALLOWED_METHODS))]).into_response()
+}
+
+type Compressible = fn(StatusCode, Version, &HeaderMap, &Extensions) -> bool;
+
+/// Text and wasm shrink a lot; archives and images are compressed already.
+fn compressible(_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) -> bool {
+    let Some(media_type) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    media_type.starts_with("text/")
+        || [
+            "application/wasm",
+            "application/json",
+            "application/javascript",
+            "image/svg+xml",
+        ]
+        .iter()
+        .any(|t| media_type.starts_with(t))
+}

@@ -1,0 +1,181 @@
+//! Response headers that depend on what was asked for: the media type, how long a browser may
+//! keep the answer, and the security headers of the page.
+
+use axum::extract::Request;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, REFERRER_POLICY,
+    X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use cib_core::platform::ArchiveKind;
+
+/// The page may run only its own scripts and compile its own wasm. There is deliberately no
+/// `frame-ancestors` (nor X-Frame-Options): a clearinghouse on another site embeds the builder.
+pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; \
+    script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; \
+    img-src 'self' data: blob:; style-src 'self'; object-src 'none'; base-uri 'self'; \
+    form-action 'none'";
+
+const REVALIDATE: &str = "no-cache";
+/// Trunk puts a hash of the content in these names, so a name never changes meaning.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Other files of the page (icons, copied assets) keep their name across builds.
+const SHORT: &str = "public, max-age=300, must-revalidate";
+
+/// The media type announced for a request path, where `mime_guess` would say something else
+/// (`application/javascript`, HTML without a charset, nothing useful for `.tgz`).
+pub fn media_type(path: &str) -> Option<&'static str> {
+    let name = file_name(path);
+    let (_, extension) = name.rsplit_once('.')?;
+    Some(match extension.to_ascii_lowercase().as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" | "map" => "application/json",
+        "css" => "text/css; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "ico" => "image/x-icon",
+        "zip" => ArchiveKind::Zip.media_type(),
+        "tgz" | "gz" => ArchiveKind::TarGz.media_type(),
+        _ => return None,
+    })
+}
+
+pub fn cache_control(path: &str) -> &'static str {
+    let name = file_name(path);
+    // Base installers are replaced in place, and the manifest describes them.
+    if path.starts_with("/base_installers/") || name.ends_with(".html") || name.ends_with(".htm") {
+        REVALIDATE
+    } else if is_content_hashed(name) {
+        IMMUTABLE
+    } else {
+        SHORT
+    }
+}
+
+/// The last segment; a directory stands for the `index.html` it is served as.
+fn file_name(path: &str) -> &str {
+    match path.rsplit('/').next() {
+        Some("") | None => "index.html",
+        Some(name) => name,
+    }
+}
+
+/// Trunk's names: `cib-web-1a2b3c4d5e6f7a8b.js`, `cib-web-1a2b3c4d5e6f7a8b_bg.wasm`.
+fn is_content_hashed(name: &str) -> bool {
+    name.match_indices('-').any(|(at, _)| {
+        let rest = &name.as_bytes()[at + 1..];
+        rest.len() > 16
+            && rest[..16]
+                .iter()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            && matches!(rest[16], b'.' | b'_')
+    })
+}
+
+fn served(status: StatusCode) -> bool {
+    status.is_success() || status == StatusCode::NOT_MODIFIED
+}
+
+/// Runs before compression, which decides by media type what to compress.
+pub async fn set_media_type(request: Request, next: Next) -> Response {
+    let media_type = media_type(request.uri().path());
+    let mut response = next.run(request).await;
+    if let Some(media_type) = media_type {
+        if response.status().is_success() && response.headers().contains_key(CONTENT_TYPE) {
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+        }
+    }
+    response
+}
+
+/// Runs after compression, so it sees the final encoding.
+pub async fn set_policy(request: Request, next: Next) -> Response {
+    let cache = cache_control(request.uri().path());
+    let mut response = next.run(request).await;
+    let status = response.status();
+    let headers = response.headers_mut();
+    let cache = if served(status) { cache } else { "no-store" };
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if is_html(headers) {
+        headers.insert(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE),
+        );
+    }
+    weaken_etag_of_encoded(headers);
+    response
+}
+
+fn is_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"))
+}
+
+/// The file's ETag names its bytes; a compressed body is other bytes, so it may only claim weak
+/// equality. If-None-Match compares weakly, so revalidation still answers 304.
+fn weaken_etag_of_encoded(headers: &mut HeaderMap) {
+    if !headers.contains_key(CONTENT_ENCODING) {
+        return;
+    }
+    let Some(etag) = headers.get(ETAG) else {
+        return;
+    };
+    if etag.as_bytes().starts_with(b"W/") {
+        return;
+    }
+    let mut weak = b"W/".to_vec();
+    weak.extend_from_slice(etag.as_bytes());
+    if let Ok(weak) = HeaderValue::from_bytes(&weak) {
+        headers.insert(ETAG, weak);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types() {
+        assert_eq!(media_type("/"), Some("text/html; charset=utf-8"));
+        assert_eq!(media_type("/x_bg.wasm"), Some("application/wasm"));
+        assert_eq!(
+            media_type("/base_installers/seattle_linux.tgz"),
+            Some("application/gzip")
+        );
+        assert_eq!(
+            media_type("/base_installers/seattle_win.zip"),
+            Some("application/zip")
+        );
+        assert_eq!(media_type("/a/README"), None);
+        assert_eq!(media_type("/logo.png"), None);
+    }
+
+    #[test]
+    fn cache_classes() {
+        assert_eq!(cache_control("/"), REVALIDATE);
+        assert_eq!(cache_control("/index.html"), REVALIDATE);
+        assert_eq!(cache_control("/base_installers/manifest.json"), REVALIDATE);
+        assert_eq!(
+            cache_control("/base_installers/seattle_mac.tgz"),
+            REVALIDATE
+        );
+        assert_eq!(cache_control("/cib-web-1a2b3c4d5e6f7a8b.js"), IMMUTABLE);
+        assert_eq!(
+            cache_control("/cib-web-1a2b3c4d5e6f7a8b_bg.wasm"),
+            IMMUTABLE
+        );
+        assert_eq!(cache_control("/styles-0123456789abcdef.css"), IMMUTABLE);
+        assert_eq!(cache_control("/cib-web-1a2b3c4d5e6f7a8.js"), SHORT);
+        assert_eq!(cache_control("/cib-web-1A2B3C4D5E6F7A8B.js"), SHORT);
+        assert_eq!(cache_control("/favicon.ico"), SHORT);
+    }
+}

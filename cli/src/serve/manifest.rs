@@ -1,0 +1,312 @@
+//! `/base_installers/manifest.json`: the installers the folder holds, with size and SHA-256, so
+//! the page knows what it can build and can check what it downloads.
+//!
+//! The folder may change while the host runs (an installer replaced by a newer one). Each request
+//! lists the folder and compares every file's size, times and inode with those of the last
+//! listing: that costs a few metadata calls, and only a file that changed is hashed again.
+
+use super::confine::Confined;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::header::{CONTENT_TYPE, ETAG};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use cib_core::platform::Platform;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::SystemTime;
+
+pub struct Manifest {
+    folder: Option<Confined>,
+    current: RwLock<Arc<Snapshot>>,
+    /// Held while hashing, so that concurrent requests do not hash the same change twice.
+    rebuilding: Mutex<()>,
+}
+
+/// What identifies one version of a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    /// Replacing a file by renaming another over it changes the inode even when size and mtime
+    /// are copied along; the change time cannot be set back by a program.
+    #[cfg(unix)]
+    inode: (u64, u64, i64, i64),
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            inode: (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+}
+
+/// A file the manifest lists, as found by the last look at the folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Listed {
+    name: String,
+    path: PathBuf,
+    stamp: Stamp,
+}
+
+#[derive(Debug, Clone)]
+struct Hashed {
+    listed: Listed,
+    size: u64,
+    sha256: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    files: Vec<Hashed>,
+    body: Bytes,
+    etag: Option<HeaderValue>,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    installers: BTreeMap<&'a str, Entry<'a>>,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    file: &'a str,
+    size: u64,
+    sha256: &'a str,
+}
+
+impl Manifest {
+    /// Hashes the folder's installers once, so the first request is quick.
+    pub fn new(folder: Option<Confined>) -> io::Result<Manifest> {
+        let first = Snapshot::build(list(folder.as_ref())?, &Snapshot::default())?;
+        Ok(Manifest {
+            folder,
+            current: RwLock::new(Arc::new(first)),
+            rebuilding: Mutex::new(()),
+        })
+    }
+
+    /// The manifest as the folder is now. Blocking: call it off the async workers.
+    fn current(&self) -> io::Result<Arc<Snapshot>> {
+        let listing = list(self.folder.as_ref())?;
+        let snapshot = self.snapshot();
+        if snapshot.matches(&listing) {
+            return Ok(snapshot);
+        }
+        let _rebuilding = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
+        let snapshot = self.snapshot();
+        if snapshot.matches(&listing) {
+            return Ok(snapshot);
+        }
+        let fresh = Arc::new(Snapshot::build(listing, &snapshot)?);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = fresh.clone();
+        Ok(fresh)
+    }
+
+    fn snapshot(&self) -> Arc<Snapshot> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+impl Snapshot {
+    fn matches(&self, listing: &[Listed]) -> bool {
+        self.files.len() == listing.len()
+            && self.files.iter().zip(listing).all(|(f, l)| f.listed == *l)
+    }
+
+    fn build(listing: Vec<Listed>, previous: &Snapshot) -> io::Result<Snapshot> {
+        let mut files = Vec::with_capacity(listing.len());
+        for listed in listing {
+            let known = previous.files.iter().find(|f| f.listed == listed);
+            let hashed = match known {
+                Some(known) => known.clone(),
+                None => match hash_file(&listed.path) {
+                    Ok((size, sha256)) => Hashed {
+                        listed,
+                        size,
+                        sha256,
+                    },
+                    // Deleted between listing and hashing: the next request lists it no more.
+                    Err(err) if err.kind() == io::ErrorKind::NotFound => continue,
+                    Err(err) => return Err(err),
+                },
+            };
+            files.push(hashed);
+        }
+        let document = Document {
+            installers: files
+                .iter()
+                .map(|f| {
+                    let key = match Platform::from_file_name(&f.listed.name) {
+                        Some(platform) => platform.name(),
+                        None => &f.listed.name,
+                    };
+                    let entry = Entry {
+                        file: &f.listed.name,
+                        size: f.size,
+                        sha256: &f.sha256,
+                    };
+                    (key, entry)
+                })
+                .collect(),
+        };
+        let body = serde_json::to_vec_pretty(&document).map_err(io::Error::other)?;
+        let etag = format!("\"{}\"", &hex(&Sha256::digest(&body))[..32]);
+        Ok(Snapshot {
+            files,
+            body: body.into(),
+            etag: HeaderValue::from_str(&etag).ok(),
+        })
+    }
+}
+
+/// The archives directly in the folder, by name. Hidden files, links leading out and anything
+/// that is not an archive are left out, as the file service would refuse or not offer them.
+fn list(folder: Option<&Confined>) -> io::Result<Vec<Listed>> {
+    let mut listing = Vec::new();
+    let Some(folder) = folder else {
+        return Ok(listing);
+    };
+    for entry in std::fs::read_dir(folder.root())? {
+        let entry = entry?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        if !is_archive_name(&name) {
+            continue;
+        }
+        let Ok(path) = folder.resolve(&entry.path()) else {
+            continue;
+        };
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => listing.push(Listed {
+                name,
+                path,
+                stamp: Stamp::of(&meta),
+            }),
+            _ => continue,
+        }
+    }
+    listing.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(listing)
+}
+
+fn is_archive_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    !name.starts_with('.')
+        && (Platform::from_file_name(name).is_some()
+            || [".zip", ".tgz", ".tar.gz"]
+                .iter()
+                .any(|ext| lower.ends_with(ext)))
+}
+
+/// The size is what was read, so that size and hash agree even if the file grew meanwhile.
+fn hash_file(path: &Path) -> io::Result<(u64, String)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1 << 16];
+    let mut size = 0;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            return Ok((size, hex(&hasher.finalize())));
+        }
+        hasher.update(&buffer[..n]);
+        size += n as u64;
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub async fn serve(State(manifest): State<Arc<Manifest>>, request: HeaderMap) -> Response {
+    let snapshot = tokio::task::spawn_blocking(move || manifest.current()).await;
+    let snapshot = match snapshot {
+        Ok(Ok(snapshot)) => snapshot,
+        Ok(Err(err)) => return failed(err.to_string()),
+        Err(err) => return failed(err.to_string()),
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Some(etag) = &snapshot.etag {
+        headers.insert(ETAG, etag.clone());
+        if matches_etag(&request, etag) {
+            return (StatusCode::NOT_MODIFIED, headers).into_response();
+        }
+    }
+    (headers, Body::from(snapshot.body.clone())).into_response()
+}
+
+fn matches_etag(request: &HeaderMap, etag: &HeaderValue) -> bool {
+    use headers::HeaderMapExt;
+    let Some(if_none_match) = request.typed_get::<headers::IfNoneMatch>() else {
+        return false;
+    };
+    let Ok(etag) = etag.to_str().unwrap_or_default().parse::<headers::ETag>() else {
+        return false;
+    };
+    !if_none_match.precondition_passes(&etag)
+}
+
+fn failed(err: String) -> Response {
+    eprintln!("cib serve: cannot list the base installers: {err}");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "cannot list the base installers\n",
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_archives_by_platform_and_rehashes_a_replaced_file() {
+        let folder = tempfile::tempdir().unwrap();
+        let root = folder.path();
+        std::fs::write(root.join("seattle_linux.tgz"), b"linux").unwrap();
+        std::fs::write(root.join("extra.tar.gz"), b"extra").unwrap();
+        std::fs::write(root.join("notes.txt"), b"not an archive").unwrap();
+        std::fs::write(root.join(".hidden.zip"), b"hidden").unwrap();
+        let manifest = Manifest::new(Some(Confined::new(root).unwrap())).unwrap();
+
+        let first = manifest.current().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&first.body).unwrap();
+        let installers = json["installers"].as_object().unwrap();
+        assert_eq!(installers.len(), 2, "{json}");
+        assert_eq!(installers["linux"]["file"], "seattle_linux.tgz");
+        assert_eq!(installers["linux"]["size"], 5);
+        assert_eq!(
+            installers["linux"]["sha256"],
+            hex(&Sha256::digest(b"linux"))
+        );
+        assert_eq!(installers["extra.tar.gz"]["file"], "extra.tar.gz");
+        assert!(Arc::ptr_eq(&first, &manifest.current().unwrap()));
+
+        let staged = root.join("staged");
+        std::fs::write(&staged, b"linux, newer").unwrap();
+        std::fs::rename(&staged, root.join("seattle_linux.tgz")).unwrap();
+        let second = manifest.current().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&second.body).unwrap();
+        assert_eq!(
+            json["installers"]["linux"]["sha256"],
+            hex(&Sha256::digest(b"linux, newer"))
+        );
+        assert_ne!(first.etag, second.etag);
+    }
+}
