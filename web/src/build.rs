@@ -1,0 +1,410 @@
+//! Step 4, build: the description is checked by the core (its problems block the button), the
+//! missing keys are generated, and each chosen base installer is fetched, verified and
+//! customized. A failure stops only what it concerns and is offered again with "Retry".
+
+use crate::app::{app, redraw};
+use crate::customize;
+use crate::dom::{self, replace_children, set_text, El};
+use crate::installers::{self, Manifest};
+use crate::keygen;
+use crate::state::{sentence, State};
+use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
+use cib_core::{BuildDescription, KeyBits, Platform};
+use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Blob, HtmlButtonElement, Url};
+
+/// A file offered for download through an object URL, freed when the file is no longer offered.
+pub struct Download {
+    pub url: String,
+    pub file: String,
+    pub size: u64,
+}
+
+impl Download {
+    pub fn new(blob: &Blob, file: &str) -> Download {
+        let url = Url::create_object_url_with_blob(blob).unwrap_or_default();
+        Download {
+            url,
+            file: file.to_string(),
+            size: blob.size() as u64,
+        }
+    }
+}
+
+impl Drop for Download {
+    fn drop(&mut self) {
+        let _ = Url::revoke_object_url(&self.url);
+    }
+}
+
+pub enum Status {
+    Waiting,
+    Fetching { received: u64, total: u64 },
+    Customizing,
+    Ready(Download),
+    Failed(String),
+}
+
+pub struct Installer {
+    pub platform: Platform,
+    pub status: Status,
+}
+
+pub enum Stage {
+    Keys { done: usize, total: usize },
+    Manifest,
+    Installers,
+    Done,
+    Failed(String),
+}
+
+/// One press of "Build installers" and what it produced so far.
+pub struct Run {
+    pub revision: u64,
+    pub stage: Stage,
+    pub installers: Vec<Installer>,
+    pub vesselinfo: Option<Rc<String>>,
+    pub manifest: Option<Manifest>,
+    pub private_keys: Option<Download>,
+    pub public_keys: Option<Download>,
+}
+
+impl Run {
+    pub fn working(&self) -> bool {
+        !matches!(self.stage, Stage::Done | Stage::Failed(_))
+    }
+}
+
+/// Everything that blocks the build, in words for the person; empty when it can go.
+pub fn problems(state: &State) -> Vec<String> {
+    let mut problems = Vec::new();
+    if state.users.is_empty() {
+        problems.push("Add at least one user in step 1.".to_string());
+    }
+    if let Err(found) = BuildDescription::parse(&state.description_json()) {
+        problems.extend(found.iter().map(|p| sentence(&p.to_string())));
+    }
+    if state.platforms.is_empty() {
+        problems.push("Choose at least one platform in step 3.".to_string());
+    }
+    problems
+}
+
+pub fn skeleton() -> El {
+    El::new("section").attr("id", "cib-build").attr("aria-labelledby", "cib-build-heading").children([
+        El::new("h2").attr("id", "cib-build-heading").attr("tabindex", "-1").text("4. Build"),
+        El::new("p").class("intro").text(
+            "Keys are generated and installers are made here, in your browser: no key ever leaves \
+             this page.",
+        ),
+        El::button("Build installers", "build")
+            .attr("id", "cib-build-button")
+            .class("primary")
+            .attr("aria-describedby", "cib-build-problems"),
+        El::new("div").attr("id", "cib-build-problems"),
+    ])
+}
+
+pub fn render(state: &State, run: Option<&Run>) {
+    let problems = problems(state);
+    let working = run.is_some_and(Run::working);
+    if let Some(button) = dom::by_id::<HtmlButtonElement>("cib-build-button") {
+        button.set_disabled(!problems.is_empty() || working);
+    }
+    let explanation = if problems.is_empty() {
+        vec![]
+    } else {
+        vec![
+            El::new("p").text("Before you can build:"),
+            El::new("ul").class("problems").children(
+                problems
+                    .iter()
+                    .map(|p| El::new("li").text(p))
+                    .collect::<Vec<_>>(),
+            ),
+        ]
+    };
+    replace_children("cib-build-problems", explanation);
+}
+
+/// Changes the current run, unless the person edited the description since it began (then the
+/// run was dropped and its late results are not wanted).
+fn update(revision: u64, change: impl FnOnce(&mut Run)) -> bool {
+    let app = app();
+    let mut run = app.run.borrow_mut();
+    match run.as_mut() {
+        Some(run) if run.revision == revision => {
+            change(run);
+            true
+        }
+        _ => false,
+    }
+}
+
+pub fn start() {
+    let app = app();
+    let state = app.state.borrow().clone();
+    if !problems(&state).is_empty() || app.run.borrow().as_ref().is_some_and(Run::working) {
+        return;
+    }
+    let installers = state.platforms.iter().map(|&platform| Installer {
+        platform,
+        status: Status::Waiting,
+    });
+    *app.run.borrow_mut() = Some(Run {
+        revision: state.revision,
+        stage: Stage::Keys { done: 0, total: 0 },
+        installers: installers.collect(),
+        vesselinfo: None,
+        manifest: None,
+        private_keys: None,
+        public_keys: None,
+    });
+    redraw();
+    dom::focus("cib-results-heading");
+    spawn_local(run(state.revision));
+}
+
+pub fn retry(platform: Option<Platform>) {
+    let app = app();
+    let (revision, has_manifest) = match app.run.borrow().as_ref() {
+        Some(run) => (run.revision, run.manifest.is_some()),
+        None => return start(),
+    };
+    match platform {
+        Some(platform) if has_manifest => {
+            update(revision, |run| run.stage = Stage::Installers);
+            spawn_local(async move {
+                installer(revision, platform).await;
+                finish(revision);
+            });
+        }
+        _ => {
+            app.run.borrow_mut().take();
+            start();
+        }
+    }
+}
+
+fn fail(revision: u64, message: String) {
+    update(revision, |run| run.stage = Stage::Failed(message));
+    redraw();
+}
+
+async fn run(revision: u64) {
+    let app = app();
+    let json = app.state.borrow().description_json();
+    let mut description = match BuildDescription::parse(&json) {
+        Ok(description) => description,
+        Err(problems) => return fail(revision, problems.to_string()),
+    };
+    let missing: Vec<String> = description
+        .users_without_key()
+        .map(|u| u.name.clone())
+        .collect();
+    for (done, name) in missing.iter().enumerate() {
+        if !update(revision, |run| {
+            run.stage = Stage::Keys {
+                done,
+                total: missing.len(),
+            }
+        }) {
+            return;
+        }
+        redraw();
+        match keygen::generate(KeyBits::B1024, app.keygen).await {
+            Ok((pair, _)) => {
+                // Kept even if the run is dropped: the next build must not make other keys.
+                app.state.borrow_mut().set_generated(name, pair.clone());
+                let _ = description.set_public_key(name, pair.public);
+            }
+            Err(e) => return fail(revision, format!("The keys could not be generated: {e}.")),
+        }
+    }
+    let vesselinfo = match cib_core::vesselinfo::write(&description) {
+        Ok(text) => Rc::new(text),
+        Err(missing) => {
+            return fail(
+                revision,
+                format!("These users still have no key: {}.", missing.join(", ")),
+            )
+        }
+    };
+    let (private_keys, public_keys) = key_downloads(&app.state.borrow(), &description);
+    if !update(revision, |run| {
+        run.vesselinfo = Some(vesselinfo);
+        run.private_keys = private_keys;
+        run.public_keys = Some(public_keys);
+        run.stage = Stage::Manifest;
+    }) {
+        return;
+    }
+    redraw();
+    let manifest = match installers::manifest().await {
+        Ok(manifest) => manifest,
+        Err(e) => {
+            return fail(
+                revision,
+                format!(
+                    "The list of base installers could not be loaded: {}",
+                    sentence(&e)
+                ),
+            )
+        }
+    };
+    let platforms: Vec<Platform> = app.state.borrow().platforms.clone();
+    if !update(revision, |run| {
+        run.manifest = Some(manifest);
+        run.stage = Stage::Installers;
+    }) {
+        return;
+    }
+    for platform in platforms {
+        installer(revision, platform).await;
+    }
+    finish(revision);
+}
+
+/// `private_keys.zip` (generated users only, if any) and `public_keys.zip` (every user).
+fn key_downloads(state: &State, description: &BuildDescription) -> (Option<Download>, Download) {
+    let generated: Vec<_> = state
+        .generated_users()
+        .map(|(name, pair)| (name, &pair.private))
+        .collect();
+    let private = (!generated.is_empty()).then(|| {
+        let blob = customize::blob_of(&private_keys_zip(generated), "application/zip");
+        Download::new(&blob, PRIVATE_KEYS_ZIP)
+    });
+    let public = description
+        .users
+        .iter()
+        .filter_map(|u| Some((u.name.as_str(), u.public_key.as_ref()?)));
+    let blob = customize::blob_of(&public_keys_zip(public), "application/zip");
+    (private, Download::new(&blob, PUBLIC_KEYS_ZIP))
+}
+
+fn finish(revision: u64) {
+    update(revision, |run| {
+        if !run.installers.iter().any(|i| {
+            matches!(
+                i.status,
+                Status::Waiting | Status::Fetching { .. } | Status::Customizing
+            )
+        }) {
+            run.stage = Stage::Done;
+        }
+    });
+    redraw();
+}
+
+fn set_status(revision: u64, platform: Platform, status: Status) -> bool {
+    update(revision, |run| {
+        if let Some(installer) = run.installers.iter_mut().find(|i| i.platform == platform) {
+            installer.status = status;
+        }
+    })
+}
+
+/// Fetches, verifies and customizes one base installer.
+async fn installer(revision: u64, platform: Platform) {
+    let label = platform.label();
+    let (entry, vesselinfo) = {
+        let app = app();
+        let run = app.run.borrow();
+        let Some(run) = run.as_ref().filter(|r| r.revision == revision) else {
+            return;
+        };
+        (
+            run.manifest
+                .as_ref()
+                .and_then(|m| m.0.get(&platform).cloned()),
+            run.vesselinfo.clone().unwrap_or_default(),
+        )
+    };
+    let Some(entry) = entry else {
+        set_status(
+            revision,
+            platform,
+            Status::Failed(format!("This site offers no {label} base installer.")),
+        );
+        return redraw();
+    };
+    set_status(
+        revision,
+        platform,
+        Status::Fetching {
+            received: 0,
+            total: entry.size,
+        },
+    );
+    redraw();
+    let progress = |received: u64, total: u64| {
+        set_status(revision, platform, Status::Fetching { received, total });
+        progress_drawn(
+            &format!("{label}: {} of {}", dom::size(received), dom::size(total)),
+            received == total,
+        );
+    };
+    let base = match installers::base_installer(platform, &entry, progress).await {
+        Ok(base) => base,
+        Err(message) => {
+            set_status(revision, platform, Status::Failed(message.clone()));
+            set_text("cib-announce", &message);
+            return redraw();
+        }
+    };
+    set_status(revision, platform, Status::Customizing);
+    redraw();
+    let status = match customize::installer(&base, vesselinfo.as_bytes()).await {
+        Ok(blob) => {
+            set_text("cib-announce", &format!("The {label} installer is ready."));
+            Status::Ready(Download::new(&blob, &entry.file))
+        }
+        Err(e) => Status::Failed(format!(
+            "The {label} installer could not be made: {}",
+            sentence(&e)
+        )),
+    };
+    set_status(revision, platform, status);
+    redraw();
+}
+
+/// Draws the progress bars and tells screen readers, at most ten times a second.
+fn progress_drawn(announcement: &str, last: bool) {
+    let app = app();
+    let now = js_sys::Date::now();
+    if last || now - app.drawn_at.get() > 100.0 {
+        app.drawn_at.set(now);
+        set_text("cib-announce", announcement);
+        redraw();
+    }
+}
+
+/// `?measure`: key generation both ways and customizing, timed, printed into the page.
+pub async fn measure() {
+    let mut lines = vec!["Measurements (ms)".to_string()];
+    let now = || js_sys::Date::now();
+    for bits in [KeyBits::B1024, KeyBits::B2048] {
+        for method in [keygen::Method::WebCrypto, keygen::Method::Worker] {
+            let mut times = Vec::new();
+            for _ in 0..7 {
+                let t = now();
+                let ok = keygen::by(method, bits).await.is_ok();
+                times.push(if ok { now() - t } else { f64::NAN });
+            }
+            times.sort_by(f64::total_cmp);
+            lines.push(format!(
+                "keygen {bits} {method:?}: median {:.0}, max {:.0}",
+                times[3], times[6]
+            ));
+        }
+    }
+    set_text("cib-announce", "");
+    let pre = El::new("pre")
+        .attr("id", "cib-measurements")
+        .text(&lines.join("\n"));
+    if let Some(root) = dom::document().get_element_by_id("cib") {
+        let _ = root.append_child(&pre.0);
+    }
+}

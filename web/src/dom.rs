@@ -1,0 +1,118 @@
+//! A few helpers to build DOM elements from Rust. Text always goes in as text nodes, never as
+//! HTML, so a user name can never become markup.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement};
+
+pub fn document() -> Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("the page has a document")
+}
+
+/// An element under construction.
+pub struct El(pub Element);
+
+impl El {
+    pub fn new(tag: &str) -> El {
+        El(document().create_element(tag).expect("a valid tag name"))
+    }
+
+    pub fn attr(self, name: &str, value: &str) -> El {
+        self.0
+            .set_attribute(name, value)
+            .expect("a valid attribute name");
+        self
+    }
+
+    /// Sets a boolean attribute (`disabled`, `checked`, `selected`) when `on`.
+    pub fn flag(self, name: &str, on: bool) -> El {
+        if on {
+            self.attr(name, "")
+        } else {
+            self
+        }
+    }
+
+    pub fn class(self, class: &str) -> El {
+        self.attr("class", class)
+    }
+
+    pub fn text(self, text: &str) -> El {
+        self.0.append_with_str_1(text).expect("appending text");
+        self
+    }
+
+    pub fn child(self, child: El) -> El {
+        self.0.append_child(&child.0).expect("appending an element");
+        self
+    }
+
+    pub fn children(self, children: impl IntoIterator<Item = El>) -> El {
+        for child in children {
+            self.0.append_child(&child.0).expect("appending an element");
+        }
+        self
+    }
+
+    /// A button that the page's one click listener routes by its `data-action`.
+    pub fn button(text: &str, action: &str) -> El {
+        El::new("button")
+            .attr("type", "button")
+            .attr("data-action", action)
+            .text(text)
+    }
+
+    /// A message next to a field: `role=alert` so it is read out when it appears.
+    pub fn message(id: &str, text: Option<&str>) -> El {
+        let el = El::new("p")
+            .attr("id", id)
+            .class("message")
+            .attr("role", "alert");
+        match text {
+            Some(text) => el.text(text),
+            None => el,
+        }
+    }
+}
+
+/// Replaces the children of the element with this id.
+pub fn replace_children(id: &str, children: impl IntoIterator<Item = El>) {
+    if let Some(parent) = document().get_element_by_id(id) {
+        parent.set_text_content(None);
+        for child in children {
+            let _ = parent.append_child(&child.0);
+        }
+    }
+}
+
+/// Sets the text of the element with this id, leaving it alone when it is already right (so a
+/// live region does not repeat itself on every render).
+pub fn set_text(id: &str, text: &str) {
+    if let Some(el) = document().get_element_by_id(id) {
+        if el.text_content().as_deref() != Some(text) {
+            el.set_text_content(Some(text));
+        }
+    }
+}
+
+pub fn by_id<T: JsCast>(id: &str) -> Option<T> {
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<T>().ok())
+}
+
+pub fn focus(id: &str) {
+    if let Some(el) = by_id::<HtmlElement>(id) {
+        let _ = el.focus();
+    }
+}
+
+/// "3.4 MB", "612 kB", "900 bytes": sizes as a person reads them.
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        0..=999 => format!("{bytes} bytes"),
+        1_000..=999_999 => format!("{:.0} kB", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
+    }
+}

@@ -1,0 +1,242 @@
+//! Base installers: the manifest that names and fingerprints them, and fetching each one with
+//! progress. A file is used only once its sha256 matches the manifest; verified files are kept
+//! (in memory, and in the Cache API when there is one) so a second build fetches nothing.
+
+use cib_core::Platform;
+use js_sys::{Array, Reflect, Uint8Array};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, Cache, ReadableStreamDefaultReader, Response};
+
+pub const MANIFEST_URL: &str = "base_installers/manifest.json";
+const CACHE_NAME: &str = "cib-base-installers";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestEntry {
+    pub file: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest(pub HashMap<Platform, ManifestEntry>);
+
+impl Manifest {
+    /// `{"installers": {"linux": {"file": "seattle_linux.tgz", "size": 614000, "sha256": "…"}}}`
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("the manifest is not JSON: {e}"))?;
+        let installers = value
+            .get("installers")
+            .and_then(|i| i.as_object())
+            .ok_or("the manifest has no \"installers\" object")?;
+        let mut manifest = Manifest::default();
+        for platform in Platform::ALL {
+            let Some(entry) = installers.get(platform.name()) else {
+                continue;
+            };
+            let field = |name: &str| {
+                entry
+                    .get(name)
+                    .ok_or(format!("the manifest's {platform} entry has no {name:?}"))
+            };
+            let file = field("file")?.as_str().unwrap_or_default().to_string();
+            // Only a plain file name: the manifest must not send the page elsewhere.
+            if file.is_empty() || file.contains(['/', '\\', '?', '#']) || file.starts_with('.') {
+                return Err(format!(
+                    "the manifest's {platform} file name {file:?} is not a plain file name"
+                ));
+            }
+            let size = field("size")?
+                .as_u64()
+                .ok_or(format!("the manifest's {platform} size is not a number"))?;
+            let sha256 = field("sha256")?
+                .as_str()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(format!(
+                    "the manifest's {platform} sha256 is not 64 hexadecimal digits"
+                ));
+            }
+            manifest
+                .0
+                .insert(platform, ManifestEntry { file, size, sha256 });
+        }
+        Ok(manifest)
+    }
+}
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("the page has a window")
+}
+
+fn js_text(e: &wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "the network request failed".into())
+}
+
+async fn get(url: &str) -> Result<Response, String> {
+    let response = JsFuture::from(window().fetch_with_str(url))
+        .await
+        .map_err(|e| format!("could not fetch {url}: {}", js_text(&e)))?;
+    let response: Response = response.unchecked_into();
+    if !response.ok() {
+        return Err(format!(
+            "the server answered {} {} for {url}",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    Ok(response)
+}
+
+pub async fn manifest() -> Result<Manifest, String> {
+    let response = get(MANIFEST_URL).await?;
+    let promise = response.text().map_err(|e| js_text(&e))?;
+    let text = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("the manifest could not be read: {}", js_text(&e)))?;
+    Manifest::parse(&text.as_string().unwrap_or_default())
+}
+
+/// The sha256 of a Blob, in lower-case hex, by WebCrypto (native speed, off the wasm heap).
+pub async fn sha256_hex(blob: &Blob) -> Result<String, String> {
+    let buffer = JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|e| js_text(&e))?;
+    let subtle = window().crypto().map_err(|e| js_text(&e))?.subtle();
+    let promise = subtle
+        .digest_with_str_and_buffer_source("SHA-256", &buffer.unchecked_into())
+        .map_err(|e| js_text(&e))?;
+    let digest = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("could not compute a sha256: {}", js_text(&e)))?;
+    Ok(Uint8Array::new(&digest)
+        .to_vec()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+thread_local! {
+    /// Verified base installers by sha256.
+    static VERIFIED: RefCell<HashMap<String, Blob>> = RefCell::new(HashMap::new());
+}
+
+/// The Cache API key: the file's URL with its sha256, so a new base installer is a new entry.
+fn cache_key(entry: &ManifestEntry) -> String {
+    format!("base_installers/{}?sha256={}", entry.file, entry.sha256)
+}
+
+async fn cache() -> Option<Cache> {
+    let caches = window().caches().ok()?;
+    JsFuture::from(caches.open(CACHE_NAME))
+        .await
+        .ok()
+        .map(|c| c.unchecked_into())
+}
+
+async fn from_cache(entry: &ManifestEntry) -> Option<Blob> {
+    let found = JsFuture::from(cache().await?.match_with_str(&cache_key(entry)))
+        .await
+        .ok()?;
+    let response: Response = found.dyn_into().ok()?;
+    let blob = JsFuture::from(response.blob().ok()?).await.ok()?;
+    Some(blob.unchecked_into())
+}
+
+async fn into_cache(entry: &ManifestEntry, blob: &Blob) {
+    // The Cache API is a convenience: when it is missing or full, the build goes on without it.
+    if let (Some(cache), Ok(response)) = (cache().await, Response::new_with_opt_blob(Some(blob))) {
+        let _ = JsFuture::from(cache.put_with_str(&cache_key(entry), &response)).await;
+    }
+}
+
+/// The verified base installer for `platform`: from memory, the Cache API, or the network
+/// (calling `progress(received, total)` as bytes arrive).
+pub async fn base_installer(
+    platform: Platform,
+    entry: &ManifestEntry,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Blob, String> {
+    if let Some(blob) = VERIFIED.with(|v| v.borrow().get(&entry.sha256).cloned()) {
+        return Ok(blob);
+    }
+    if let Some(blob) = from_cache(entry).await {
+        if sha256_hex(&blob).await.ok().as_deref() == Some(entry.sha256.as_str()) {
+            VERIFIED.with(|v| v.borrow_mut().insert(entry.sha256.clone(), blob.clone()));
+            return Ok(blob);
+        }
+    }
+    let blob = download(platform, entry, &mut progress).await?;
+    let actual = sha256_hex(&blob).await?;
+    if actual != entry.sha256 {
+        return Err(format!(
+            "The {} base installer does not match the manifest (sha256 {actual}, expected {}); it was not used.",
+            platform.label(),
+            entry.sha256
+        ));
+    }
+    into_cache(entry, &blob).await;
+    VERIFIED.with(|v| v.borrow_mut().insert(entry.sha256.clone(), blob.clone()));
+    Ok(blob)
+}
+
+/// Reads the response body chunk by chunk, for the progress bar; the chunks become one Blob.
+async fn download(
+    platform: Platform,
+    entry: &ManifestEntry,
+    progress: &mut impl FnMut(u64, u64),
+) -> Result<Blob, String> {
+    let label = platform.label();
+    let url = format!("base_installers/{}", entry.file);
+    let response = get(&url)
+        .await
+        .map_err(|e| format!("The {label} base installer could not be downloaded: {e}."))?;
+    let total = response
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(entry.size);
+    let body = response
+        .body()
+        .ok_or(format!("The {label} base installer arrived empty."))?;
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let chunks = Array::new();
+    let mut received = 0u64;
+    progress(0, total);
+    loop {
+        let step = JsFuture::from(reader.read()).await.map_err(|e| {
+            format!(
+                "The download of the {label} base installer was interrupted ({}).",
+                js_text(&e)
+            )
+        })?;
+        if Reflect::get(&step, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true)
+        {
+            break;
+        }
+        let chunk: Uint8Array = Reflect::get(&step, &"value".into())
+            .map_err(|e| js_text(&e))?
+            .unchecked_into();
+        received += u64::from(chunk.length());
+        chunks.push(&chunk);
+        progress(received, total.max(received));
+    }
+    if received < total {
+        return Err(format!(
+            "The download of the {label} base installer stopped after {received} of {total} bytes."
+        ));
+    }
+    Blob::new_with_u8_array_sequence(&chunks).map_err(|e| js_text(&e))
+}

@@ -1,0 +1,73 @@
+//! Step 3, platforms: which base installers to customize. The visitor's own system is chosen
+//! at first, since that is the installer most people came for.
+
+use crate::dom::{self, El};
+use crate::state::State;
+use cib_core::Platform;
+use web_sys::HtmlInputElement;
+
+/// The visitor's system from the browser's description of itself; Linux when it is unclear.
+pub fn own_platform() -> Platform {
+    let navigator = web_sys::window().map(|w| w.navigator());
+    let agent = navigator
+        .as_ref()
+        .and_then(|n| n.user_agent().ok())
+        .unwrap_or_default();
+    let platform = navigator
+        .as_ref()
+        .and_then(|n| n.platform().ok())
+        .unwrap_or_default();
+    platform_from(&agent, &platform)
+}
+
+pub fn platform_from(agent: &str, platform: &str) -> Platform {
+    let says = |word: &str| agent.contains(word) || platform.contains(word);
+    if says("Android") {
+        Platform::Android
+    } else if says("Win") {
+        Platform::Windows
+    } else if says("Mac") && !says("iPhone") && !says("iPad") {
+        Platform::Mac
+    } else {
+        Platform::Linux
+    }
+}
+
+fn box_id(platform: Platform) -> String {
+    format!("cib-platform-{}", platform.name())
+}
+
+pub fn skeleton(state: &State) -> El {
+    let boxes = Platform::ALL.into_iter().map(|p| {
+        El::new("div").class("check").children([
+            El::new("input")
+                .attr("type", "checkbox")
+                .attr("id", &box_id(p))
+                .attr("data-action", "platform")
+                .attr("data-name", p.name())
+                .flag("checked", state.platforms.contains(&p)),
+            El::new("label").attr("for", &box_id(p)).text(p.label()),
+        ])
+    });
+    El::new("section")
+        .attr("id", "cib-platforms")
+        .attr("aria-labelledby", "cib-platforms-heading")
+        .children([
+            El::new("h2")
+                .attr("id", "cib-platforms-heading")
+                .attr("tabindex", "-1")
+                .text("3. Platforms"),
+            El::new("fieldset")
+                .class("platforms")
+                .children([El::new("legend").text("Make installers for")])
+                .children(boxes.collect::<Vec<_>>()),
+        ])
+}
+
+pub fn render(state: &State) {
+    for platform in Platform::ALL {
+        if let Some(input) = dom::by_id::<HtmlInputElement>(&box_id(platform)) {
+            input.set_checked(state.platforms.contains(&platform));
+        }
+    }
+}

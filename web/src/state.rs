@@ -1,0 +1,327 @@
+//! The one state value of the page: what the person entered and what a build produced. Every
+//! change goes through a method here, so the rules (vessels total 80, whole tens, at most 8)
+//! hold whatever the order of clicks; the DOM is only ever a picture of this value.
+
+use cib_core::vessel::{DEFINED_TOTAL, MAX_VESSELS, PERCENT_STEP};
+use cib_core::{KeyPair, Platform, PublicKey};
+
+/// Where a user's key comes from.
+#[derive(Debug, Clone)]
+pub enum UserKey {
+    /// Given by the person (pasted or from a `.publickey` file).
+    Own(PublicKey),
+    /// To be generated at build time.
+    Missing,
+    /// Generated on this page; the private half exists only here until downloaded.
+    Generated(KeyPair),
+}
+
+#[derive(Debug, Clone)]
+pub struct UserEntry {
+    pub name: String,
+    pub key: UserKey,
+}
+
+impl UserEntry {
+    pub fn public_key(&self) -> Option<&PublicKey> {
+        match &self.key {
+            UserKey::Own(key) => Some(key),
+            UserKey::Generated(pair) => Some(&pair.public),
+            UserKey::Missing => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VesselEntry {
+    pub percent: u32,
+    pub owner: Option<String>,
+    pub users: Vec<String>,
+    /// Why the person should look at this vessel again (a removed owner or user).
+    pub notice: Option<String>,
+}
+
+impl VesselEntry {
+    fn new(percent: u32) -> Self {
+        VesselEntry {
+            percent,
+            owner: None,
+            users: Vec::new(),
+            notice: None,
+        }
+    }
+}
+
+/// The fields of the "add a user" form, kept here so a failed add loses nothing.
+#[derive(Debug, Clone, Default)]
+pub struct UserForm {
+    pub name: String,
+    pub key_text: String,
+    /// Set once the person tried to add, so an empty name is only reported when it matters.
+    pub tried: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub users: Vec<UserEntry>,
+    pub vessels: Vec<VesselEntry>,
+    pub platforms: Vec<Platform>,
+    pub form: UserForm,
+    /// Counts edits, so a build that finishes after the description changed is not offered.
+    pub revision: u64,
+    /// The users whose generated private keys the person has downloaded.
+    pub saved_private: Vec<String>,
+}
+
+impl State {
+    pub fn new(own_platform: Platform) -> Self {
+        State {
+            users: Vec::new(),
+            vessels: vec![VesselEntry::new(DEFINED_TOTAL)],
+            platforms: vec![own_platform],
+            form: UserForm::default(),
+            revision: 0,
+            saved_private: Vec::new(),
+        }
+    }
+
+    fn edited(&mut self) {
+        self.revision += 1;
+    }
+
+    pub fn user(&self, name: &str) -> Option<&UserEntry> {
+        self.users.iter().find(|u| u.name == name)
+    }
+
+    /// The problem with the name being typed, if any: the core's rule, then uniqueness.
+    pub fn name_problem(&self, name: &str) -> Option<String> {
+        if name.is_empty() {
+            return Some("Enter a name for the user.".into());
+        }
+        if let Err(message) = cib_core::user::check_name(name) {
+            return Some(sentence(&message));
+        }
+        if self.user(name).is_some() {
+            return Some(format!(
+                "There is already a user named {name}; names must be unique."
+            ));
+        }
+        None
+    }
+
+    /// The public key being entered: `Ok(None)` when empty (one will be generated).
+    pub fn form_key(&self) -> Result<Option<PublicKey>, String> {
+        let text = self.form.key_text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        PublicKey::parse(text)
+            .map(Some)
+            .map_err(|message| format!("This is not a usable public key: {message}."))
+    }
+
+    /// Adds the user of the form; false when something is to fix (the messages say what; the
+    /// form is kept).
+    pub fn add_user(&mut self) -> bool {
+        self.form.tried = true;
+        let name = self.form.name.trim().to_string();
+        let key = self.form_key();
+        if self.name_problem(&name).is_some() || key.is_err() {
+            return false;
+        }
+        let key = key.ok().flatten().map_or(UserKey::Missing, UserKey::Own);
+        self.users.push(UserEntry { name, key });
+        self.form = UserForm::default();
+        self.edited();
+        true
+    }
+
+    /// Removes a user, and flags each vessel that named them so the person sees what changed.
+    pub fn remove_user(&mut self, name: &str) {
+        self.users.retain(|u| u.name != name);
+        for vessel in &mut self.vessels {
+            if vessel.owner.as_deref() == Some(name) {
+                vessel.owner = None;
+                vessel.notice = Some(format!("Owner {name} was removed; choose another owner."));
+            }
+            if vessel.users.iter().any(|u| u == name) {
+                vessel.users.retain(|u| u != name);
+                if vessel.notice.is_none() {
+                    vessel.notice = Some(format!("User {name} was removed from this vessel."));
+                }
+            }
+        }
+        self.edited();
+    }
+
+    pub fn can_split(&self, i: usize) -> bool {
+        self.vessels.len() < MAX_VESSELS
+            && self
+                .vessels
+                .get(i)
+                .is_some_and(|v| v.percent > PERCENT_STEP)
+    }
+
+    /// Splits a vessel into two whole tens, the larger first (80 → 40 + 40, 30 → 20 + 10). The
+    /// new vessel keeps the owner and users, so a split never makes the description invalid.
+    pub fn split(&mut self, i: usize) {
+        if !self.can_split(i) {
+            return;
+        }
+        let tens = self.vessels[i].percent / PERCENT_STEP;
+        let second = tens / 2 * PERCENT_STEP;
+        self.vessels[i].percent -= second;
+        let mut new = self.vessels[i].clone();
+        new.percent = second;
+        new.notice = None;
+        self.vessels.insert(i + 1, new);
+        self.edited();
+    }
+
+    /// Merges vessel `i` with the next one; the first one's owner wins, users are joined.
+    pub fn merge(&mut self, i: usize) {
+        if i + 1 >= self.vessels.len() {
+            return;
+        }
+        let next = self.vessels.remove(i + 1);
+        let vessel = &mut self.vessels[i];
+        vessel.percent += next.percent;
+        if vessel.owner.is_none() {
+            vessel.owner = next.owner;
+        }
+        for user in next.users {
+            if !vessel.users.contains(&user) {
+                vessel.users.push(user);
+            }
+        }
+        self.edited();
+    }
+
+    /// The vessel that gives or takes the 10% when vessel `i` grows or shrinks: the next one, or
+    /// the previous one for the last.
+    fn neighbour(&self, i: usize) -> Option<usize> {
+        if i + 1 < self.vessels.len() {
+            Some(i + 1)
+        } else {
+            i.checked_sub(1)
+        }
+    }
+
+    pub fn can_grow(&self, i: usize) -> bool {
+        self.neighbour(i)
+            .is_some_and(|n| self.vessels[n].percent > PERCENT_STEP)
+    }
+
+    pub fn can_shrink(&self, i: usize) -> bool {
+        self.neighbour(i).is_some() && self.vessels[i].percent > PERCENT_STEP
+    }
+
+    pub fn grow(&mut self, i: usize) {
+        if let (true, Some(n)) = (self.can_grow(i), self.neighbour(i)) {
+            self.vessels[n].percent -= PERCENT_STEP;
+            self.vessels[i].percent += PERCENT_STEP;
+            self.edited();
+        }
+    }
+
+    pub fn shrink(&mut self, i: usize) {
+        if let (true, Some(n)) = (self.can_shrink(i), self.neighbour(i)) {
+            self.vessels[i].percent -= PERCENT_STEP;
+            self.vessels[n].percent += PERCENT_STEP;
+            self.edited();
+        }
+    }
+
+    pub fn set_owner(&mut self, i: usize, owner: &str) {
+        if let Some(vessel) = self.vessels.get_mut(i) {
+            vessel.owner = (!owner.is_empty()).then(|| owner.to_string());
+            vessel.notice = None;
+            self.edited();
+        }
+    }
+
+    pub fn set_vessel_user(&mut self, i: usize, user: &str, on: bool) {
+        if let Some(vessel) = self.vessels.get_mut(i) {
+            vessel.users.retain(|u| u != user);
+            if on {
+                // Keep the users in the order of the user list, so vesselinfo does not depend
+                // on the order of clicks.
+                vessel.users.push(user.to_string());
+                let order = |name: &String| self.users.iter().position(|u| &u.name == name);
+                vessel.users.sort_by_key(order);
+            }
+            vessel.notice = None;
+            self.edited();
+        }
+    }
+
+    pub fn set_platform(&mut self, platform: Platform, on: bool) {
+        self.platforms.retain(|p| *p != platform);
+        if on {
+            self.platforms.push(platform);
+            self.platforms.sort();
+        }
+        self.edited();
+    }
+
+    /// Keeps the key pairs generated for users, so a second build uses the same keys.
+    pub fn set_generated(&mut self, name: &str, pair: KeyPair) {
+        if let Some(user) = self.users.iter_mut().find(|u| u.name == name) {
+            user.key = UserKey::Generated(pair);
+        }
+    }
+
+    pub fn generated_users(&self) -> impl Iterator<Item = (&str, &KeyPair)> {
+        self.users.iter().filter_map(|u| match &u.key {
+            UserKey::Generated(pair) => Some((u.name.as_str(), pair)),
+            _ => None,
+        })
+    }
+
+    /// True while some generated private key exists only in this page.
+    pub fn unsaved_private_keys(&self) -> bool {
+        self.generated_users()
+            .any(|(name, _)| !self.saved_private.iter().any(|s| s == name))
+    }
+
+    pub fn private_keys_saved(&mut self) {
+        self.saved_private = self
+            .generated_users()
+            .map(|(name, _)| name.to_string())
+            .collect();
+    }
+
+    /// The build description in the legacy API's JSON, from the state as it is.
+    pub fn description_json(&self) -> String {
+        use serde_json::{json, Map, Value};
+        let vessels: Vec<Value> = self
+            .vessels
+            .iter()
+            .map(|v| json!({"percentage": v.percent, "owner": v.owner.clone().unwrap_or_default(), "users": v.users}))
+            .collect();
+        let mut users = Map::new();
+        for user in &self.users {
+            let data = match user.public_key() {
+                Some(key) => json!({"public_key": key.to_string()}),
+                None => json!({}),
+            };
+            users.insert(user.name.clone(), data);
+        }
+        json!({"vessels": vessels, "user_data": users}).to_string()
+    }
+}
+
+/// The core's messages start in lower case to fit after a place name; alone they need a capital
+/// and a full stop.
+pub fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}

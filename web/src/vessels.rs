@@ -1,0 +1,127 @@
+//! Step 2, vessels: the donated share split into vessels of whole tens totalling 80%, each with
+//! an owner and users; the reserved 20% vessel of the Seattle project comes last.
+
+use crate::dom::{replace_children, El};
+use crate::state::{State, VesselEntry};
+use cib_core::vessel::{DEFINED_TOTAL, MAX_VESSELS, RESERVED_PERCENT};
+
+pub fn skeleton() -> El {
+    El::new("section").attr("id", "cib-vessels").attr("aria-labelledby", "cib-vessels-heading").children([
+        El::new("h2").attr("id", "cib-vessels-heading").attr("tabindex", "-1").text("2. Vessels"),
+        El::new("p").class("intro").text(&format!(
+            "The donated share is split into vessels. Yours total {DEFINED_TOTAL}%, in steps of 10, at \
+             most {MAX_VESSELS} vessels; each needs an owner and may have users."
+        )),
+        El::new("div").attr("id", "cib-vessel-list"),
+        El::new("p").class("reserved").text(&format!(
+            "Reserved vessel ({RESERVED_PERCENT}%) — owned by the Seattle project"
+        )),
+    ])
+}
+
+pub fn render(state: &State) {
+    let vessels = state
+        .vessels
+        .iter()
+        .enumerate()
+        .map(|(i, v)| vessel(state, i, v));
+    replace_children("cib-vessel-list", vessels.collect::<Vec<_>>());
+}
+
+fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
+    let n = i + 1;
+    let id = |what: &str| format!("cib-vessel-{n}-{what}");
+    let button = |text: String, action: &str, enabled: bool| {
+        El::button(&text, action)
+            .attr("id", &id(action))
+            .attr("data-index", &i.to_string())
+            .class("quiet")
+            .flag("disabled", !enabled)
+    };
+    let mut actions = vec![
+        button(format!("Split vessel {n}"), "split", state.can_split(i)),
+        button(format!("Add 10% to vessel {n}"), "grow", state.can_grow(i)),
+        button(
+            format!("Remove 10% from vessel {n}"),
+            "shrink",
+            state.can_shrink(i),
+        ),
+    ];
+    if n < state.vessels.len() {
+        actions.insert(
+            1,
+            button(
+                format!("Merge vessel {n} with vessel {}", n + 1),
+                "merge",
+                true,
+            ),
+        );
+    }
+    let message = match (&v.notice, &v.owner) {
+        (Some(notice), _) => Some(notice.clone()),
+        (None, None) => Some(format!("Choose an owner for vessel {n}.")),
+        (None, Some(_)) => None,
+    };
+    let owner_id = id("owner");
+    let options = std::iter::once(El::new("option").attr("value", "").text("Choose an owner"))
+        .chain(state.users.iter().map(|u| {
+            El::new("option")
+                .attr("value", &u.name)
+                .flag("selected", v.owner.as_deref() == Some(u.name.as_str()))
+                .text(&u.name)
+        }));
+    let users = state.users.iter().map(|u| {
+        let box_id = id(&format!("user-{}", u.name));
+        El::new("div").class("check").children([
+            El::new("input")
+                .attr("type", "checkbox")
+                .attr("id", &box_id)
+                .attr("data-action", "vessel-user")
+                .attr("data-index", &i.to_string())
+                .attr("data-name", &u.name)
+                .flag("checked", v.users.contains(&u.name)),
+            El::new("label").attr("for", &box_id).text(&u.name),
+        ])
+    });
+    let users: Vec<El> = users.collect();
+    let users = if users.is_empty() {
+        vec![El::new("p")
+            .class("hint")
+            .text("Add users in step 1 to choose them here.")]
+    } else {
+        users
+    };
+    El::new("fieldset")
+        .class("vessel")
+        .attr("id", &id("box"))
+        .children([
+            El::new("legend").text(&format!("Vessel {n} ({}%)", v.percent)),
+            El::new("div")
+                .class(&format!("share share-{}", v.percent))
+                .attr("aria-hidden", "true"),
+            El::new("div").class("vessel-actions").children(actions),
+            El::new("div").class("field").children([
+                El::new("label")
+                    .attr("for", &owner_id)
+                    .text(&format!("Owner of vessel {n}")),
+                El::new("select")
+                    .attr("id", &owner_id)
+                    .attr("data-action", "owner")
+                    .attr("data-index", &i.to_string())
+                    .attr("aria-describedby", &id("message"))
+                    .attr(
+                        "aria-invalid",
+                        if v.owner.is_none() { "true" } else { "false" },
+                    )
+                    .children(options.collect::<Vec<_>>()),
+            ]),
+            El::new("fieldset")
+                .class("vessel-users")
+                .child(El::new("legend").text(&format!("Users of vessel {n}")))
+                .children(users),
+            El::new("p")
+                .attr("id", &id("message"))
+                .class("message")
+                .text(message.as_deref().unwrap_or("")),
+        ])
+}
