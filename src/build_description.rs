@@ -149,7 +149,10 @@ fn read_user_data(place: &str, data: &Value, problems: &mut Problems) -> Option<
     let Value::Object(fields) = data else {
         problems.push(
             place,
-            format!("must be an object such as {{\"public_key\": \"e n\"}} or {{}}, not {}", kind(data)),
+            format!(
+                "must be an object such as {{\"public_key\": \"e n\"}} or {{}}, not {}",
+                kind(data)
+            ),
         );
         return None;
     };
@@ -216,7 +219,9 @@ fn read_vessel(
         if !matches!(field.as_str(), "percentage" | "owner" | "users") {
             problems.push(
                 place,
-                format!("unknown field {field:?}; expected \"percentage\", \"owner\" and \"users\""),
+                format!(
+                    "unknown field {field:?}; expected \"percentage\", \"owner\" and \"users\""
+                ),
             );
         }
     }
@@ -234,7 +239,10 @@ fn read_vessel(
         Some(other) => {
             problems.push(
                 place,
-                format!("percentage must be a whole number such as 40, not {}", kind(other)),
+                format!(
+                    "percentage must be a whole number such as 40, not {}",
+                    kind(other)
+                ),
             );
             None
         }
@@ -255,7 +263,10 @@ fn read_vessel(
             name.clone()
         }
         Some(other) => {
-            problems.push(place, format!("owner must be a user name, not {}", kind(other)));
+            problems.push(
+                place,
+                format!("owner must be a user name, not {}", kind(other)),
+            );
             String::new()
         }
     };
@@ -283,7 +294,10 @@ fn read_vessel(
             users
         }
         Some(other) => {
-            problems.push(place, format!("users must be a list of user names, not {}", kind(other)));
+            problems.push(
+                place,
+                format!("users must be a list of user names, not {}", kind(other)),
+            );
             Vec::new()
         }
     };

@@ -70,7 +70,13 @@ impl KeyPair {
 
     /// A pair from its big-endian parts, as a JWK export from WebCrypto gives them, checked to
     /// belong together.
-    pub fn from_be_bytes(e: &[u8], n: &[u8], d: &[u8], p: &[u8], q: &[u8]) -> Result<KeyPair, String> {
+    pub fn from_be_bytes(
+        e: &[u8],
+        n: &[u8],
+        d: &[u8],
+        p: &[u8],
+        q: &[u8],
+    ) -> Result<KeyPair, String> {
         let [e, n, d, p, q] = [e, n, d, p, q].map(BigUint::from_bytes_be);
         KeyPair::from_parts(&e, &n, &d, &p, &q)
     }
@@ -124,9 +130,21 @@ mod tests {
         };
         let (pa, pb) = (parts(&a), parts(&b));
         let be = |x: &BigUint| x.to_bytes_be();
-        let ok = KeyPair::from_be_bytes(&be(a.public.e()), &be(a.public.n()), &be(&pa[0]), &be(&pa[1]), &be(&pa[2]));
+        let ok = KeyPair::from_be_bytes(
+            &be(a.public.e()),
+            &be(a.public.n()),
+            &be(&pa[0]),
+            &be(&pa[1]),
+            &be(&pa[2]),
+        );
         assert!(ok.is_ok());
-        let mixed = KeyPair::from_be_bytes(&be(a.public.e()), &be(a.public.n()), &be(&pb[0]), &be(&pa[1]), &be(&pa[2]));
+        let mixed = KeyPair::from_be_bytes(
+            &be(a.public.e()),
+            &be(a.public.n()),
+            &be(&pb[0]),
+            &be(&pa[1]),
+            &be(&pa[2]),
+        );
         assert!(mixed.unwrap_err().contains("does not match"));
     }
 

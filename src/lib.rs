@@ -4,13 +4,13 @@
 //!
 //! The rules of the compatibility contract (SEATTLE.md) each live in one function here.
 
-pub mod platform;
 pub mod base_installer;
 pub mod build_description;
 mod decimal;
 mod json_object;
 pub mod key_files;
 pub mod key_pair;
+pub mod platform;
 pub mod private_key;
 pub mod problem;
 pub mod public_key;

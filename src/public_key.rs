@@ -110,10 +110,16 @@ mod tests {
         let cases = [
             (format!("65537 {}", odd_modulus(511)), "at least 512"),
             (format!("65537 {}", odd_modulus(16385)), "at most 16384"),
-            (format!("65537 {}", &n + BigUint::from(1u32)), "modulus is even"),
+            (
+                format!("65537 {}", &n + BigUint::from(1u32)),
+                "modulus is even",
+            ),
             (format!("1 {n}"), "smaller than 3"),
             (format!("65536 {n}"), "exponent is even"),
-            (format!("{} {n}", &n + BigUint::from(2u32)), "not smaller than the modulus"),
+            (
+                format!("{} {n}", &n + BigUint::from(2u32)),
+                "not smaller than the modulus",
+            ),
             (format!("{n} {n}"), "not smaller than the modulus"),
             ("65537".to_string(), "2 numbers separated by one space"),
             (format!("65537  {n}"), "2 numbers separated by one space"),

@@ -39,7 +39,9 @@ mod tests {
     #[test]
     fn refuses_with_a_reason() {
         assert!(check_name("ab").unwrap_err().contains("3 to 40"));
-        assert!(check_name(&"x".repeat(41)).unwrap_err().contains("41 characters"));
+        assert!(check_name(&"x".repeat(41))
+            .unwrap_err()
+            .contains("41 characters"));
         assert!(check_name("a b").unwrap_err().contains("' '"));
         assert!(check_name("_bob").unwrap_err().contains("starts with _"));
         assert!(check_name("bøb").unwrap_err().contains("'ø'"));

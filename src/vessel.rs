@@ -68,7 +68,9 @@ mod tests {
         for ok in [10, 20, 50, 80] {
             assert_eq!(check_percent(ok), Ok(ok as u32));
         }
-        assert!(check_percent(55).unwrap_err().contains("not a multiple of 10"));
+        assert!(check_percent(55)
+            .unwrap_err()
+            .contains("not a multiple of 10"));
         assert!(check_percent(0).unwrap_err().contains("out of range"));
         assert!(check_percent(90).unwrap_err().contains("out of range"));
         assert!(check_percent(-10).unwrap_err().contains("out of range"));

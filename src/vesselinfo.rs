@@ -71,11 +71,15 @@ pub fn read_as_installer(text: &str) -> Result<Vec<InstalledVessel>, String> {
                 });
             }
             Some(&"Owner") => {
-                let vessel = vessels.last_mut().ok_or(format!("{place}: Owner before Percent"))?;
+                let vessel = vessels
+                    .last_mut()
+                    .ok_or(format!("{place}: Owner before Percent"))?;
                 vessel.owner = key()?;
             }
             Some(&"User") => {
-                let vessel = vessels.last_mut().ok_or(format!("{place}: User before Percent"))?;
+                let vessel = vessels
+                    .last_mut()
+                    .ok_or(format!("{place}: User before Percent"))?;
                 vessel.users.push(key()?);
             }
             Some(_) => {}
@@ -87,8 +91,14 @@ pub fn read_as_installer(text: &str) -> Result<Vec<InstalledVessel>, String> {
     if let Some(i) = vessels.iter().position(|v| v.owner.is_empty()) {
         return Err(format!("vessel {} has no owner", i + 1));
     }
-    if let Some(v) = vessels.iter().find(|v| v.percent % 10 != 0 || !(10..=100).contains(&v.percent)) {
-        return Err(format!("percent {} is not one of 10, 20, ..., 100", v.percent));
+    if let Some(v) = vessels
+        .iter()
+        .find(|v| v.percent % 10 != 0 || !(10..=100).contains(&v.percent))
+    {
+        return Err(format!(
+            "percent {} is not one of 10, 20, ..., 100",
+            v.percent
+        ));
     }
     let total: i64 = vessels.iter().map(|v| v.percent).sum();
     if total != 100 {

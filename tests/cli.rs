@@ -10,7 +10,11 @@ use std::process::{Command, Output};
 const BASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../base_installers");
 
 fn cib(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cib")).args(args).current_dir(cwd).output().expect("cib runs")
+    Command::new(env!("CARGO_BIN_EXE_cib"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("cib runs")
 }
 
 fn stderr(output: &Output) -> String {
@@ -18,8 +22,16 @@ fn stderr(output: &Output) -> String {
 }
 
 fn run(program: &str, args: &[&str], cwd: &Path) -> Output {
-    let output = Command::new(program).args(args).current_dir(cwd).output().unwrap_or_else(|e| panic!("{program}: {e}"));
-    assert!(output.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     output
 }
 
@@ -45,35 +57,62 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn every_command_has_help() {
     let dir = tempfile::tempdir().unwrap();
-    for command in [&[][..], &["vesselinfo"], &["customize"], &["build"], &["keygen"], &["pack-base-installers"], &["serve"]] {
+    for command in [
+        &[][..],
+        &["vesselinfo"],
+        &["customize"],
+        &["build"],
+        &["keygen"],
+        &["pack-base-installers"],
+        &["serve"],
+    ] {
         let mut args = command.to_vec();
         args.push("--help");
         let out = cib(&args, dir.path());
         assert!(out.status.success(), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: cib"), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage: cib"),
+            "{args:?}"
+        );
     }
 }
 
 #[test]
 fn keygen_writes_a_matching_pair_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(cib(&["keygen", "carol", "--bits", "2048"], dir.path()).status.success());
-    let public = PublicKey::parse(&fs::read_to_string(dir.path().join("carol.publickey")).unwrap()).unwrap();
-    let private = PrivateKey::parse(&fs::read_to_string(dir.path().join("carol.privatekey")).unwrap()).unwrap();
+    assert!(cib(&["keygen", "carol", "--bits", "2048"], dir.path())
+        .status
+        .success());
+    let public =
+        PublicKey::parse(&fs::read_to_string(dir.path().join("carol.publickey")).unwrap()).unwrap();
+    let private =
+        PrivateKey::parse(&fs::read_to_string(dir.path().join("carol.privatekey")).unwrap())
+            .unwrap();
     assert_eq!(public.modulus_bits(), 2048);
     assert!(private.matches(&public));
     let mode = fs::metadata(dir.path().join("carol.privatekey")).unwrap();
-    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777, 0o600);
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777,
+        0o600
+    );
 
     let again = cib(&["keygen", "carol"], dir.path());
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("exist already"));
-    assert_eq!(fs::read_to_string(dir.path().join("carol.publickey")).unwrap(), public.to_string());
+    assert_eq!(
+        fs::read_to_string(dir.path().join("carol.publickey")).unwrap(),
+        public.to_string()
+    );
 
     let bad = cib(&["keygen", "no way"], dir.path());
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("contains ' '"));
-    assert_eq!(cib(&["keygen", "dave", "--bits", "1000"], dir.path()).status.code(), Some(2));
+    assert_eq!(
+        cib(&["keygen", "dave", "--bits", "1000"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
     assert!(!dir.path().join("dave.publickey").exists());
 }
 
@@ -90,10 +129,20 @@ fn vesselinfo_needs_every_key_and_says_where_to_get_them() {
 fn invalid_descriptions_list_every_problem_and_print_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
-        (r#"{"vessels": [{"percentage": 55, "owner": "bob"}, {"percentage": "20"}], "user_data": {"bob": {"public_key": "3 8"}, "x": {}}}"#,
-         &["vessel 1: percentage 55 is not a multiple of 10", "vessel 2: percentage must be a whole number", "vessel 2: has no owner",
-           "user bob: public key: the modulus has 4 bits", "user_data: user name \"x\" has 1 characters"][..]),
-        (r#"{"vessels": [{"percentage": 70, "owner": "bob"}], "user_data": {"bob": {}}}"#, &["these total 70%"][..]),
+        (
+            r#"{"vessels": [{"percentage": 55, "owner": "bob"}, {"percentage": "20"}], "user_data": {"bob": {"public_key": "3 8"}, "x": {}}}"#,
+            &[
+                "vessel 1: percentage 55 is not a multiple of 10",
+                "vessel 2: percentage must be a whole number",
+                "vessel 2: has no owner",
+                "user bob: public key: the modulus has 4 bits",
+                "user_data: user name \"x\" has 1 characters",
+            ][..],
+        ),
+        (
+            r#"{"vessels": [{"percentage": 70, "owner": "bob"}], "user_data": {"bob": {}}}"#,
+            &["these total 70%"][..],
+        ),
         ("{not json", &["not a JSON object"][..]),
     ];
     for (json, expected) in cases {
@@ -120,7 +169,17 @@ fn invalid_descriptions_list_every_problem_and_print_nothing() {
 #[test]
 fn build_writes_installers_that_real_extractors_and_the_installer_accept() {
     let (dir, build) = workspace();
-    let out = cib(&["build", build.to_str().unwrap(), "--base-installers", BASES, "--out", "out"], dir.path());
+    let out = cib(
+        &[
+            "build",
+            build.to_str().unwrap(),
+            "--base-installers",
+            BASES,
+            "--out",
+            "out",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let outdir = dir.path().join("out");
 
@@ -131,52 +190,129 @@ fn build_writes_installers_that_real_extractors_and_the_installer_accept() {
     assert_eq!(fs::read(outdir.join("vesselinfo")).unwrap(), vesselinfo);
     assert!(!vesselinfo.ends_with(b"\n"));
 
-    for (file, zip) in [("seattle_linux.tgz", false), ("seattle_mac.tgz", false), ("seattle_win.zip", true), ("seattle_android.zip", true)] {
+    for (file, zip) in [
+        ("seattle_linux.tgz", false),
+        ("seattle_mac.tgz", false),
+        ("seattle_win.zip", true),
+        ("seattle_android.zip", true),
+    ] {
         let extracted = dir.path().join(format!("x-{file}"));
         fs::create_dir(&extracted).unwrap();
         let archive = outdir.join(file);
         let archive = archive.to_str().unwrap();
         let listing = if zip {
             run("unzip", &["-tq", archive], dir.path());
-            run("unzip", &["-q", archive, "-d", extracted.to_str().unwrap()], dir.path());
+            run(
+                "unzip",
+                &["-q", archive, "-d", extracted.to_str().unwrap()],
+                dir.path(),
+            );
             String::from_utf8(run("unzip", &["-Z", archive], dir.path()).stdout).unwrap()
         } else {
             run("gzip", &["-t", archive], dir.path());
-            run("tar", &["-xzf", archive, "-C", extracted.to_str().unwrap()], dir.path());
+            run(
+                "tar",
+                &["-xzf", archive, "-C", extracted.to_str().unwrap()],
+                dir.path(),
+            );
             String::from_utf8(run("tar", &["-tvzf", archive], dir.path()).stdout).unwrap()
         };
-        let vesselinfo_lines: Vec<&str> = listing.lines().filter(|l| l.ends_with("seattle/seattle_repy/vesselinfo")).collect();
+        let vesselinfo_lines: Vec<&str> = listing
+            .lines()
+            .filter(|l| l.ends_with("seattle/seattle_repy/vesselinfo"))
+            .collect();
         assert_eq!(vesselinfo_lines.len(), 1, "{file}: {listing}");
-        assert!(vesselinfo_lines[0].starts_with("-rw-r--r--"), "{file}: {}", vesselinfo_lines[0]);
+        assert!(
+            vesselinfo_lines[0].starts_with("-rw-r--r--"),
+            "{file}: {}",
+            vesselinfo_lines[0]
+        );
         assert!(!listing.contains(" ./"), "{file}: no second top folder");
-        assert_eq!(fs::read(extracted.join("seattle/seattle_repy/vesselinfo")).unwrap(), vesselinfo, "{file}");
+        assert_eq!(
+            fs::read(extracted.join("seattle/seattle_repy/vesselinfo")).unwrap(),
+            vesselinfo,
+            "{file}"
+        );
         // The other files are the base installer's, untouched; executables stay executable.
-        assert_eq!(fs::read(extracted.join("seattle/seattle_repy/seattleinstaller.py")).unwrap(),
-                   fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../demo/seattle/seattle_repy/seattleinstaller.py")).unwrap());
+        assert_eq!(
+            fs::read(extracted.join("seattle/seattle_repy/seattleinstaller.py")).unwrap(),
+            fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../demo/seattle/seattle_repy/seattleinstaller.py"
+            ))
+            .unwrap()
+        );
         let install = fs::metadata(extracted.join("seattle/install.sh")).unwrap();
-        assert_eq!(std::os::unix::fs::PermissionsExt::mode(&install.permissions()) & 0o111, 0o111, "{file}");
-        let accepted = run("python3", &["seattle/seattle_repy/seattleinstaller.py"], &extracted);
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&install.permissions()) & 0o111,
+            0o111,
+            "{file}"
+        );
+        let accepted = run(
+            "python3",
+            &["seattle/seattle_repy/seattleinstaller.py"],
+            &extracted,
+        );
         assert!(String::from_utf8_lossy(&accepted.stdout).contains("vesselinfo accepted"));
     }
 
     // Key files: every user's public key; only bob's private key, and it matches.
-    let built = cib_core::BuildDescription::parse(&fs::read_to_string(outdir.join("build.json")).unwrap()).unwrap();
+    let built =
+        cib_core::BuildDescription::parse(&fs::read_to_string(outdir.join("build.json")).unwrap())
+            .unwrap();
     let public_zip = zip_files(&outdir.join("public_keys.zip"));
-    assert_eq!(public_zip.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["public_keys/alice.publickey", "public_keys/bob.publickey"]);
+    assert_eq!(
+        public_zip
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>(),
+        ["public_keys/alice.publickey", "public_keys/bob.publickey"]
+    );
     let private_zip = zip_files(&outdir.join("private_keys.zip"));
     assert_eq!(private_zip.len(), 1);
     assert_eq!(private_zip[0].0, "private_keys/bob.privatekey");
     let bob_public = built.user("bob").unwrap().public_key.clone().unwrap();
     assert_eq!(public_zip[1].1, bob_public.to_string());
-    assert!(PrivateKey::parse(&private_zip[0].1).unwrap().matches(&bob_public));
+    assert!(PrivateKey::parse(&private_zip[0].1)
+        .unwrap()
+        .matches(&bob_public));
     let alice = fs::read_to_string(dir.path().join("keys/alice.publickey")).unwrap();
-    assert_eq!(built.user("alice").unwrap().public_key.as_ref().unwrap().to_string(), alice.trim());
+    assert_eq!(
+        built
+            .user("alice")
+            .unwrap()
+            .public_key
+            .as_ref()
+            .unwrap()
+            .to_string(),
+        alice.trim()
+    );
 
     // The same description and bases give the same bytes; no private keys this time.
-    let again = cib(&["build", "out/build.json", "--base-installers", BASES, "--out", "again"], dir.path());
+    let again = cib(
+        &[
+            "build",
+            "out/build.json",
+            "--base-installers",
+            BASES,
+            "--out",
+            "again",
+        ],
+        dir.path(),
+    );
     assert!(again.status.success(), "{}", stderr(&again));
-    for file in ["seattle_linux.tgz", "seattle_win.zip", "vesselinfo", "public_keys.zip", "build.json"] {
-        assert_eq!(fs::read(outdir.join(file)).unwrap(), fs::read(dir.path().join("again").join(file)).unwrap(), "{file}");
+    for file in [
+        "seattle_linux.tgz",
+        "seattle_win.zip",
+        "vesselinfo",
+        "public_keys.zip",
+        "build.json",
+    ] {
+        assert_eq!(
+            fs::read(outdir.join(file)).unwrap(),
+            fs::read(dir.path().join("again").join(file)).unwrap(),
+            "{file}"
+        );
     }
     assert!(!dir.path().join("again/private_keys.zip").exists());
 }
@@ -197,20 +333,69 @@ fn zip_files(path: &Path) -> Vec<(String, String)> {
 fn build_for_chosen_platforms_only_and_refuses_to_overwrite() {
     let (dir, build) = workspace();
     let build = build.to_str().unwrap();
-    let out = cib(&["build", build, "--base-installers", BASES, "--platform", "windows", "--platform", "linux", "--out", "out"], dir.path());
+    let out = cib(
+        &[
+            "build",
+            build,
+            "--base-installers",
+            BASES,
+            "--platform",
+            "windows",
+            "--platform",
+            "linux",
+            "--out",
+            "out",
+        ],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
-    let mut names: Vec<String> = fs::read_dir(dir.path().join("out")).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut names: Vec<String> = fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
     names.sort();
-    assert_eq!(names, ["build.json", "private_keys.zip", "public_keys.zip", "seattle_linux.tgz", "seattle_win.zip", "vesselinfo"]);
+    assert_eq!(
+        names,
+        [
+            "build.json",
+            "private_keys.zip",
+            "public_keys.zip",
+            "seattle_linux.tgz",
+            "seattle_win.zip",
+            "vesselinfo"
+        ]
+    );
     let keys_before = fs::read(dir.path().join("out/private_keys.zip")).unwrap();
-    let again = cib(&["build", build, "--base-installers", BASES, "--platform", "linux", "--out", "out"], dir.path());
+    let again = cib(
+        &[
+            "build",
+            build,
+            "--base-installers",
+            BASES,
+            "--platform",
+            "linux",
+            "--out",
+            "out",
+        ],
+        dir.path(),
+    );
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("--force"));
-    assert_eq!(fs::read(dir.path().join("out/private_keys.zip")).unwrap(), keys_before, "private keys kept");
-    let bad_platform = cib(&["build", build, "--platform", "solaris", "--out", "x"], dir.path());
+    assert_eq!(
+        fs::read(dir.path().join("out/private_keys.zip")).unwrap(),
+        keys_before,
+        "private keys kept"
+    );
+    let bad_platform = cib(
+        &["build", build, "--platform", "solaris", "--out", "x"],
+        dir.path(),
+    );
     assert_eq!(bad_platform.status.code(), Some(2));
     assert!(stderr(&bad_platform).contains("solaris"));
-    let no_bases = cib(&["build", build, "--base-installers", "nowhere", "--out", "y"], dir.path());
+    let no_bases = cib(
+        &["build", build, "--base-installers", "nowhere", "--out", "y"],
+        dir.path(),
+    );
     assert_eq!(no_bases.status.code(), Some(1));
     assert!(stderr(&no_bases).contains("nowhere/seattle_linux.tgz"));
     assert!(!dir.path().join("y").exists());
@@ -223,11 +408,17 @@ fn customize_reads_the_type_from_the_bytes_and_refuses_bad_bases() {
     fs::write(dir.path().join("keyed.json"), format!(r#"{{"vessels": [{{"percentage": 80, "owner": "alice"}}], "user_data": {{"alice": {{"public_key": "{}"}}}}}}"#, alice.trim())).unwrap();
     let base = fs::read(Path::new(BASES).join("seattle_win.zip")).unwrap();
     fs::write(dir.path().join("installer.bin"), &base).unwrap();
-    let out = cib(&["customize", "keyed.json", "installer.bin", "custom.bin"], dir.path());
+    let out = cib(
+        &["customize", "keyed.json", "installer.bin", "custom.bin"],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     run("unzip", &["-tq", "custom.bin"], dir.path());
-    let listed = String::from_utf8(run("unzip", &["-Z1", "custom.bin"], dir.path()).stdout).unwrap();
-    assert!(listed.lines().any(|l| l == "seattle/seattle_repy/vesselinfo"));
+    let listed =
+        String::from_utf8(run("unzip", &["-Z1", "custom.bin"], dir.path()).stdout).unwrap();
+    assert!(listed
+        .lines()
+        .any(|l| l == "seattle/seattle_repy/vesselinfo"));
 
     let targz = fs::read(Path::new(BASES).join("seattle_linux.tgz")).unwrap();
     let mut bad_crc = targz.clone();
@@ -236,17 +427,37 @@ fn customize_reads_the_type_from_the_bytes_and_refuses_bad_bases() {
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty", Vec::new(), "empty file"),
         ("text", b"not an installer".to_vec(), "neither a zip nor"),
-        ("cut.tgz", targz[..targz.len() / 2].to_vec(), "damaged or truncated"),
+        (
+            "cut.tgz",
+            targz[..targz.len() / 2].to_vec(),
+            "damaged or truncated",
+        ),
         ("crc.tgz", bad_crc, "damaged or truncated"),
-        ("cut.zip", base[..base.len() - 10].to_vec(), "damaged or truncated"),
+        (
+            "cut.zip",
+            base[..base.len() - 10].to_vec(),
+            "damaged or truncated",
+        ),
     ];
     for (name, bytes, expected) in cases {
         fs::write(dir.path().join(name), bytes).unwrap();
         let out = cib(&["customize", "keyed.json", name, "result"], dir.path());
         assert_eq!(out.status.code(), Some(2), "{name}");
         assert!(stderr(&out).contains(expected), "{name}: {}", stderr(&out));
-        assert!(!dir.path().join("result").exists(), "{name}: nothing written");
-        let leftovers = fs::read_dir(dir.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp")).count();
+        assert!(
+            !dir.path().join("result").exists(),
+            "{name}: nothing written"
+        );
+        let leftovers = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
+            .count();
         assert_eq!(leftovers, 0);
     }
 }
@@ -255,14 +466,61 @@ fn customize_reads_the_type_from_the_bytes_and_refuses_bad_bases() {
 fn the_demo_base_installers_are_reproducible_from_the_demo_tree() {
     let dir = tempfile::tempdir().unwrap();
     let tree = concat!(env!("CARGO_MANIFEST_DIR"), "/../demo");
-    let out = cib(&["pack-base-installers", tree, "--out", "bases"], dir.path());
+    let out = cib(
+        &["pack-base-installers", tree, "--out", "bases"],
+        dir.path(),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     for platform in cib_core::Platform::ALL {
         let made = fs::read(dir.path().join("bases").join(platform.file_name())).unwrap();
         let shipped = fs::read(Path::new(BASES).join(platform.file_name())).unwrap();
-        assert!(made == shipped, "{} differs from the demo tree: run `cib pack-base-installers demo`", platform.file_name());
+        assert!(
+            made == shipped,
+            "{} differs from the demo tree: run `cib pack-base-installers demo`",
+            platform.file_name()
+        );
     }
     let bad = cib(&["pack-base-installers", "."], dir.path());
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("no seattle/seattle_repy/"));
+}
+
+#[test]
+fn relayout_keeps_the_entries_of_a_foreign_tar_gz() {
+    let dir = tempfile::tempdir().unwrap();
+    let extracted = dir.path().join("tree");
+    fs::create_dir(&extracted).unwrap();
+    run(
+        "tar",
+        &[
+            "-xzf",
+            &format!("{BASES}/seattle_linux.tgz"),
+            "-C",
+            extracted.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    run(
+        "sh",
+        &["-c", "tar -cf - -C tree seattle | gzip -9 > foreign.tgz"],
+        dir.path(),
+    );
+    let out = cib(
+        &["relayout-base-installer", "foreign.tgz", "relaid.tgz"],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list =
+        |file: &str| String::from_utf8(run("tar", &["-tvzf", file], dir.path()).stdout).unwrap();
+    assert_eq!(list("relaid.tgz"), list("foreign.tgz"));
+    let zip = cib(
+        &[
+            "relayout-base-installer",
+            &format!("{BASES}/seattle_win.zip"),
+            "x.zip",
+        ],
+        dir.path(),
+    );
+    assert_eq!(zip.status.code(), Some(2));
+    assert!(!dir.path().join("x.zip").exists());
 }

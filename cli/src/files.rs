@@ -9,8 +9,12 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 pub fn read_description(path: &Path) -> Result<BuildDescription, Failure> {
-    let text = fs::read_to_string(path)
-        .map_err(|e| Failure::Other(format!("cannot read the build description {}: {e}", path.display())))?;
+    let text = fs::read_to_string(path).map_err(|e| {
+        Failure::Other(format!(
+            "cannot read the build description {}: {e}",
+            path.display()
+        ))
+    })?;
     BuildDescription::parse(&text).map_err(|problems| {
         let count = problems.0.len();
         let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
@@ -31,7 +35,12 @@ pub struct CustomizedInstaller {
 
 pub fn customize_file(base_path: &Path, vesselinfo: &str) -> Result<CustomizedInstaller, Failure> {
     let size = fs::metadata(base_path)
-        .map_err(|e| Failure::Other(format!("cannot read the base installer {}: {e}", base_path.display())))?
+        .map_err(|e| {
+            Failure::Other(format!(
+                "cannot read the base installer {}: {e}",
+                base_path.display()
+            ))
+        })?
         .len();
     if size > MAX_BASE_BYTES {
         return Err(Failure::Invalid(format!(
@@ -39,8 +48,12 @@ pub fn customize_file(base_path: &Path, vesselinfo: &str) -> Result<CustomizedIn
             base_path.display()
         )));
     }
-    let base = fs::read(base_path)
-        .map_err(|e| Failure::Other(format!("cannot read the base installer {}: {e}", base_path.display())))?;
+    let base = fs::read(base_path).map_err(|e| {
+        Failure::Other(format!(
+            "cannot read the base installer {}: {e}",
+            base_path.display()
+        ))
+    })?;
     let customized = customize(&base, vesselinfo.as_bytes())
         .map_err(|e| Failure::Invalid(format!("{}: {e}", base_path.display())))?;
     Ok(CustomizedInstaller { base, customized })
@@ -71,7 +84,8 @@ pub fn write_atomically(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let failed = |e: std::io::Error| Failure::Other(format!("cannot write {}: {e}", path.display()));
+    let failed =
+        |e: std::io::Error| Failure::Other(format!("cannot write {}: {e}", path.display()));
     let mut temporary = tempfile::Builder::new()
         .prefix(".cib-")
         .suffix(".tmp")
@@ -97,20 +111,33 @@ pub fn write_atomically(
     Ok(())
 }
 
-pub fn write_bytes(path: &Path, existing: Existing, readers: Readers, bytes: &[u8]) -> Result<(), Failure> {
+pub fn write_bytes(
+    path: &Path,
+    existing: Existing,
+    readers: Readers,
+    bytes: &[u8],
+) -> Result<(), Failure> {
     write_atomically(path, existing, readers, |out| out.write_all(bytes))
 }
 
 pub fn create_folder(path: &Path) -> Result<(), Failure> {
-    fs::create_dir_all(path).map_err(|e| Failure::Other(format!("cannot create {}: {e}", path.display())))
+    fs::create_dir_all(path)
+        .map_err(|e| Failure::Other(format!("cannot create {}: {e}", path.display())))
 }
 
 /// The files among `paths` that exist already, for commands that never overwrite.
 pub fn refuse_existing(paths: &[PathBuf], hint: &str) -> Result<(), Failure> {
-    let existing: Vec<String> = paths.iter().filter(|p| p.exists()).map(|p| format!("  {}", p.display())).collect();
+    let existing: Vec<String> = paths
+        .iter()
+        .filter(|p| p.exists())
+        .map(|p| format!("  {}", p.display()))
+        .collect();
     if existing.is_empty() {
         Ok(())
     } else {
-        Err(Failure::Other(format!("these files exist already and are not overwritten{hint}:\n{}", existing.join("\n"))))
+        Err(Failure::Other(format!(
+            "these files exist already and are not overwritten{hint}:\n{}",
+            existing.join("\n")
+        )))
     }
 }

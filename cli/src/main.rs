@@ -32,6 +32,8 @@ enum Command {
     Keygen(commands::keygen::Args),
     /// Make the four base installers from a folder with the Seattle layout.
     PackBaseInstallers(commands::pack::Args),
+    /// Rewrite a tar.gz base installer (same entries) so customizing it needs no recompression.
+    RelayoutBaseInstaller(commands::relayout::Args),
     /// Serve the builder page and the base installers over HTTP.
     Serve(serve::ServeArgs),
 }
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Build(args) => commands::build::run(args),
         Command::Keygen(args) => commands::keygen::run(args),
         Command::PackBaseInstallers(args) => commands::pack::run(args),
+        Command::RelayoutBaseInstaller(args) => commands::relayout::run(args),
         Command::Serve(args) => return serve::run(args),
     };
     match outcome {

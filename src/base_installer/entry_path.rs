@@ -3,8 +3,12 @@
 /// The name without a leading `./`, with `\` read as `/` (zips made on Windows use it), or why it
 /// would extract outside the folder the archive is extracted into.
 pub fn check(raw: &[u8]) -> Result<String, String> {
-    let name = std::str::from_utf8(raw)
-        .map_err(|_| format!("entry {:?} has a name that is not UTF-8", String::from_utf8_lossy(raw)))?;
+    let name = std::str::from_utf8(raw).map_err(|_| {
+        format!(
+            "entry {:?} has a name that is not UTF-8",
+            String::from_utf8_lossy(raw)
+        )
+    })?;
     if name.contains('\0') {
         return Err(format!("entry {name:?} has a NUL byte in its name"));
     }
@@ -15,7 +19,9 @@ pub fn check(raw: &[u8]) -> Result<String, String> {
         return Err(format!("entry {name:?} has an absolute path"));
     }
     if unified.split('/').any(|part| part == "..") {
-        return Err(format!("entry {name:?} would extract outside the archive's folder"));
+        return Err(format!(
+            "entry {name:?} would extract outside the archive's folder"
+        ));
     }
     let mut normalized = unified.as_str();
     while let Some(rest) = normalized.strip_prefix("./") {
@@ -34,7 +40,16 @@ mod tests {
         assert_eq!(check(b"./seattle/x").unwrap(), "seattle/x");
         assert_eq!(check(b"seattle\\win.bat").unwrap(), "seattle/win.bat");
         assert_eq!(check(b"seattle/a..b").unwrap(), "seattle/a..b");
-        for bad in [&b"../x"[..], b"seattle/../../x", b"/etc/passwd", b"C:\\x", b"c:x", b"a\\..\\..\\b", b"a\0b", b"\xff"] {
+        for bad in [
+            &b"../x"[..],
+            b"seattle/../../x",
+            b"/etc/passwd",
+            b"C:\\x",
+            b"c:x",
+            b"a\\..\\..\\b",
+            b"a\0b",
+            b"\xff",
+        ] {
             assert!(check(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
         }
     }

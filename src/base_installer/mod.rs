@@ -50,7 +50,9 @@ impl fmt::Display for BaseInstallerError {
             Self::NotAnArchive => {
                 f.write_str("the base installer is neither a zip nor a gzip-compressed tar archive")
             }
-            Self::NotATar => f.write_str("the base installer is gzip-compressed but not a tar archive"),
+            Self::NotATar => {
+                f.write_str("the base installer is gzip-compressed but not a tar archive")
+            }
             Self::Corrupt(why) => write!(f, "the base installer is damaged or truncated: {why}"),
             Self::UnsafeEntry(why) => write!(f, "the base installer is unsafe: {why}"),
             Self::NoRepyFolder => write!(
@@ -78,13 +80,30 @@ pub fn customize(base: &[u8], vesselinfo: &[u8]) -> Result<Customized, BaseInsta
     }
     if tar_gz::is_gzip(base) {
         let pieces = tar_gz::customize(base, vesselinfo)?;
-        return Ok(Customized { kind: ArchiveKind::TarGz, pieces });
+        return Ok(Customized {
+            kind: ArchiveKind::TarGz,
+            pieces,
+        });
     }
     if zip::looks_like_zip(base) {
         let pieces = zip::customize(base, 0, vesselinfo).map_err(BaseInstallerError::from)?;
-        return Ok(Customized { kind: ArchiveKind::Zip, pieces });
+        return Ok(Customized {
+            kind: ArchiveKind::Zip,
+            pieces,
+        });
     }
     Err(BaseInstallerError::NotAnArchive)
+}
+
+/// A gzip'd tar base installer with the same entries, laid out so that customizing it rewrites
+/// only a tiny last gzip member (see `tar_gz`). Zips need no such thing.
+pub fn relayout(base: &[u8]) -> Result<Vec<u8>, BaseInstallerError> {
+    if !tar_gz::is_gzip(base) {
+        return Err(BaseInstallerError::Unsupported(
+            "only a gzip'd tar needs a new layout; a zip customizes fast as it is".into(),
+        ));
+    }
+    tar_gz::relayout(base)
 }
 
 /// What the customizing needs to know of each entry's name.

@@ -2,8 +2,9 @@
 //! end-of-archive blocks in a gzip member of their own, so adding vesselinfo rewrites only that
 //! member. The project makes its demo base installers (and benchmark inputs) with this.
 
-use super::tar_gz::{gzip, tar_entry, tar_end};
+use super::tar_gz::{gzip, gzip_at, tar_end, tar_entry};
 use crate::platform::ArchiveKind;
+use flate2::Compression;
 use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -34,10 +35,20 @@ pub fn pack(kind: ArchiveKind, tree: &[TreeEntry]) -> Result<Vec<u8>, String> {
         ArchiveKind::TarGz => {
             let mut entries = Vec::new();
             for entry in tree {
-                let kind = if entry.is_folder() { tar::EntryType::Directory } else { tar::EntryType::Regular };
-                entries.extend_from_slice(&tar_entry(&entry.path, kind, entry.mode, PACKED_AT_UNIX, &entry.contents)?);
+                let kind = if entry.is_folder() {
+                    tar::EntryType::Directory
+                } else {
+                    tar::EntryType::Regular
+                };
+                entries.extend_from_slice(&tar_entry(
+                    &entry.path,
+                    kind,
+                    entry.mode,
+                    PACKED_AT_UNIX,
+                    &entry.contents,
+                )?);
             }
-            let mut packed = gzip(&entries);
+            let mut packed = gzip_at(&entries, Compression::best());
             packed.extend_from_slice(&gzip(&tar_end(entries.len() as u64)));
             Ok(packed)
         }
@@ -59,7 +70,9 @@ pub fn pack(kind: ArchiveKind, tree: &[TreeEntry]) -> Result<Vec<u8>, String> {
                 }
                 zip.finish()
             })();
-            result.map(Cursor::into_inner).map_err(|e| format!("could not zip the tree: {e}"))
+            result
+                .map(Cursor::into_inner)
+                .map_err(|e| format!("could not zip the tree: {e}"))
         }
     }
 }

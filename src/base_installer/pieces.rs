@@ -66,7 +66,10 @@ impl Pieces {
                         .zip(usize::try_from(r.end).ok())
                         .and_then(|(s, e)| base.get(s..e))
                         .ok_or_else(|| {
-                            io::Error::new(io::ErrorKind::InvalidInput, "the base installer is shorter than the pieces say")
+                            io::Error::new(
+                                io::ErrorKind::InvalidInput,
+                                "the base installer is shorter than the pieces say",
+                            )
                         })?;
                     out.write_all(slice)?
                 }

@@ -6,7 +6,11 @@ use std::io::{Cursor, Read, Write};
 const VESSELINFO: &[u8] = b"Percent 80\nOwner 3 55\nPercent 20\nOwner 5 77";
 
 fn entry(path: &str, mode: u32, contents: &[u8]) -> TreeEntry {
-    TreeEntry { path: path.into(), mode, contents: contents.to_vec() }
+    TreeEntry {
+        path: path.into(),
+        mode,
+        contents: contents.to_vec(),
+    }
 }
 
 fn tree() -> Vec<TreeEntry> {
@@ -14,8 +18,16 @@ fn tree() -> Vec<TreeEntry> {
         entry("seattle/", 0o755, b""),
         entry("seattle/install.sh", 0o755, b"#!/bin/sh\necho install\n"),
         entry("seattle/seattle_repy/", 0o755, b""),
-        entry("seattle/seattle_repy/seattleinstaller.py", 0o644, &b"print('hi')\n".repeat(300)),
-        entry("seattle/seattle_repy/metainfo", 0o644, b"signed list of files\n"),
+        entry(
+            "seattle/seattle_repy/seattleinstaller.py",
+            0o644,
+            &b"print('hi')\n".repeat(300),
+        ),
+        entry(
+            "seattle/seattle_repy/metainfo",
+            0o644,
+            b"signed list of files\n",
+        ),
     ]
 }
 
@@ -29,7 +41,12 @@ fn entries(kind: ArchiveKind, bytes: &[u8]) -> Vec<(String, u32, bool, Vec<u8>)>
                     let mut file = zip.by_index(i).unwrap();
                     let mut data = Vec::new();
                     file.read_to_end(&mut data).unwrap();
-                    (file.name().unwrap().to_string(), file.unix_mode().unwrap() & 0o7777, file.is_dir(), data)
+                    (
+                        file.name().unwrap().to_string(),
+                        file.unix_mode().unwrap() & 0o7777,
+                        file.is_dir(),
+                        data,
+                    )
                 })
                 .collect()
         }
@@ -42,7 +59,12 @@ fn entries(kind: ArchiveKind, bytes: &[u8]) -> Vec<(String, u32, bool, Vec<u8>)>
                     let mut data = Vec::new();
                     e.read_to_end(&mut data).unwrap();
                     let header = e.header();
-                    (e.path().unwrap().to_string_lossy().into_owned(), header.mode().unwrap(), header.entry_type().is_dir(), data)
+                    (
+                        e.path().unwrap().to_string_lossy().into_owned(),
+                        header.mode().unwrap(),
+                        header.entry_type().is_dir(),
+                        data,
+                    )
                 })
                 .collect()
         }
@@ -61,8 +83,9 @@ fn assert_is_base_plus_vesselinfo(kind: ArchiveKind, base: &[u8], out: &[u8]) {
     let mut before = entries(kind, base);
     before.retain(|e| e.0.trim_start_matches("./") != crate::vesselinfo::ARCHIVE_PATH);
     let after = entries(kind, out);
-    let (vesselinfo, rest): (Vec<_>, Vec<_>) =
-        after.into_iter().partition(|e| e.0 == crate::vesselinfo::ARCHIVE_PATH);
+    let (vesselinfo, rest): (Vec<_>, Vec<_>) = after
+        .into_iter()
+        .partition(|e| e.0 == crate::vesselinfo::ARCHIVE_PATH);
     assert_eq!(rest, before);
     assert_eq!(vesselinfo.len(), 1, "exactly one vesselinfo");
     assert_eq!(vesselinfo[0].1, 0o644);
@@ -76,9 +99,15 @@ fn tar_gz_rewrites_only_the_last_member_of_a_packed_base() {
     let (result, out) = customized(&base);
     assert_eq!(result.kind, ArchiveKind::TarGz);
     assert_is_base_plus_vesselinfo(ArchiveKind::TarGz, &base, &out);
-    let Piece::Base(kept) = &result.pieces.as_slice()[0] else { panic!("starts with the base") };
+    let Piece::Base(kept) = &result.pieces.as_slice()[0] else {
+        panic!("starts with the base")
+    };
     assert_eq!(kept.start, 0);
-    assert!(kept.end as usize > base.len() - 64, "kept {kept:?} of {}", base.len());
+    assert!(
+        kept.end as usize > base.len() - 64,
+        "kept {kept:?} of {}",
+        base.len()
+    );
     assert_eq!(customized(&base).1, out, "reproducible");
 }
 
@@ -86,7 +115,9 @@ fn tar_gz_rewrites_only_the_last_member_of_a_packed_base() {
 fn tar_gz_in_one_member_is_customized_too() {
     let packed = pack(ArchiveKind::TarGz, &tree()).unwrap();
     let mut tar = Vec::new();
-    flate2::read::MultiGzDecoder::new(&packed[..]).read_to_end(&mut tar).unwrap();
+    flate2::read::MultiGzDecoder::new(&packed[..])
+        .read_to_end(&mut tar)
+        .unwrap();
     let mut one = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     one.write_all(&tar).unwrap();
     let base = one.finish().unwrap();
@@ -95,10 +126,40 @@ fn tar_gz_in_one_member_is_customized_too() {
 }
 
 #[test]
+fn relayout_keeps_every_entry_and_makes_customizing_rewrite_only_the_tail() {
+    let packed = pack(ArchiveKind::TarGz, &tree()).unwrap();
+    let mut tar = Vec::new();
+    flate2::read::MultiGzDecoder::new(&packed[..])
+        .read_to_end(&mut tar)
+        .unwrap();
+    let mut one = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    one.write_all(&tar).unwrap();
+    let foreign = one.finish().unwrap();
+    let relaid = relayout(&foreign).unwrap();
+    assert_eq!(
+        entries(ArchiveKind::TarGz, &relaid),
+        entries(ArchiveKind::TarGz, &foreign)
+    );
+    let (result, _) = customized(&relaid);
+    let Piece::Base(kept) = &result.pieces.as_slice()[0] else {
+        panic!("starts with the base")
+    };
+    assert!(kept.end as usize > relaid.len() - 64);
+    assert!(relayout(&pack(ArchiveKind::Zip, &tree()).unwrap()).is_err());
+}
+
+#[test]
 fn an_existing_vesselinfo_is_replaced_not_doubled() {
     for kind in [ArchiveKind::TarGz, ArchiveKind::Zip] {
         let mut with_old = tree();
-        with_old.insert(4, entry("seattle/seattle_repy/vesselinfo", 0o600, b"Percent 100\nOwner 1 2"));
+        with_old.insert(
+            4,
+            entry(
+                "seattle/seattle_repy/vesselinfo",
+                0o600,
+                b"Percent 100\nOwner 1 2",
+            ),
+        );
         let base = pack(kind, &with_old).unwrap();
         let (_, out) = customized(&base);
         assert_is_base_plus_vesselinfo(kind, &base, &out);
@@ -113,7 +174,9 @@ fn zip_entries_are_copied_raw_and_only_the_directory_is_new() {
     let (result, out) = customized(&base);
     assert_eq!(result.kind, ArchiveKind::Zip);
     assert_is_base_plus_vesselinfo(ArchiveKind::Zip, &base, &out);
-    let directory = ::zip::ZipArchive::new(Cursor::new(&base)).unwrap().central_directory_start();
+    let directory = ::zip::ZipArchive::new(Cursor::new(&base))
+        .unwrap()
+        .central_directory_start();
     assert_eq!(result.pieces.as_slice()[0], Piece::Base(0..directory));
     assert_eq!(customized(&base).1, out, "reproducible");
 }
@@ -166,7 +229,9 @@ fn refuses_what_is_not_a_good_base_installer() {
     bad_crc[first_member_end - 8] ^= 1;
     assert_refused(&bad_crc, "damaged or truncated");
     let mut not_tar = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    not_tar.write_all(&b"just some text, not a tar at all".repeat(40)).unwrap();
+    not_tar
+        .write_all(&b"just some text, not a tar at all".repeat(40))
+        .unwrap();
     assert_refused(&not_tar.finish().unwrap(), "not a tar archive");
     let mut trailing = targz.clone();
     trailing.extend_from_slice(b"junk");
@@ -175,7 +240,11 @@ fn refuses_what_is_not_a_good_base_installer() {
     assert_refused(&zip[..zip.len() - 30], "damaged or truncated");
     assert_refused(&zip[100..], "damaged or truncated");
     for kind in [ArchiveKind::TarGz, ArchiveKind::Zip] {
-        let other = pack(kind, &[entry("other/", 0o755, b""), entry("other/a", 0o644, b"a")]).unwrap();
+        let other = pack(
+            kind,
+            &[entry("other/", 0o755, b""), entry("other/a", 0o644, b"a")],
+        )
+        .unwrap();
         assert_refused(&other, "no seattle/seattle_repy/ folder");
     }
 }
@@ -188,7 +257,11 @@ fn first_member_len(gz: &[u8]) -> usize {
 
 #[test]
 fn refuses_entries_that_leave_the_folder() {
-    for evil in ["seattle/../../evil", "/etc/evil", "seattle/seattle_repy/../../../x"] {
+    for evil in [
+        "seattle/../../evil",
+        "/etc/evil",
+        "seattle/seattle_repy/../../../x",
+    ] {
         let mut header = tar::Header::new_gnu();
         header.as_old_mut().name[..evil.len()].copy_from_slice(evil.as_bytes());
         header.set_size(1);
@@ -203,8 +276,13 @@ fn refuses_entries_that_leave_the_folder() {
         assert_refused(&gz.finish().unwrap(), "unsafe");
 
         let mut zip = ::zip::ZipWriter::new(Cursor::new(Vec::new()));
-        zip.start_file("seattle/seattle_repy/x", ::zip::write::SimpleFileOptions::default()).unwrap();
-        zip.start_file(evil, ::zip::write::SimpleFileOptions::default()).unwrap();
+        zip.start_file(
+            "seattle/seattle_repy/x",
+            ::zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.start_file(evil, ::zip::write::SimpleFileOptions::default())
+            .unwrap();
         zip.write_all(b"x").unwrap();
         assert_refused(&zip.finish().unwrap().into_inner(), "unsafe");
     }
@@ -212,7 +290,9 @@ fn refuses_entries_that_leave_the_folder() {
 
 fn pack_tar(tree: &[TreeEntry]) -> Vec<u8> {
     let mut tar = Vec::new();
-    flate2::read::MultiGzDecoder::new(&pack(ArchiveKind::TarGz, tree).unwrap()[..]).read_to_end(&mut tar).unwrap();
+    flate2::read::MultiGzDecoder::new(&pack(ArchiveKind::TarGz, tree).unwrap()[..])
+        .read_to_end(&mut tar)
+        .unwrap();
     tar
 }
 

@@ -8,8 +8,8 @@ use super::{entry_role, BaseInstallerError, Customized, EntryRole, Pieces, MAX_E
 use crate::platform::ArchiveKind;
 use crate::vesselinfo::ARCHIVE_PATH;
 use std::cell::Cell;
-use std::rc::Rc;
 use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
+use std::rc::Rc;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
@@ -70,7 +70,9 @@ impl From<TailError> for BaseInstallerError {
     fn from(e: TailError) -> Self {
         match e {
             Failed(e) => e,
-            NeedsEarlier(_) => BaseInstallerError::Corrupt("the zip's central directory is cut off".into()),
+            NeedsEarlier(_) => {
+                BaseInstallerError::Corrupt("the zip's central directory is cut off".into())
+            }
         }
     }
 }
@@ -90,13 +92,20 @@ struct Entry {
 
 pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<Pieces, TailError> {
     let lowest_missing = Rc::new(Cell::new(None));
-    let reader = Tail { bytes, start, position: start, lowest_missing: lowest_missing.clone() };
+    let reader = Tail {
+        bytes,
+        start,
+        position: start,
+        lowest_missing: lowest_missing.clone(),
+    };
     let archive = match ZipArchive::new(reader) {
         Ok(archive) => archive,
         Err(e) => {
             return Err(match lowest_missing.get() {
                 Some(offset) => NeedsEarlier(offset),
-                None => Failed(BaseInstallerError::Corrupt(format!("not a readable zip: {e}"))),
+                None => Failed(BaseInstallerError::Corrupt(format!(
+                    "not a readable zip: {e}"
+                ))),
             })
         }
     };
@@ -137,7 +146,9 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     let mut kept_from = 0;
     for (i, entry) in by_position.iter().enumerate() {
         if entry.is_vesselinfo {
-            let end = by_position.get(i + 1).map_or(directory_start, |e| e.local_start);
+            let end = by_position
+                .get(i + 1)
+                .map_or(directory_start, |e| e.local_start);
             pieces.keep(kept_from..entry.local_start);
             removed.push((entry.local_start, end - entry.local_start));
             kept_from = end;
@@ -145,7 +156,12 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     }
     pieces.keep(kept_from..directory_start);
     let shift = |offset: u64| -> u64 {
-        offset - removed.iter().filter(|(at, _)| *at < offset).map(|(_, len)| len).sum::<u64>()
+        offset
+            - removed
+                .iter()
+                .filter(|(at, _)| *at < offset)
+                .map(|(_, len)| len)
+                .sum::<u64>()
     };
 
     let new_local_start = shift(directory_start);
@@ -162,7 +178,12 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     }
     directory.extend_from_slice(&new_record);
     count += 1;
-    let end = end_record(count, directory.len() as u64, directory_offset - prefix, archive.comment())?;
+    let end = end_record(
+        count,
+        directory.len() as u64,
+        directory_offset - prefix,
+        archive.comment(),
+    )?;
     pieces.add(local);
     pieces.add(directory);
     pieces.add(end);
@@ -172,37 +193,61 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
 /// The raw central directory record, copied as it is so every attribute of the entry (mode,
 /// link flag, extra fields, comment) survives.
 fn central_record(bytes: &[u8], start: u64, at: u64) -> Result<Vec<u8>, TailError> {
-    let corrupt = || Failed(BaseInstallerError::Corrupt("a central directory record is cut off".into()));
-    let at = usize::try_from(at.checked_sub(start).ok_or(NeedsEarlier(at))?).map_err(|_| corrupt())?;
+    let corrupt = || {
+        Failed(BaseInstallerError::Corrupt(
+            "a central directory record is cut off".into(),
+        ))
+    };
+    let at =
+        usize::try_from(at.checked_sub(start).ok_or(NeedsEarlier(at))?).map_err(|_| corrupt())?;
     let fixed = bytes.get(at..at + CENTRAL_FIXED_LEN).ok_or_else(corrupt)?;
     if &fixed[..4] != CENTRAL_HEADER_SIGNATURE {
         return Err(corrupt());
     }
     let u16_at = |i: usize| u16::from_le_bytes([fixed[i], fixed[i + 1]]) as usize;
     let len = CENTRAL_FIXED_LEN + u16_at(28) + u16_at(30) + u16_at(32);
-    bytes.get(at..at + len).map(<[u8]>::to_vec).ok_or_else(corrupt)
+    bytes
+        .get(at..at + len)
+        .map(<[u8]>::to_vec)
+        .ok_or_else(corrupt)
 }
 
 fn set_local_offset(record: &mut [u8], offset: u64) -> Result<(), TailError> {
-    let current = u32::from_le_bytes(record[CENTRAL_LOCAL_OFFSET_AT..CENTRAL_LOCAL_OFFSET_AT + 4].try_into().expect("4 bytes"));
+    let current = u32::from_le_bytes(
+        record[CENTRAL_LOCAL_OFFSET_AT..CENTRAL_LOCAL_OFFSET_AT + 4]
+            .try_into()
+            .expect("4 bytes"),
+    );
     if current == u32::MAX || offset > ZIP32_MAX_OFFSET {
-        return Err(Failed(BaseInstallerError::Unsupported("zip64 archives (over 4 GiB) are not supported".into())));
+        return Err(Failed(BaseInstallerError::Unsupported(
+            "zip64 archives (over 4 GiB) are not supported".into(),
+        )));
     }
-    record[CENTRAL_LOCAL_OFFSET_AT..CENTRAL_LOCAL_OFFSET_AT + 4].copy_from_slice(&(offset as u32).to_le_bytes());
+    record[CENTRAL_LOCAL_OFFSET_AT..CENTRAL_LOCAL_OFFSET_AT + 4]
+        .copy_from_slice(&(offset as u32).to_le_bytes());
     Ok(())
 }
 
 /// When the whole archive is at hand, every entry must start with a local header before the
 /// central directory: a cheap check that catches truncation and garbage without inflating.
-fn check_local_headers(bytes: &[u8], start: u64, directory_start: u64, entries: &[Entry]) -> Result<(), TailError> {
+fn check_local_headers(
+    bytes: &[u8],
+    start: u64,
+    directory_start: u64,
+    entries: &[Entry],
+) -> Result<(), TailError> {
     for entry in entries {
         if entry.local_start >= directory_start {
-            return Err(Failed(BaseInstallerError::Corrupt("an entry starts after the central directory".into())));
+            return Err(Failed(BaseInstallerError::Corrupt(
+                "an entry starts after the central directory".into(),
+            )));
         }
         if start == 0 {
             let at = entry.local_start as usize;
             if bytes.get(at..at + 4) != Some(LOCAL_HEADER_SIGNATURE) {
-                return Err(Failed(BaseInstallerError::Corrupt(format!("no entry where the central directory puts one (byte {at})"))));
+                return Err(Failed(BaseInstallerError::Corrupt(format!(
+                    "no entry where the central directory puts one (byte {at})"
+                ))));
             }
         }
     }
@@ -222,17 +267,29 @@ fn new_entry(vesselinfo: &[u8]) -> Result<(Vec<u8>, Vec<u8>), TailError> {
         writer.write_all(vesselinfo)?;
         Ok::<_, zip::result::ZipError>(writer.finish()?.into_inner())
     })();
-    let tiny = written.map_err(|e| Failed(BaseInstallerError::Unsupported(format!("vesselinfo could not be zipped: {e}"))))?;
-    let archive = ZipArchive::new(Cursor::new(&tiny)).map_err(|e| Failed(BaseInstallerError::Unsupported(e.to_string())))?;
+    let tiny = written.map_err(|e| {
+        Failed(BaseInstallerError::Unsupported(format!(
+            "vesselinfo could not be zipped: {e}"
+        )))
+    })?;
+    let archive = ZipArchive::new(Cursor::new(&tiny))
+        .map_err(|e| Failed(BaseInstallerError::Unsupported(e.to_string())))?;
     let directory_start = archive.central_directory_start() as usize;
     let record = central_record(&tiny, 0, directory_start as u64)?;
     Ok((tiny[..directory_start].to_vec(), record))
 }
 
 /// The end of central directory record (APPNOTE 4.3.16), keeping the base's archive comment.
-fn end_record(count: usize, directory_len: u64, directory_offset: u64, comment: &[u8]) -> Result<Vec<u8>, TailError> {
+fn end_record(
+    count: usize,
+    directory_len: u64,
+    directory_offset: u64,
+    comment: &[u8],
+) -> Result<Vec<u8>, TailError> {
     if count > ZIP32_MAX_ENTRIES || directory_offset + directory_len > ZIP32_MAX_OFFSET {
-        return Err(Failed(BaseInstallerError::Unsupported("zip64 archives are not supported".into())));
+        return Err(Failed(BaseInstallerError::Unsupported(
+            "zip64 archives are not supported".into(),
+        )));
     }
     let mut end = Vec::with_capacity(22 + comment.len());
     end.extend_from_slice(END_SIGNATURE);
@@ -258,9 +315,15 @@ struct Tail<'a> {
 impl Read for Tail<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.position < self.start {
-            let lowest = self.lowest_missing.get().map_or(self.position, |l| l.min(self.position));
+            let lowest = self
+                .lowest_missing
+                .get()
+                .map_or(self.position, |l| l.min(self.position));
             self.lowest_missing.set(Some(lowest));
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "before the bytes at hand"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "before the bytes at hand",
+            ));
         }
         let at = (self.position - self.start).min(self.bytes.len() as u64) as usize;
         let n = (&self.bytes[at..]).read(buf)?;
@@ -277,7 +340,8 @@ impl Seek for Tail<'_> {
             SeekFrom::End(delta) => end.checked_add_signed(delta),
             SeekFrom::Current(delta) => self.position.checked_add_signed(delta),
         };
-        self.position = target.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        self.position = target
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
         Ok(self.position)
     }
 }

@@ -8,7 +8,11 @@ use std::sync::OnceLock;
 /// Real keys are slow to make; a few shared ones serve every test.
 fn keys() -> &'static [KeyPair] {
     static KEYS: OnceLock<Vec<KeyPair>> = OnceLock::new();
-    KEYS.get_or_init(|| (0..3).map(|_| KeyPair::generate(&mut OsRng, KeyBits::B1024).unwrap()).collect())
+    KEYS.get_or_init(|| {
+        (0..3)
+            .map(|_| KeyPair::generate(&mut OsRng, KeyBits::B1024).unwrap())
+            .collect()
+    })
 }
 
 fn key(i: usize) -> String {
@@ -16,7 +20,11 @@ fn key(i: usize) -> String {
 }
 
 fn problems_of(json: &str) -> Vec<String> {
-    BuildDescription::parse(json).unwrap_err().iter().map(|p| p.to_string()).collect()
+    BuildDescription::parse(json)
+        .unwrap_err()
+        .iter()
+        .map(|p| p.to_string())
+        .collect()
 }
 
 #[test]
@@ -30,7 +38,10 @@ fn reads_the_legacy_arguments() {
     assert_eq!(description.vessels.len(), 2);
     assert_eq!(description.vessels[0].users, ["bob"]);
     assert!(description.vessels[1].users.is_empty());
-    let missing: Vec<&str> = description.users_without_key().map(|u| u.name.as_str()).collect();
+    let missing: Vec<&str> = description
+        .users_without_key()
+        .map(|u| u.name.as_str())
+        .collect();
     assert_eq!(missing, ["bob"]);
     assert_eq!(write(&description).unwrap_err(), ["bob"]);
 }
@@ -77,21 +88,32 @@ fn reports_every_problem_with_its_place() {
         "vessel 4: unknown field \"user\"",
     ];
     for e in expect {
-        assert!(problems.iter().any(|p| p.starts_with(e)), "missing {e:?} in {problems:#?}");
+        assert!(
+            problems.iter().any(|p| p.starts_with(e)),
+            "missing {e:?} in {problems:#?}"
+        );
     }
     assert_eq!(problems.len(), expect.len(), "{problems:#?}");
 }
 
 #[test]
 fn totals_and_counts() {
-    let user = format!(r#""user_data": {{"alice": {{"public_key": "{}"}}}}"#, key(0));
+    let user = format!(
+        r#""user_data": {{"alice": {{"public_key": "{}"}}}}"#,
+        key(0)
+    );
     let vessels = |ps: &[u32]| {
-        let list: Vec<String> = ps.iter().map(|p| format!(r#"{{"percentage": {p}, "owner": "alice"}}"#)).collect();
+        let list: Vec<String> = ps
+            .iter()
+            .map(|p| format!(r#"{{"percentage": {p}, "owner": "alice"}}"#))
+            .collect();
         format!(r#"{{"vessels": [{}], {user}}}"#, list.join(","))
     };
     assert!(problems_of(&vessels(&[50, 20]))[0].contains("these total 70%"));
     assert!(problems_of(&vessels(&[]))[0].contains("no vessels"));
-    assert!(problems_of(&vessels(&[10; 9])).iter().any(|p| p.contains("9 vessels")));
+    assert!(problems_of(&vessels(&[10; 9]))
+        .iter()
+        .any(|p| p.contains("9 vessels")));
     assert!(BuildDescription::parse(&vessels(&[10; 8])).is_ok());
     assert!(BuildDescription::parse(&vessels(&[80])).is_ok());
     // The reserved 20% is cib's to add; a caller who adds it is told.
@@ -102,18 +124,28 @@ fn totals_and_counts() {
 fn refuses_what_is_not_a_description() {
     assert!(problems_of("")[0].starts_with("build description: not a JSON object"));
     assert!(problems_of("[1]")[0].contains("not a JSON object"));
-    assert!(problems_of(r#"{"vessels": [], "vessels": []}"#).iter().any(|p| p.contains("\"vessels\" is given twice")));
-    assert!(problems_of(r#"{"vessels": 3}"#).iter().any(|p| p.contains("\"user_data\" is missing")));
-    let twice = r#"{"vessels": [{"percentage": 80, "owner": "bob"}], "user_data": {"bob": {}, "bob": {}}}"#;
+    assert!(problems_of(r#"{"vessels": [], "vessels": []}"#)
+        .iter()
+        .any(|p| p.contains("\"vessels\" is given twice")));
+    assert!(problems_of(r#"{"vessels": 3}"#)
+        .iter()
+        .any(|p| p.contains("\"user_data\" is missing")));
+    let twice =
+        r#"{"vessels": [{"percentage": 80, "owner": "bob"}], "user_data": {"bob": {}, "bob": {}}}"#;
     assert_eq!(problems_of(twice), ["user_data: user bob is given twice"]);
 }
 
 #[test]
 fn to_json_fills_keys_and_reads_back_the_same() {
-    let json = r#"{"vessels": [{"percentage": 80, "owner": "bob"}], "user_data": {"zed": {}, "bob": {}}}"#;
+    let json =
+        r#"{"vessels": [{"percentage": 80, "owner": "bob"}], "user_data": {"zed": {}, "bob": {}}}"#;
     let mut description = BuildDescription::parse(json).unwrap();
-    description.set_public_key("bob", keys()[0].public.clone()).unwrap();
-    assert!(description.set_public_key("nobody", keys()[0].public.clone()).is_err());
+    description
+        .set_public_key("bob", keys()[0].public.clone())
+        .unwrap();
+    assert!(description
+        .set_public_key("nobody", keys()[0].public.clone())
+        .is_err());
     let again = BuildDescription::parse(&description.to_json()).unwrap();
     assert_eq!(again, description);
     // user_data keeps its order.

@@ -2,7 +2,10 @@
 
 use crate::commands::vesselinfo::vesselinfo_of;
 use crate::failure::{Failure, Outcome};
-use crate::files::{create_folder, customize_file, read_description, refuse_existing, write_atomically, write_bytes, Existing, Readers};
+use crate::files::{
+    create_folder, customize_file, read_description, refuse_existing, write_atomically,
+    write_bytes, Existing, Readers,
+};
 use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
 use cib_core::{KeyBits, KeyPair, Platform, PrivateKey};
 use std::path::PathBuf;
@@ -31,14 +34,23 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     let mut description = read_description(&args.build)?;
     let bits = KeyBits::from_bits(args.bits).map_err(Failure::Invalid)?;
-    let mut platforms = if args.platforms.is_empty() { Platform::ALL.to_vec() } else { args.platforms.clone() };
+    let mut platforms = if args.platforms.is_empty() {
+        Platform::ALL.to_vec()
+    } else {
+        args.platforms.clone()
+    };
     platforms.sort();
     platforms.dedup();
 
     let outputs: Vec<PathBuf> = platforms
         .iter()
         .map(|p| p.file_name())
-        .chain(["vesselinfo", "build.json", PUBLIC_KEYS_ZIP, PRIVATE_KEYS_ZIP])
+        .chain([
+            "vesselinfo",
+            "build.json",
+            PUBLIC_KEYS_ZIP,
+            PRIVATE_KEYS_ZIP,
+        ])
         .map(|name| args.out.join(name))
         .collect();
     if !args.force {
@@ -46,8 +58,15 @@ pub fn run(args: Args) -> Outcome {
     }
 
     // Everything that can fail on the input is checked before a key is made or a file written.
-    let bases: Vec<(Platform, PathBuf)> = platforms.iter().map(|&p| (p, args.base_installers.join(p.file_name()))).collect();
-    let missing: Vec<String> = bases.iter().filter(|(_, path)| !path.is_file()).map(|(_, path)| format!("  {}", path.display())).collect();
+    let bases: Vec<(Platform, PathBuf)> = platforms
+        .iter()
+        .map(|&p| (p, args.base_installers.join(p.file_name())))
+        .collect();
+    let missing: Vec<String> = bases
+        .iter()
+        .filter(|(_, path)| !path.is_file())
+        .map(|(_, path)| format!("  {}", path.display()))
+        .collect();
     if !missing.is_empty() {
         return Err(Failure::Other(format!(
             "base installers not found (use --base-installers DIR or --platform):\n{}",
@@ -56,10 +75,15 @@ pub fn run(args: Args) -> Outcome {
     }
 
     let mut generated: Vec<(String, PrivateKey)> = Vec::new();
-    let names: Vec<String> = description.users_without_key().map(|u| u.name.clone()).collect();
+    let names: Vec<String> = description
+        .users_without_key()
+        .map(|u| u.name.clone())
+        .collect();
     for name in names {
         let pair = KeyPair::generate(&mut rand::rngs::OsRng, bits).map_err(Failure::Other)?;
-        description.set_public_key(&name, pair.public).map_err(Failure::Other)?;
+        description
+            .set_public_key(&name, pair.public)
+            .map_err(Failure::Other)?;
         generated.push((name, pair.private));
     }
     let vesselinfo = vesselinfo_of(&description)?;
@@ -69,19 +93,48 @@ pub fn run(args: Args) -> Outcome {
         .collect::<Result<Vec<_>, Failure>>()?;
 
     create_folder(&args.out)?;
-    let existing = if args.force { Existing::Replace } else { Existing::Keep };
+    let existing = if args.force {
+        Existing::Replace
+    } else {
+        Existing::Keep
+    };
     // The private keys first: they are the one thing that cannot be made again.
     if !generated.is_empty() {
         let keys = generated.iter().map(|(name, key)| (name.as_str(), key));
-        write_bytes(&args.out.join(PRIVATE_KEYS_ZIP), existing, Readers::Owner, &private_keys_zip(keys))?;
+        write_bytes(
+            &args.out.join(PRIVATE_KEYS_ZIP),
+            existing,
+            Readers::Owner,
+            &private_keys_zip(keys),
+        )?;
     }
-    let public = description.users.iter().filter_map(|u| u.public_key.as_ref().map(|k| (u.name.as_str(), k)));
-    write_bytes(&args.out.join(PUBLIC_KEYS_ZIP), existing, Readers::All, &public_keys_zip(public))?;
-    write_bytes(&args.out.join("build.json"), existing, Readers::All, description.to_json().as_bytes())?;
-    write_bytes(&args.out.join("vesselinfo"), existing, Readers::All, vesselinfo.as_bytes())?;
+    let public = description
+        .users
+        .iter()
+        .filter_map(|u| u.public_key.as_ref().map(|k| (u.name.as_str(), k)));
+    write_bytes(
+        &args.out.join(PUBLIC_KEYS_ZIP),
+        existing,
+        Readers::All,
+        &public_keys_zip(public),
+    )?;
+    write_bytes(
+        &args.out.join("build.json"),
+        existing,
+        Readers::All,
+        description.to_json().as_bytes(),
+    )?;
+    write_bytes(
+        &args.out.join("vesselinfo"),
+        existing,
+        Readers::All,
+        vesselinfo.as_bytes(),
+    )?;
     for (platform, installer) in &installers {
         let path = args.out.join(platform.file_name());
-        write_atomically(&path, existing, Readers::All, |out| installer.customized.pieces.write_to(&installer.base, out))?;
+        write_atomically(&path, existing, Readers::All, |out| {
+            installer.customized.pieces.write_to(&installer.base, out)
+        })?;
     }
     eprintln!(
         "built {} installer{} in {}{}",
@@ -91,7 +144,14 @@ pub fn run(args: Args) -> Outcome {
         if generated.is_empty() {
             String::new()
         } else {
-            format!("; generated keys for {}: keep {PRIVATE_KEYS_ZIP} safe, it cannot be made again", generated.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "))
+            format!(
+                "; generated keys for {}: keep {PRIVATE_KEYS_ZIP} safe, it cannot be made again",
+                generated
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
     );
     Ok(())

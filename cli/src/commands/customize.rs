@@ -19,5 +19,7 @@ pub fn run(args: Args) -> Outcome {
     let description = read_description(&args.build)?;
     let vesselinfo = vesselinfo_of(&description)?;
     let installer = customize_file(&args.base, &vesselinfo)?;
-    write_atomically(&args.out, Existing::Replace, Readers::All, |out| installer.customized.pieces.write_to(&installer.base, out))
+    write_atomically(&args.out, Existing::Replace, Readers::All, |out| {
+        installer.customized.pieces.write_to(&installer.base, out)
+    })
 }

@@ -25,8 +25,22 @@ pub fn run(args: Args) -> Outcome {
     refuse_existing(&[public_path.clone(), private_path.clone()], "")?;
     create_folder(&args.out)?;
     let pair = KeyPair::generate(&mut rand::rngs::OsRng, bits).map_err(Failure::Other)?;
-    write_bytes(&private_path, Existing::Keep, Readers::Owner, pair.private.to_string().as_bytes())?;
-    write_bytes(&public_path, Existing::Keep, Readers::All, pair.public.to_string().as_bytes())?;
-    eprintln!("wrote {} and {}", public_path.display(), private_path.display());
+    write_bytes(
+        &private_path,
+        Existing::Keep,
+        Readers::Owner,
+        pair.private.to_string().as_bytes(),
+    )?;
+    write_bytes(
+        &public_path,
+        Existing::Keep,
+        Readers::All,
+        pair.public.to_string().as_bytes(),
+    )?;
+    eprintln!(
+        "wrote {} and {}",
+        public_path.display(),
+        private_path.display()
+    );
     Ok(())
 }

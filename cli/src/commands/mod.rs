@@ -4,4 +4,5 @@ pub mod build;
 pub mod customize;
 pub mod keygen;
 pub mod pack;
+pub mod relayout;
 pub mod vesselinfo;

@@ -30,18 +30,41 @@ pub fn run(args: Args) -> Outcome {
     create_folder(&args.out)?;
     for platform in Platform::ALL {
         let bytes = pack(platform.archive_kind(), &tree).map_err(Failure::Invalid)?;
-        write_bytes(&args.out.join(platform.file_name()), Existing::Replace, Readers::All, &bytes)?;
+        write_bytes(
+            &args.out.join(platform.file_name()),
+            Existing::Replace,
+            Readers::All,
+            &bytes,
+        )?;
     }
-    eprintln!("packed {} entries into 4 base installers in {}", tree.len(), args.out.display());
+    eprintln!(
+        "packed {} entries into 4 base installers in {}",
+        tree.len(),
+        args.out.display()
+    );
     Ok(())
 }
 
 /// The folder and everything below it, sorted by name so the archives are reproducible.
 fn collect(root: &Path, folder: &Path, tree: &mut Vec<TreeEntry>) -> Result<(), Failure> {
-    let unreadable = |e: std::io::Error| Failure::Other(format!("cannot read {}: {e}", folder.display()));
-    let relative = |path: &Path| path.strip_prefix(root).expect("below the root").to_string_lossy().replace('\\', "/");
-    tree.push(TreeEntry { path: format!("{}/", relative(folder)), mode: 0o755, contents: Vec::new() });
-    let mut children: Vec<PathBuf> = fs::read_dir(folder).map_err(unreadable)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>().map_err(unreadable)?;
+    let unreadable =
+        |e: std::io::Error| Failure::Other(format!("cannot read {}: {e}", folder.display()));
+    let relative = |path: &Path| {
+        path.strip_prefix(root)
+            .expect("below the root")
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    tree.push(TreeEntry {
+        path: format!("{}/", relative(folder)),
+        mode: 0o755,
+        contents: Vec::new(),
+    });
+    let mut children: Vec<PathBuf> = fs::read_dir(folder)
+        .map_err(unreadable)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(unreadable)?;
     children.sort();
     for child in children {
         let meta = fs::symlink_metadata(&child).map_err(unreadable)?;
@@ -50,9 +73,16 @@ fn collect(root: &Path, folder: &Path, tree: &mut Vec<TreeEntry>) -> Result<(), 
         } else if meta.is_file() {
             let executable = meta.permissions().mode() & 0o111 != 0;
             let contents = fs::read(&child).map_err(unreadable)?;
-            tree.push(TreeEntry { path: relative(&child), mode: if executable { 0o755 } else { 0o644 }, contents });
+            tree.push(TreeEntry {
+                path: relative(&child),
+                mode: if executable { 0o755 } else { 0o644 },
+                contents,
+            });
         } else {
-            return Err(Failure::Invalid(format!("{} is neither a file nor a folder", child.display())));
+            return Err(Failure::Invalid(format!(
+                "{} is neither a file nor a folder",
+                child.display()
+            )));
         }
     }
     Ok(())
