@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Load test of `cib serve` with wrk on loopback: a small file (the manifest) and a base installer,
+# then, where nginx is installed, the same load on nginx serving the same files, and the ratio.
+#
+#   scripts/bench_serve.sh                # 30 s per run
+#   BENCH_DURATION=10 scripts/bench_serve.sh
+#
+# Settings (environment): BENCH_DURATION (seconds per run, 30), BENCH_CONNECTIONS (256),
+# BENCH_THREADS (2), BENCH_INSTALLER_MB (size of the generated installer, 4).
+# Exits 1 when a run had errors (non-2xx answers or socket errors).
+set -euo pipefail
+
+duration=${BENCH_DURATION:-30}
+connections=${BENCH_CONNECTIONS:-256}
+threads=${BENCH_THREADS:-2}
+installer_mb=${BENCH_INSTALLER_MB:-4}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+
+if ! command -v wrk >/dev/null; then
+    echo "wrk is missing: apt-get install -y wrk" >&2
+    exit 1
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== building cib (release)"
+(cd "$repo" && cargo build --release --quiet --bin cib)
+cib="$repo/target/release/cib"
+
+# Always a copy: the host is tested on files it cannot disturb, and the benchmark gets an
+# installer of realistic size even where the repository's are small demos.
+site="$work/site"
+installers="$work/base_installers"
+mkdir -p "$site" "$installers"
+printf '<!doctype html><title>bench</title>\n' >"$site/index.html"
+if compgen -G "$repo/base_installers/*" >/dev/null; then
+    cp "$repo"/base_installers/*.zip "$repo"/base_installers/*.tgz "$installers"/ 2>/dev/null || true
+fi
+head -c "$((installer_mb << 20))" /dev/urandom >"$installers/seattle_bench.zip"
+big=/base_installers/seattle_bench.zip
+small=/base_installers/manifest.json
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+peak_memory() {
+    awk '/VmHWM/ {print $2 " " $3}' "/proc/$1/status"
+}
+
+# Prints "requests/s transfer/s errors" for one wrk run against $1.
+load() {
+    local out non2xx socket
+    out=$(wrk -t"$threads" -c"$connections" -d"${duration}s" "$1")
+    echo "$out" | sed 's/^/    /' >&2
+    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+    socket=$(echo "$out" | awk -F'[ ,]+' '/Socket errors/ {print $4 + $6 + $8 + $10}')
+    echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') \
+$(echo "$out" | awk '/Transfer\/sec/ {print $2}') $((${non2xx:-0} + ${socket:-0}))"
+}
+
+errors=0
+declare -A result
+
+run_all() { # name url
+    local name=$1 url=$2 r
+    for kind in small big; do
+        local path=$small
+        [ "$kind" = big ] && path=$big
+        echo "== $name, $kind file ($path), ${duration}s, $connections connections" >&2
+        r=$(load "$url${path#/}")
+        result[$name.$kind]=$r
+        set -- $r
+        errors=$((errors + $3))
+    done
+}
+
+echo "== starting cib serve"
+"$cib" serve --addr 127.0.0.1:0 --site "$site" --base-installers "$installers" \
+    >"$work/cib.out" 2>"$work/cib.log" &
+cib_pid=$!
+pids+=("$cib_pid")
+for _ in $(seq 100); do grep -q Serving "$work/cib.out" 2>/dev/null && break; sleep 0.1; done
+cib_url=$(sed -n 's/^Serving //p' "$work/cib.out")
+[ -n "$cib_url" ] || { echo "cib serve did not start:" >&2; cat "$work/cib.log" >&2; exit 1; }
+curl -fsS "${cib_url}base_installers/manifest.json" >"$work/manifest.json"
+run_all cib "$cib_url"
+cib_memory=$(peak_memory "$cib_pid")
+
+nginx_bin=$(command -v nginx || ls /usr/sbin/nginx 2>/dev/null || true)
+if [ -n "$nginx_bin" ]; then
+    port=$(free_port)
+    mkdir -p "$work/nginx"
+    cat >"$work/nginx/nginx.conf" <<EOF
+# Ignored (with a warning) unless started as root; as root, workers must still read the files.
+user $(id -un) $(id -gn);
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+    types {
+        text/html html;
+        application/json json;
+        application/zip zip;
+        application/gzip tgz gz;
+    }
+    access_log $work/nginx/access.log;
+    client_body_temp_path $work/nginx/body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fastcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$port;
+        root $site;
+        location = /base_installers/manifest.json { alias $work/manifest.json; }
+        location /base_installers/ { alias $installers/; }
+    }
+}
+EOF
+    echo "== starting nginx ($nginx_bin) on port $port"
+    "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>>"$work/nginx/stderr" &
+    nginx_pid=$!
+    pids+=("$nginx_pid")
+    for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:$port$small" 2>/dev/null && break; sleep 0.1; done
+    run_all nginx "http://127.0.0.1:$port/"
+    # The workers do the serving; their peaks are summed.
+    nginx_memory=$(for p in $(pgrep -P "$nginx_pid") "$nginx_pid"; do awk '/VmHWM/ {print $2}' "/proc/$p/status"; done |
+        awk '{s += $1} END {print s " kB"}')
+else
+    echo "== nginx is not installed (apt-get install -y nginx-light): comparison skipped"
+fi
+
+echo
+echo "== results: $duration s per run, $connections connections, $threads wrk threads, loopback, $(nproc) cores"
+printf '%-8s %-6s %12s %12s %7s\n' host file 'requests/s' 'transfer/s' errors
+for key in cib.small cib.big nginx.small nginx.big; do
+    [ -n "${result[$key]:-}" ] || continue
+    set -- ${result[$key]}
+    printf '%-8s %-6s %12s %12s %7s\n' "${key%%.*}" "${key#*.}" "$1" "$2" "$3"
+done
+echo "cib peak memory (VmHWM): $cib_memory"
+if [ -n "${result[nginx.small]:-}" ]; then
+    echo "nginx peak memory (VmHWM, master and workers): $nginx_memory"
+    for kind in small big; do
+        set -- ${result[cib.$kind]}
+        c=$1
+        set -- ${result[nginx.$kind]}
+        echo "cib/nginx requests/s, $kind file: $(awk -v c="$c" -v n="$1" 'BEGIN {printf "%.2f", c / n}')"
+    done
+fi
+if [ "$errors" -ne 0 ]; then
+    echo "FAILED: $errors errors" >&2
+    exit 1
+fi

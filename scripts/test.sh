@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, then runs every test: the core's unit and
+# property tests, the CLI and host tests, the core's wasm32 build, the wasm API's tests in
+# headless Chromium, and the whole page in headless Chromium against the real `cib serve`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+scripts/setup.sh --test
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$1" >&2; shift; "$@"; }
+
+step "core, CLI and host tests" cargo test --workspace --exclude cib-web
+step "the core builds for wasm32-unknown-unknown unchanged" \
+  cargo build -p cib-core --target wasm32-unknown-unknown --release
+step "the wasm API in headless Chromium (wasm-bindgen-test)" \
+  env WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}" \
+  cargo test -p cib-web --target wasm32-unknown-unknown --release
+step "build the page" bash -c 'cd web && trunk build --release'
+if [[ -f tests/page/package.json ]]; then
+  step "the page in headless Chromium against cib serve" \
+    env CIB_BIN="$PWD/target/debug/cib" node --test --test-concurrency=1 tests/page/
+fi
