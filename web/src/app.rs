@@ -71,7 +71,7 @@ pub fn mount(root: Element) {
     }
     redraw();
     if query("measure").is_some() {
-        wasm_bindgen_futures::spawn_local(crate::build::measure());
+        wasm_bindgen_futures::spawn_local(crate::measure::run());
     }
 }
 

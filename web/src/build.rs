@@ -380,31 +380,3 @@ fn progress_drawn(announcement: &str, last: bool) {
         redraw();
     }
 }
-
-/// `?measure`: key generation both ways and customizing, timed, printed into the page.
-pub async fn measure() {
-    let mut lines = vec!["Measurements (ms)".to_string()];
-    let now = || js_sys::Date::now();
-    for bits in [KeyBits::B1024, KeyBits::B2048] {
-        for method in [keygen::Method::WebCrypto, keygen::Method::Worker] {
-            let mut times = Vec::new();
-            for _ in 0..7 {
-                let t = now();
-                let ok = keygen::by(method, bits).await.is_ok();
-                times.push(if ok { now() - t } else { f64::NAN });
-            }
-            times.sort_by(f64::total_cmp);
-            lines.push(format!(
-                "keygen {bits} {method:?}: median {:.0}, max {:.0}",
-                times[3], times[6]
-            ));
-        }
-    }
-    set_text("cib-announce", "");
-    let pre = El::new("pre")
-        .attr("id", "cib-measurements")
-        .text(&lines.join("\n"));
-    if let Some(root) = dom::document().get_element_by_id("cib") {
-        let _ = root.append_child(&pre.0);
-    }
-}
