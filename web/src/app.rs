@@ -140,7 +140,10 @@ fn on_input(event: Event) {
         }
     } else if let Some(area) = target.dyn_ref::<HtmlTextAreaElement>() {
         let value = area.value();
-        change(|s| s.form.key_text = value);
+        change(|s| {
+            s.form.key_text = value;
+            s.form.file_problem = None;
+        });
     }
 }
 

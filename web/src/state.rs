@@ -59,6 +59,8 @@ pub struct UserForm {
     pub key_text: String,
     /// Set once the person tried to add, so an empty name is only reported when it matters.
     pub tried: bool,
+    /// Why a chosen or dropped key file could not be used (until the key field changes).
+    pub file_problem: Option<String>,
 }
 
 #[derive(Debug, Clone)]

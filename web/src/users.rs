@@ -1,7 +1,7 @@
 //! Step 1, users: a name and a public key (pasted, chosen as a `.publickey` file, or dropped on
 //! the panel), or no key, in which case a pair is generated at build time.
 
-use crate::app::{app, change, redraw};
+use crate::app::{app, change};
 use crate::dom::{self, replace_children, set_text, El};
 use crate::state::{State, UserKey};
 use wasm_bindgen::JsCast;
@@ -64,13 +64,16 @@ pub fn render(state: &State) {
     set_text("cib-name-message", name_problem.as_deref().unwrap_or(""));
     set_invalid(NAME_ID, name_problem.is_some());
     let key = state.form_key();
-    let key_message = match &key {
-        Err(message) => message.clone(),
-        Ok(Some(key)) => format!("A valid public key ({}-bit modulus).", key.modulus_bits()),
-        Ok(None) => String::new(),
+    let key_message = match (&state.form.file_problem, &key) {
+        (Some(problem), _) => problem.clone(),
+        (None, Err(message)) => message.clone(),
+        (None, Ok(Some(key))) => {
+            format!("A valid public key ({}-bit modulus).", key.modulus_bits())
+        }
+        (None, Ok(None)) => String::new(),
     };
     set_text("cib-key-message", &key_message);
-    set_invalid(KEY_ID, key.is_err());
+    set_invalid(KEY_ID, key.is_err() || state.form.file_problem.is_some());
     sync_value(NAME_ID, &state.form.name);
     sync_value(KEY_ID, &state.form.key_text);
 
@@ -178,6 +181,7 @@ fn read_key_file(file: File) {
         };
         match text {
             Ok(text) => change(|s| {
+                s.form.file_problem = None;
                 s.form.key_text = text.trim().to_string();
                 if s.form.name.trim().is_empty() {
                     if let Some(stem) = file.name().strip_suffix(".publickey") {
@@ -185,10 +189,7 @@ fn read_key_file(file: File) {
                     }
                 }
             }),
-            Err(message) => {
-                redraw();
-                set_text("cib-key-message", &message);
-            }
+            Err(message) => change(|s| s.form.file_problem = Some(message)),
         }
     });
 }
