@@ -107,3 +107,12 @@ pub async fn customize_installer(base: Blob, vesselinfo: String) -> Result<Blob,
         .await
         .map_err(|e| JsError::new(&e))
 }
+
+/// The pieces of a customized base installer (whole bytes): a list of `[start, end]` ranges of
+/// the base and `Uint8Array`s of new bytes. The worker calls it for tar.gz files.
+#[wasm_bindgen]
+pub fn customize_pieces(base: &[u8], vesselinfo: &str) -> Result<js_sys::Array, JsError> {
+    let customized = cib_core::base_installer::customize(base, vesselinfo.as_bytes())
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(customize::pieces_to_js(&customized))
+}

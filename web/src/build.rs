@@ -356,7 +356,7 @@ async fn installer(revision: u64, platform: Platform) {
     };
     set_status(revision, platform, Status::Customizing);
     redraw();
-    let status = match customize::installer(&base, vesselinfo.as_bytes()).await {
+    let status = match customize::installer_off_thread(&base, &vesselinfo).await {
         Ok(blob) => {
             set_text("cib-announce", &format!("The {label} installer is ready."));
             Status::Ready(Download::new(&blob, &entry.file))

@@ -5,8 +5,9 @@
 use cib_core::base_installer::{
     self, customize_zip_tail, zip_tail_start, Customized, Piece, TailOutcome,
 };
+use cib_core::ArchiveKind;
 use js_sys::{Array, Uint8Array};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag};
 
@@ -45,19 +46,34 @@ pub async fn pieces(base: &Blob, vesselinfo: &[u8]) -> Result<Customized, String
 
 /// The Blob a person downloads: slices of `base` and the new bytes, in order.
 pub fn assemble(base: &Blob, customized: &Customized) -> Result<Blob, String> {
+    assemble_js(
+        base,
+        &pieces_to_js(customized),
+        customized.kind.media_type(),
+    )
+}
+
+/// The same from pieces in their JavaScript form (see `pieces_to_js`).
+pub fn assemble_js(base: &Blob, pieces: &Array, media_type: &str) -> Result<Blob, String> {
     let parts = Array::new();
-    for piece in customized.pieces.as_slice() {
-        let part: JsValue = match piece {
-            Piece::Base(range) => base
-                .slice_with_f64_and_f64(range.start as f64, range.end as f64)
-                .map_err(|_| "could not slice the base installer")?
-                .into(),
-            Piece::New(bytes) => Uint8Array::from(bytes.as_slice()).into(),
+    for piece in pieces.iter() {
+        let part: JsValue = match piece.dyn_ref::<Uint8Array>() {
+            Some(bytes) => bytes.into(),
+            None => {
+                let range: Array = piece.unchecked_into();
+                let (start, end) = (range.get(0).as_f64(), range.get(1).as_f64());
+                let (Some(start), Some(end)) = (start, end) else {
+                    return Err("a piece is not a range".into());
+                };
+                base.slice_with_f64_and_f64(start, end)
+                    .map_err(|_| "could not slice the base installer")?
+                    .into()
+            }
         };
         parts.push(&part);
     }
     let options = BlobPropertyBag::new();
-    options.set_type(customized.kind.media_type());
+    options.set_type(media_type);
     Blob::new_with_blob_sequence_and_options(&parts, &options)
         .map_err(|_| "could not assemble the installer".into())
 }
@@ -66,6 +82,45 @@ pub fn assemble(base: &Blob, customized: &Customized) -> Result<Blob, String> {
 pub async fn installer(base: &Blob, vesselinfo: &[u8]) -> Result<Blob, String> {
     let customized = pieces(base, vesselinfo).await?;
     assemble(base, &customized)
+}
+
+/// The same, with a tar.gz rewritten in the page's worker: decompressing a large gzip stream
+/// takes long enough to freeze the page. Where there is no worker (an embedding page without
+/// trunk's links, the tests), it is done here.
+pub async fn installer_off_thread(base: &Blob, vesselinfo: &str) -> Result<Blob, String> {
+    if read(base, 0.0, 2.0).await? != [0x1f, 0x8b] {
+        return installer(base, vesselinfo.as_bytes()).await;
+    }
+    let buffer = JsFuture::from(base.array_buffer())
+        .await
+        .map_err(|_| "could not read the base installer")?;
+    let fields = [("bytes", buffer.clone()), ("vesselinfo", vesselinfo.into())];
+    match crate::worker::call("customize", &fields, &Array::of1(&buffer)).await {
+        Ok(answer) => {
+            let pieces = js_sys::Reflect::get(&answer, &"pieces".into())
+                .map_err(|_| "the worker sent no pieces")?;
+            assemble_js(base, &pieces.into(), ArchiveKind::TarGz.media_type())
+        }
+        Err(_) => installer(base, vesselinfo.as_bytes()).await,
+    }
+}
+
+/// Pieces as JavaScript values, to cross from the worker: `[start, end]` for a range of the
+/// base, a `Uint8Array` for new bytes.
+pub fn pieces_to_js(customized: &Customized) -> Array {
+    customized
+        .pieces
+        .as_slice()
+        .iter()
+        .map(|piece| -> JsValue {
+            match piece {
+                Piece::Base(range) => {
+                    Array::of2(&(range.start as f64).into(), &(range.end as f64).into()).into()
+                }
+                Piece::New(bytes) => Uint8Array::from(bytes.as_slice()).into(),
+            }
+        })
+        .collect()
 }
 
 /// Any bytes as a Blob of the given media type (the key zips).

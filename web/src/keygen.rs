@@ -1,15 +1,14 @@
 //! Generating Seattle key pairs without freezing the page: WebCrypto (native code, async) by
 //! default, the `rsa` crate in a Web Worker when WebCrypto is missing or refuses.
 
-use crate::assets;
+use crate::worker::{self, js_error};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use cib_core::{KeyBits, KeyPair, PrivateKey, PublicKey};
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -48,15 +47,6 @@ pub async fn by(method: Method, bits: KeyBits) -> Result<KeyPair, String> {
         Method::WebCrypto => webcrypto(bits).await,
         Method::Worker => in_worker(bits).await,
     }
-}
-
-fn js_error(context: &str, e: JsValue) -> String {
-    let text = e
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| format!("{e:?}"));
-    format!("{context}: {text}")
 }
 
 fn subtle() -> Result<web_sys::SubtleCrypto, String> {
@@ -122,47 +112,23 @@ pub fn key_pair_from_jwk(jwk: &JsValue) -> Result<KeyPair, String> {
     )
 }
 
-/// The `rsa` crate in a module worker (static/keygen-worker.js), which loads this same wasm:
-/// the compiled module is passed along, so the worker neither fetches nor compiles it again.
+/// The `rsa` crate in the page's worker.
 pub async fn in_worker(bits: KeyBits) -> Result<KeyPair, String> {
-    let glue =
-        assets::glue_url().ok_or("the page's script could not be found for the key worker")?;
-    let options = WorkerOptions::new();
-    options.set_type(WorkerType::Module);
-    let worker = Worker::new_with_options(&assets::url("static/keygen-worker.js"), &options)
-        .map_err(|e| js_error("could not start the key worker", e))?;
-    let reply = js_sys::Promise::new(&mut |resolve, reject| {
-        let on_message = Closure::once_into_js(move |event: MessageEvent| {
-            let _ = resolve.call1(&JsValue::NULL, &event.data());
-        });
-        let on_error = Closure::once_into_js(move |event: web_sys::Event| {
-            let _ = reject.call1(&JsValue::NULL, &event);
-        });
-        worker.set_onmessage(Some(on_message.unchecked_ref()));
-        worker.set_onerror(Some(on_error.unchecked_ref()));
-    });
-    let request = Object::new();
-    let _ = Reflect::set(&request, &"glue".into(), &glue.into());
-    let _ = Reflect::set(&request, &"module".into(), &wasm_bindgen::module());
-    let _ = Reflect::set(&request, &"bits".into(), &(bits.bits() as u32).into());
-    worker
-        .post_message(&request)
-        .map_err(|e| js_error("could not reach the key worker", e))?;
-    let answer = JsFuture::from(reply).await;
-    worker.terminate();
-    let answer = answer.map_err(|_| "the key worker failed to start".to_string())?;
+    let answer = worker::call(
+        "keygen",
+        &[("bits", (bits.bits() as u32).into())],
+        &Array::new(),
+    )
+    .await?;
     let text = |name: &str| {
         Reflect::get(&answer, &name.into())
             .ok()
             .and_then(|v| v.as_string())
     };
-    if let Some(error) = text("error") {
-        return Err(format!("the key worker failed: {error}"));
-    }
     let public = PublicKey::parse(&text("public_key").unwrap_or_default())?;
     let private = PrivateKey::parse(&text("private_key").unwrap_or_default())?;
     if !private.matches(&public) {
-        return Err("the key worker's private key does not match its public key".into());
+        return Err("the worker's private key does not match its public key".into());
     }
     Ok(KeyPair { public, private })
 }

@@ -20,6 +20,7 @@ mod platforms;
 pub mod state;
 mod users;
 mod vessels;
+mod worker;
 
 use wasm_bindgen::prelude::*;
 
