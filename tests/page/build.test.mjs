@@ -201,5 +201,5 @@ test('(d) the page sent no key material and only GETs to its own origin during (
     assert.ok(paths.includes(p), `${p} was fetched: ${seen.join(', ')}`);
   }
   assert.ok(!paths.some((p) => /seattle_(mac|android)/.test(p)), 'unchosen base installers are not fetched');
-  console.log(`# ${requests.length} requests, all GET to ${server.origin}:\n# ${[...new Set(seen)].join('\n# ')}`);
+  console.log(`${requests.length} requests, all GET to ${server.origin}:\n  ${[...new Set(seen)].join('\n  ')}`);
 });
