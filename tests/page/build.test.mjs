@@ -203,3 +203,50 @@ test('(d) the page sent no key material and only GETs to its own origin during (
   assert.ok(!paths.some((p) => /seattle_(mac|android)/.test(p)), 'unchosen base installers are not fetched');
   console.log(`${requests.length} requests, all GET to ${server.origin}:\n  ${[...new Set(seen)].join('\n  ')}`);
 });
+
+test('(d) ?keygen=worker: the rsa crate in the worker makes a matching pair, and no key leaves the page', { timeout: 120_000 }, async () => {
+  const worker = await openBuilder(browser, `${server.url}?keygen=worker`);
+  const { page } = worker;
+  const workers = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  try {
+    await page.getByLabel('Name', { exact: true }).fill('frank');
+    await page.getByRole('button', { name: 'Add user', exact: true }).click();
+    await page.getByLabel('Owner of vessel 1', { exact: true }).selectOption('frank');
+    // Windows only: a zip is customized on the main thread, so the one worker is the key's.
+    for (const [label, on] of [['Linux', false], ['Mac', false], ['Windows', true], ['Android', false]]) {
+      await page.getByRole('checkbox', { name: label, exact: true }).setChecked(on);
+    }
+    await page.getByRole('button', { name: 'Build installers', exact: true }).click();
+    const downloads = join(dir, 'worker');
+    mkdirSync(downloads);
+    const privateZip = await download(page, page.getByRole('link', { name: 'Download private_keys.zip', exact: true }), downloads);
+    const publicZip = await download(page, page.getByRole('link', { name: 'Download public_keys.zip', exact: true }), downloads);
+    await page.getByRole('status').filter({ hasText: 'Done: 1 of 1 installers ready.' }).waitFor({ timeout: 60_000 });
+    const windows = await download(page, page.getByRole('link', { name: /^Download seattle_win\.zip \(/ }), downloads);
+    assert.equal(workers.length, 1, `one worker made the key: ${workers.join(', ')}`);
+    const publicKey = zipFile(publicZip, 'public_keys/frank.publickey').trim();
+    const privateKey = zipFile(privateZip, 'private_keys/frank.privatekey').trim();
+    const [e, n] = numbers(publicKey);
+    const [d, p, q] = numbers(privateKey);
+    assert.equal(p * q, n);
+    assert.equal(n.toString(2).length, 1024);
+    assert.equal((d * e) % (((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n)), 1n);
+    const x = extract(windows, join(downloads, 'x'));
+    assert.equal(readFileSync(join(x, VESSELINFO), 'utf8').split('\n')[1], `Owner ${publicKey}`);
+
+    const paths = worker.requests.map((r) => new URL(r.url()).pathname);
+    assert.ok(paths.some((p) => /^\/static\/.*worker.*\.js$/.test(p)), `the worker was started: ${paths.join(', ')}`);
+    const digits = [n, d, p].map((v) => v.toString()).map((s) => s.slice(s.length / 2 - 15, s.length / 2 + 15));
+    for (const r of worker.requests) {
+      assert.equal(r.method(), 'GET', r.url());
+      assert.equal(r.postDataBuffer(), null, r.url());
+      assert.equal(new URL(r.url()).origin, server.origin, r.url());
+      const headers = JSON.stringify(await r.allHeaders());
+      for (const s of digits) assert.ok(!r.url().includes(s) && !headers.includes(s), `${r.url()} carries key digits`);
+    }
+    assert.deepEqual(worker.problems, []);
+  } finally {
+    await worker.context.close();
+  }
+});
