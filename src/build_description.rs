@@ -9,7 +9,9 @@ use crate::public_key::PublicKey;
 use crate::user::check_name;
 use crate::vessel::{check_percent, check_vessels, Vessel};
 use serde_json::value::RawValue;
-use serde_json::{json, Map, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::Value;
 
 /// A user named in `user_data`; without a public key, one whose key pair gets generated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,23 +98,48 @@ impl BuildDescription {
     }
 
     /// The description as JSON again, with every key known so far filled in, so that the same
-    /// build can be made again from it.
+    /// build can be made again from it. Users keep their order.
     pub fn to_json(&self) -> String {
-        let vessels: Vec<Value> = self
-            .vessels
-            .iter()
-            .map(|v| json!({"percentage": v.percent, "owner": v.owner, "users": v.users}))
-            .collect();
-        let mut users = Map::new();
-        for user in &self.users {
-            let mut data = Map::new();
-            if let Some(key) = &user.public_key {
-                data.insert("public_key".into(), Value::String(key.to_string()));
-            }
-            users.insert(user.name.clone(), Value::Object(data));
+        let description = DescriptionJson {
+            vessels: self
+                .vessels
+                .iter()
+                .map(|v| VesselJson { percentage: v.percent, owner: &v.owner, users: &v.users })
+                .collect(),
+            user_data: UserDataJson(&self.users),
+        };
+        serde_json::to_string_pretty(&description).expect("plain data always serializes") + "\n"
+    }
+}
+
+#[derive(Serialize)]
+struct DescriptionJson<'a> {
+    vessels: Vec<VesselJson<'a>>,
+    user_data: UserDataJson<'a>,
+}
+
+#[derive(Serialize)]
+struct VesselJson<'a> {
+    percentage: u32,
+    owner: &'a str,
+    users: &'a [String],
+}
+
+/// `user_data` in the users' order (a JSON object, written without sorting its keys).
+struct UserDataJson<'a>(&'a [User]);
+
+impl Serialize for UserDataJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Data {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            public_key: Option<String>,
         }
-        let description = json!({"vessels": vessels, "user_data": users});
-        serde_json::to_string_pretty(&description).expect("JSON values always serialize") + "\n"
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for user in self.0 {
+            map.serialize_entry(&user.name, &Data { public_key: user.public_key.as_ref().map(|k| k.to_string()) })?;
+        }
+        map.end()
     }
 }
 

@@ -293,23 +293,22 @@ impl State {
             .collect();
     }
 
-    /// The build description in the legacy API's JSON, from the state as it is.
+    /// The build description in the legacy API's JSON, from the state as it is; the core
+    /// writes it and, reading it back, checks it.
     pub fn description_json(&self) -> String {
-        use serde_json::{json, Map, Value};
-        let vessels: Vec<Value> = self
-            .vessels
-            .iter()
-            .map(|v| json!({"percentage": v.percent, "owner": v.owner.clone().unwrap_or_default(), "users": v.users}))
-            .collect();
-        let mut users = Map::new();
-        for user in &self.users {
-            let data = match user.public_key() {
-                Some(key) => json!({"public_key": key.to_string()}),
-                None => json!({}),
-            };
-            users.insert(user.name.clone(), data);
-        }
-        json!({"vessels": vessels, "user_data": users}).to_string()
+        let description = cib_core::BuildDescription {
+            vessels: self
+                .vessels
+                .iter()
+                .map(|v| cib_core::Vessel { percent: v.percent, owner: v.owner.clone().unwrap_or_default(), users: v.users.clone() })
+                .collect(),
+            users: self
+                .users
+                .iter()
+                .map(|u| cib_core::User { name: u.name.clone(), public_key: u.public_key().cloned() })
+                .collect(),
+        };
+        description.to_json()
     }
 }
 
