@@ -106,3 +106,36 @@ pub fn read_as_installer(text: &str) -> Result<Vec<InstalledVessel>, String> {
     }
     Ok(vessels)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::read_as_installer;
+
+    #[test]
+    fn the_installer_reading_accepts_what_it_should() {
+        let text = "Percent 60\nOwner 17 3233\nUser 3 3127\nPercent 20\nOwner 7 4087\nPercent 20\nOwner 5 77";
+        let vessels = read_as_installer(text).unwrap();
+        assert_eq!(vessels.len(), 3);
+        assert_eq!(vessels[0].users, ["3 3127"]);
+        // Unknown first words are ignored, as the installer does.
+        assert!(read_as_installer("Percent 100\n# note\nOwner 1 2").is_ok());
+    }
+
+    #[test]
+    fn the_installer_reading_refuses_what_it_should() {
+        for (text, why) in [
+            ("", "empty line"),
+            ("Percent 100\nOwner 1 2\n", "empty line"),
+            ("Owner 1 2", "Owner before Percent"),
+            ("Percent 100", "has no owner"),
+            ("Percent ten\nOwner 1 2", "integer"),
+            ("Percent 55\nOwner 1 2\nPercent 45\nOwner 1 2", "not one of 10"),
+            ("Percent 80\nOwner 1 2", "total 80"),
+            ("Percent 100\nOwner 1", "two numbers"),
+            ("percent 100\nOwner 1 2", "Owner before Percent"),
+        ] {
+            let err = read_as_installer(text).unwrap_err();
+            assert!(err.contains(why), "{text:?}: {err}");
+        }
+    }
+}
