@@ -8,9 +8,9 @@ use crate::problem::Problems;
 use crate::public_key::PublicKey;
 use crate::user::check_name;
 use crate::vessel::{check_percent, check_vessels, Vessel};
-use serde_json::value::RawValue;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// A user named in `user_data`; without a public key, one whose key pair gets generated.
@@ -104,7 +104,11 @@ impl BuildDescription {
             vessels: self
                 .vessels
                 .iter()
-                .map(|v| VesselJson { percentage: v.percent, owner: &v.owner, users: &v.users })
+                .map(|v| VesselJson {
+                    percentage: v.percent,
+                    owner: &v.owner,
+                    users: &v.users,
+                })
                 .collect(),
             user_data: UserDataJson(&self.users),
         };
@@ -137,7 +141,12 @@ impl Serialize for UserDataJson<'_> {
         }
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for user in self.0 {
-            map.serialize_entry(&user.name, &Data { public_key: user.public_key.as_ref().map(|k| k.to_string()) })?;
+            map.serialize_entry(
+                &user.name,
+                &Data {
+                    public_key: user.public_key.as_ref().map(|k| k.to_string()),
+                },
+            )?;
         }
         map.end()
     }
@@ -340,7 +349,12 @@ fn kind(value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("{b}"),
-        Value::Number(n) => format!("the number {n}"),
+        // Printing a float would pull the float formatter into the page's module.
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => format!("the number {i}"),
+            (_, Some(u)) => format!("the number {u}"),
+            _ => "a number with a decimal point".into(),
+        },
         Value::String(s) if s.chars().count() <= 20 => format!("the string {s:?}"),
         Value::String(_) => "a string".into(),
         Value::Array(_) => "a list".into(),

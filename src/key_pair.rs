@@ -61,7 +61,8 @@ impl KeyPair {
     /// free of I/O: the operating system's natively, `crypto.getRandomValues` in a browser.
     pub fn generate(rng: &mut impl CryptoRngCore, bits: KeyBits) -> Result<KeyPair, String> {
         let key = RsaPrivateKey::new_with_exp(rng, bits.bits(), &BigUint::from(PUBLIC_EXPONENT))
-            .map_err(|e| format!("could not generate a {bits}-bit key: {e}"))?;
+            // Not the rsa error's text: printing it drags every PKCS message into the page.
+            .map_err(|_| format!("could not generate a {bits}-bit key"))?;
         let [p, q] = key.primes() else {
             return Err("the generated key does not have two primes".into());
         };

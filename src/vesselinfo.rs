@@ -129,7 +129,10 @@ mod tests {
             ("Owner 1 2", "Owner before Percent"),
             ("Percent 100", "has no owner"),
             ("Percent ten\nOwner 1 2", "integer"),
-            ("Percent 55\nOwner 1 2\nPercent 45\nOwner 1 2", "not one of 10"),
+            (
+                "Percent 55\nOwner 1 2\nPercent 45\nOwner 1 2",
+                "not one of 10",
+            ),
             ("Percent 80\nOwner 1 2", "total 80"),
             ("Percent 100\nOwner 1", "two numbers"),
             ("percent 100\nOwner 1 2", "Owner before Percent"),

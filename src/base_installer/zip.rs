@@ -272,7 +272,14 @@ fn new_entry(vesselinfo: &[u8]) -> Result<(Vec<u8>, Vec<u8>), TailError> {
             "vesselinfo could not be zipped: {e}"
         )))
     })?;
-    let archive = ZipArchive::new(Cursor::new(&tiny))
+    // Read back through the same reader type as the base, so the module holds one zip reader.
+    let reader = Tail {
+        bytes: &tiny,
+        start: 0,
+        position: 0,
+        lowest_missing: Rc::default(),
+    };
+    let archive = ZipArchive::new(reader)
         .map_err(|e| Failed(BaseInstallerError::Unsupported(e.to_string())))?;
     let directory_start = archive.central_directory_start() as usize;
     let record = central_record(&tiny, 0, directory_start as u64)?;

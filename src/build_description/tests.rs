@@ -83,7 +83,7 @@ fn reports_every_problem_with_its_place() {
         "vessel 2: percentage must be a whole number such as 40, not the string \"30\"",
         "vessel 2: owner \"carol\" is not in user_data",
         "vessel 2: user \"bob\" is listed twice",
-        "vessel 3: percentage must be a whole number such as 40, not the number 20.0",
+        "vessel 3: percentage must be a whole number such as 40, not a number with a decimal point",
         "vessel 3: has no owner",
         "vessel 4: unknown field \"user\"",
     ];

@@ -70,6 +70,7 @@ pub fn mount(root: Element) {
         listen(&window, "beforeunload", on_before_unload);
     }
     redraw();
+    #[cfg(feature = "measure")]
     if query("measure").is_some() {
         wasm_bindgen_futures::spawn_local(crate::measure::run());
     }

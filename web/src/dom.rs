@@ -112,7 +112,11 @@ pub fn focus(id: &str) {
 pub fn size(bytes: u64) -> String {
     match bytes {
         0..=999 => format!("{bytes} bytes"),
-        1_000..=999_999 => format!("{:.0} kB", bytes as f64 / 1e3),
-        _ => format!("{:.1} MB", bytes as f64 / 1e6),
+        // Integer arithmetic: formatting floats would add the float printer to the module.
+        1_000..=999_499 => format!("{} kB", (bytes + 500) / 1_000),
+        _ => {
+            let tenths = (bytes + 50_000) / 100_000;
+            format!("{}.{} MB", tenths / 10, tenths % 10)
+        }
     }
 }

@@ -2,8 +2,6 @@
 //! default, the `rsa` crate in a Web Worker when WebCrypto is missing or refuses.
 
 use crate::worker::{self, js_error};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use cib_core::{KeyBits, KeyPair, PrivateKey, PublicKey};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsCast;
@@ -99,9 +97,8 @@ pub fn key_pair_from_jwk(jwk: &JsValue) -> Result<KeyPair, String> {
             .ok()
             .and_then(|v| v.as_string())
             .ok_or_else(|| format!("the exported key has no {name:?}"))?;
-        URL_SAFE_NO_PAD
-            .decode(text.trim_end_matches('='))
-            .map_err(|e| format!("the exported key's {name:?} is not base64url: {e}"))
+        base64url_decode(&text)
+            .ok_or_else(|| format!("the exported key's {name:?} is not base64url"))
     };
     KeyPair::from_be_bytes(
         &field("e")?,
@@ -131,4 +128,27 @@ pub async fn in_worker(bits: KeyBits) -> Result<KeyPair, String> {
         return Err("the worker's private key does not match its public key".into());
     }
     Ok(KeyPair { public, private })
+}
+
+/// JWK numbers are base64url; the browser's own `atob` decodes them (a base64 crate would only
+/// add weight to the module).
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let mut standard: String = text
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while standard.len() % 4 != 0 {
+        standard.push('=');
+    }
+    let binary = web_sys::window()?.atob(&standard).ok()?;
+    // atob gives one character per byte, each below 256.
+    binary
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect()
 }

@@ -15,6 +15,7 @@ mod dom;
 pub mod installers;
 pub mod keygen;
 mod keys;
+#[cfg(feature = "measure")]
 mod measure;
 mod platforms;
 pub mod state;

@@ -300,12 +300,19 @@ impl State {
             vessels: self
                 .vessels
                 .iter()
-                .map(|v| cib_core::Vessel { percent: v.percent, owner: v.owner.clone().unwrap_or_default(), users: v.users.clone() })
+                .map(|v| cib_core::Vessel {
+                    percent: v.percent,
+                    owner: v.owner.clone().unwrap_or_default(),
+                    users: v.users.clone(),
+                })
                 .collect(),
             users: self
                 .users
                 .iter()
-                .map(|u| cib_core::User { name: u.name.clone(), public_key: u.public_key().cloned() })
+                .map(|u| cib_core::User {
+                    name: u.name.clone(),
+                    public_key: u.public_key().cloned(),
+                })
                 .collect(),
         };
         description.to_json()
