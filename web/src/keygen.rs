@@ -142,7 +142,7 @@ fn base64url_decode(text: &str) -> Option<Vec<u8>> {
             c => c,
         })
         .collect();
-    while standard.len() % 4 != 0 {
+    while !standard.len().is_multiple_of(4) {
         standard.push('=');
     }
     let binary = web_sys::window()?.atob(&standard).ok()?;
