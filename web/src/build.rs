@@ -176,6 +176,11 @@ pub fn retry(platform: Option<Platform>) {
         Some(platform) if has_manifest => {
             update(revision, |run| run.stage = Stage::Installers);
             spawn_local(async move {
+                // The host may have replaced the file since (a new release): read the manifest
+                // again, so a retry compares against what is served now.
+                if let Ok(manifest) = installers::manifest().await {
+                    update(revision, |run| run.manifest = Some(manifest));
+                }
                 installer(revision, platform).await;
                 finish(revision);
             });
