@@ -3,9 +3,11 @@
 #[path = "serve/support.rs"]
 mod support;
 
+use base64::Engine as _;
 use reqwest::blocking::Response;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::{Read, Write};
 use std::time::Duration;
@@ -46,6 +48,11 @@ fn serves_the_page_at_the_root_with_its_security_headers() {
         assert!(!csp.contains("'unsafe-inline'"), "{csp}");
         assert!(!csp.contains("frame-ancestors"), "{csp}");
         assert!(csp.contains("object-src 'none'"), "{csp}");
+        // The page's own inline script, and no other, may run.
+        assert!(INDEX.contains(&format!(">{BOOT}</script>")));
+        let boot = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BOOT));
+        assert!(csp.contains(&format!("'sha256-{boot}'")), "{csp}");
+        assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
         assert!(headers.get("x-frame-options").is_none());
         assert_eq!(response.text().unwrap(), INDEX);
     }
@@ -427,6 +434,30 @@ fn the_manifest_follows_files_replaced_added_and_removed_while_serving() {
 }
 
 #[test]
+fn a_file_of_the_page_replaced_while_serving_is_served_anew() {
+    let fixture = Fixture::new();
+    let server = fixture.serve(&[]);
+    let css = fixture.site().join("style.css");
+    let first = get(&server, "/style.css", &[]);
+    let etag = header(first.headers(), "etag").to_owned();
+    assert_eq!(first.bytes().unwrap(), fs::read(&css).unwrap());
+
+    // Same size, rewritten in place; then replaced by a rename.
+    let same_size = "body { margin: 1 }\n".repeat(40);
+    fs::write(&css, &same_size).unwrap();
+    let second = get(&server, "/style.css", &[("if-none-match", &etag)]);
+    assert_eq!(second.status(), StatusCode::OK);
+    assert_ne!(header(second.headers(), "etag"), etag);
+    assert_eq!(second.text().unwrap(), same_size);
+
+    fs::write(fixture.site().join("next.css"), "a { b: c }").unwrap();
+    fs::rename(fixture.site().join("next.css"), &css).unwrap();
+    assert_eq!(get(&server, "/style.css", &[]).text().unwrap(), "a { b: c }");
+    fs::remove_file(&css).unwrap();
+    assert_eq!(get(&server, "/style.css", &[]).status(), StatusCode::NOT_FOUND);
+}
+
+#[test]
 fn a_missing_installers_folder_gives_an_empty_manifest() {
     let fixture = Fixture::new();
     fs::remove_dir_all(fixture.installers()).unwrap();
@@ -572,8 +603,9 @@ fn sigterm_stops_cleanly_and_every_request_was_logged() {
 fn a_download_in_flight_finishes_after_sigterm() {
     let fixture = Fixture::new();
     // Larger than what the kernel buffers on loopback, so the server is mid-response when the
-    // signal comes, until this test reads.
-    let big = noise(48 << 20, 7);
+    // signal comes, until this test reads; and larger than what the host keeps in memory, so
+    // this is also the download streamed from disk.
+    let big = noise(72 << 20, 7);
     fs::write(fixture.installers().join("big.zip"), &big).unwrap();
     let mut server = fixture.serve(&[]);
 
@@ -702,7 +734,8 @@ fn garbage_requests_do_not_break_the_server() {
     for request in requests {
         let response = raw(&server.addr, request);
         assert!(response.status != 200 || request.starts_with(b"GET / HTTP/1.1"));
-        assert_ne!(response.status, 500, "{}", String::from_utf8_lossy(request));
+        let start = String::from_utf8_lossy(&request[..request.len().min(60)]).into_owned();
+        assert_ne!(response.status, 500, "{start}");
     }
     assert_eq!(raw_get(&server.addr, "/").status, 200);
 }

@@ -16,8 +16,11 @@ pub const PATIENCE: Duration = Duration::from_secs(60);
 /// Planted outside the served folders; no response may ever contain it.
 pub const SECRET: &str = "TOP-SECRET-OUTSIDE-THE-FOLDERS";
 
+/// Trunk's way of starting the wasm: an inline module script.
+pub const BOOT: &str = "\nimport init from '/cib-web-0123456789abcdef.js';\nawait init();\n";
 pub const INDEX: &str = "<!doctype html><html><head><title>Builder</title>\
-    <script type=\"module\" src=\"/cib-web-0123456789abcdef.js\"></script></head>\
+    <script type=\"module\">\nimport init from '/cib-web-0123456789abcdef.js';\nawait init();\n\
+    </script></head>\
     <body><h1>Seattle custom installer builder</h1>\
     <p>Define vessels, name their owners and users, and download installers.</p>\
     <p>The installers are built in this browser; nothing is sent anywhere.</p>\

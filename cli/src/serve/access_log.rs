@@ -7,7 +7,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::header::CONTENT_LENGTH;
 use axum::http::{Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::Response;
 use http_body::{Body as _, Frame, SizeHint};
 use std::io::Write;
@@ -15,44 +14,53 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 use std::time::Instant;
 
-pub async fn log(request: Request, next: Next) -> Response {
-    let line = Line {
-        started: Instant::now(),
-        method: request.method().clone(),
-        path: request.uri().path().to_owned(),
-        status: StatusCode::OK,
-    };
-    let response = next.run(request).await;
-    let expected = if line.method == Method::HEAD {
-        Some(0)
-    } else {
-        declared_length(&response).or(response.body().size_hint().exact())
-    };
-    let line = Line {
-        status: response.status(),
-        ..line
-    };
-    response.map(|inner| {
-        Body::new(Counted {
-            expected,
-            inner,
-            line,
-            bytes: 0,
-            finished: false,
+pub struct Line {
+    started: Instant,
+    method: Method,
+    path: String,
+    status: StatusCode,
+}
+
+impl Line {
+    pub fn start(request: &Request) -> Line {
+        Line {
+            started: Instant::now(),
+            method: request.method().clone(),
+            path: request.uri().path().to_owned(),
+            status: StatusCode::OK,
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The line is written when the returned response's body is done with.
+    pub fn finish(self, response: Response) -> Response {
+        let expected = if self.method == Method::HEAD {
+            Some(0)
+        } else {
+            declared_length(&response).or(response.body().size_hint().exact())
+        };
+        let line = Line {
+            status: response.status(),
+            ..self
+        };
+        response.map(|inner| {
+            Body::new(Counted {
+                expected,
+                inner,
+                line,
+                bytes: 0,
+                finished: false,
+            })
         })
-    })
+    }
 }
 
 fn declared_length(response: &Response) -> Option<u64> {
     let header = response.headers().get(CONTENT_LENGTH)?;
     header.to_str().ok()?.parse().ok()
-}
-
-struct Line {
-    started: Instant,
-    method: Method,
-    path: String,
-    status: StatusCode,
 }
 
 struct Counted {

@@ -2,7 +2,8 @@
 
 use super::confine::Confined;
 use super::manifest::{self, Manifest};
-use super::{access_log, headers, paths};
+use super::store::Store;
+use super::{access_log, headers, paths, served};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{
@@ -49,38 +50,37 @@ where
         installers,
         manifest,
     } = folders;
-    // Trunk does not write precompressed files, but a deploy step may; they then save the work of
-    // compressing the wasm on every request.
-    let site = site.serve_dir().precompressed_br().precompressed_gzip();
+    // Installers are archives: there is nothing to gain from precompressed variants of them.
+    let site = served::service(Store::new(site), true);
     let router = Router::new()
         .route("/base_installers/manifest.json", get(manifest::serve))
         .fallback_service(site)
         .with_state(manifest);
     let router = match installers {
-        Some(folder) => router.nest_service("/base_installers", folder.serve_dir()),
+        Some(folder) => router.nest_service(
+            "/base_installers",
+            served::service(Store::new(folder), false),
+        ),
         None => router.nest_service("/base_installers", any(StatusCode::NOT_FOUND)),
     };
 
-    // Outermost first: the log sees every answer, the policy headers go on every answer
-    // (refusals, timeouts and panics included), and nothing refused reaches a file service.
+    // Outermost first. Each layer costs a clone of those below it per request, hence few.
     ServiceBuilder::new()
         .layer(MapRequestBodyLayer::new(Body::new))
-        .layer(from_fn(access_log::log))
-        .layer(from_fn(headers::set_policy))
+        .layer(from_fn(admit_and_log))
         .layer(CatchPanicLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             request_timeout,
         ))
         .layer(cors())
-        .layer(from_fn(paths::guard))
         .layer(from_fn(allow_methods))
         .layer(
             CompressionLayer::new()
                 .quality(CompressionLevel::Precise(5))
                 .compress_when(SizeAbove::new(256).and(compressible as Compressible)),
         )
-        .layer(from_fn(headers::set_media_type))
+        .layer(from_fn(headers::describe_content))
         .service(router)
         .map_response(IntoResponse::into_response)
 }
@@ -97,6 +97,20 @@ fn cors() -> CorsLayer {
         .max_age(Duration::from_secs(24 * 60 * 60))
 }
 
+/// Every request passes here first and last: refused at once if its path may not reach a
+/// file, and logged with the policy headers on whatever the answer is (refusals, timeouts and
+/// panics included).
+async fn admit_and_log(request: Request, next: Next) -> Response {
+    let line = access_log::Line::start(&request);
+    let mut response = match paths::refusal(line.path()) {
+        Some(refusal) => refusal,
+        None => next.run(request).await,
+    };
+    headers::apply_policy(line.path(), &mut response);
+    line.finish(response)
+}
+
+/// Inside CORS, which answers the preflight OPTIONS itself.
 async fn allow_methods(request: Request, next: Next) -> Response {
     let status = match *request.method() {
         Method::GET | Method::HEAD => return next.run(request).await,

@@ -1,16 +1,12 @@
 //! Keeps every file the host opens inside its folder, whatever the links on disk point at.
 //!
 //! `ServeDir` already refuses `..` in a request, but it follows symbolic links, so a link in the
-//! folder could expose any file the process can read. Every open goes through [`Confined`], which
-//! resolves the real path and refuses what lies outside the folder or below a hidden name.
+//! folder could expose any file the process can read. Every file the host reads is first
+//! resolved here, and refused when its real path lies outside the folder or below a hidden name.
 
-use std::future::Future;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::pin::Pin;
 use std::sync::Arc;
-use tower_http::services::fs::{Backend, DefaultServeDirFallback, TokioBackend, TokioFile};
-use tower_http::services::ServeDir;
 
 #[derive(Debug, Clone)]
 pub struct Confined {
@@ -34,12 +30,6 @@ impl Confined {
         &self.root
     }
 
-    /// A file service for the folder whose every open is confined.
-    pub fn serve_dir(self) -> ServeDir<DefaultServeDirFallback, Confined> {
-        let root = Arc::clone(&self.root);
-        ServeDir::with_backend(root, self)
-    }
-
     /// The real path of `path`, if it lies in the folder and nothing below the folder is hidden.
     /// A refusal reads as "not found", so a probe cannot tell a refused file from a missing one.
     pub fn resolve(&self, path: &Path) -> io::Result<PathBuf> {
@@ -49,13 +39,6 @@ impl Confined {
             return Err(refused());
         }
         Ok(real)
-    }
-
-    async fn resolve_async(&self, path: PathBuf) -> io::Result<PathBuf> {
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || this.resolve(&path))
-            .await
-            .map_err(io::Error::other)?
     }
 }
 
@@ -67,26 +50,7 @@ fn refused() -> io::Error {
     io::Error::new(io::ErrorKind::NotFound, "outside the served folder")
 }
 
-type BoxFuture<T> = Pin<Box<dyn Future<Output = io::Result<T>> + Send>>;
-
-impl Backend for Confined {
-    type File = TokioFile;
-    type Metadata = std::fs::Metadata;
-    type OpenFuture = BoxFuture<TokioFile>;
-    type MetadataFuture = BoxFuture<std::fs::Metadata>;
-
-    fn open(&self, path: PathBuf) -> Self::OpenFuture {
-        let this = self.clone();
-        Box::pin(async move { TokioBackend.open(this.resolve_async(path).await?).await })
-    }
-
-    fn metadata(&self, path: PathBuf) -> Self::MetadataFuture {
-        let this = self.clone();
-        Box::pin(async move { TokioBackend.metadata(this.resolve_async(path).await?).await })
-    }
-}
-
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

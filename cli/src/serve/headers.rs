@@ -1,22 +1,17 @@
 //! Response headers that depend on what was asked for: the media type, how long a browser may
-//! keep the answer, and the security headers of the page.
+//! keep the answer, and the security headers (the page's policy is in `csp`).
 
+use super::csp;
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, REFERRER_POLICY,
-    X_CONTENT_TYPE_OPTIONS,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
+    REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use cib_core::platform::ArchiveKind;
-
-/// The page may run only its own scripts and compile its own wasm. There is deliberately no
-/// `frame-ancestors` (nor X-Frame-Options): a clearinghouse on another site embeds the builder.
-pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; \
-    script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; \
-    img-src 'self' data: blob:; style-src 'self'; object-src 'none'; base-uri 'self'; \
-    form-action 'none'";
 
 const REVALIDATE: &str = "no-cache";
 /// Trunk puts a hash of the content in these names, so a name never changes meaning.
@@ -80,38 +75,68 @@ fn served(status: StatusCode) -> bool {
     status.is_success() || status == StatusCode::NOT_MODIFIED
 }
 
-/// Runs before compression, which decides by media type what to compress.
-pub async fn set_media_type(request: Request, next: Next) -> Response {
+/// Runs before compression, which decides by media type what to compress, and which would hide
+/// the page's text that its policy is computed from.
+pub async fn describe_content(request: Request, next: Next) -> Response {
     let media_type = media_type(request.uri().path());
     let mut response = next.run(request).await;
+    if !response.status().is_success() || !response.headers().contains_key(CONTENT_TYPE) {
+        return response;
+    }
     if let Some(media_type) = media_type {
-        if response.status().is_success() && response.headers().contains_key(CONTENT_TYPE) {
-            response
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
-        }
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+    }
+    if response.status() == StatusCode::OK && is_html(response.headers()) {
+        response = with_page_policy(response).await;
     }
     response
 }
 
-/// Runs after compression, so it sees the final encoding.
-pub async fn set_policy(request: Request, next: Next) -> Response {
-    let cache = cache_control(request.uri().path());
-    let mut response = next.run(request).await;
-    let status = response.status();
+/// Pages larger than this are not expected; they get the policy without script hashes.
+const MAX_PAGE: u64 = 4 << 20;
+
+async fn with_page_policy(response: Response) -> Response {
+    let length = response
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if length.is_none_or(|length| length > MAX_PAGE) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, MAX_PAGE as usize).await {
+        Ok(page) => {
+            parts
+                .headers
+                .insert(CONTENT_SECURITY_POLICY, csp::policy_for(&page));
+            Response::from_parts(parts, Body::from(page))
+        }
+        // The file could not be read to the end; neither can the client.
+        Err(_) => {
+            parts.status = StatusCode::INTERNAL_SERVER_ERROR;
+            parts.headers.remove(CONTENT_LENGTH);
+            Response::from_parts(parts, Body::empty())
+        }
+    }
+}
+
+/// For the final answer to `path`, after compression, so that it sees the final encoding.
+pub fn apply_policy(path: &str, response: &mut Response) {
+    let cache = if served(response.status()) {
+        cache_control(path)
+    } else {
+        "no-store"
+    };
     let headers = response.headers_mut();
-    let cache = if served(status) { cache } else { "no-store" };
     headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    if is_html(headers) {
-        headers.insert(
-            CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE),
-        );
+    if is_html(headers) && !headers.contains_key(CONTENT_SECURITY_POLICY) {
+        headers.insert(CONTENT_SECURITY_POLICY, csp::base_policy());
     }
     weaken_etag_of_encoded(headers);
-    response
 }
 
 fn is_html(headers: &HeaderMap) -> bool {

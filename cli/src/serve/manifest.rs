@@ -2,10 +2,13 @@
 //! the page knows what it can build and can check what it downloads.
 //!
 //! The folder may change while the host runs (an installer replaced by a newer one). Each request
-//! lists the folder and compares every file's size, times and inode with those of the last
-//! listing: that costs a few metadata calls, and only a file that changed is hashed again.
+//! compares the stamps (size, times, inode) of the folder and of every listed file with those
+//! of the last listing: a few `stat` calls. The folder's own stamp changes when a file is added,
+//! removed or renamed over another. Only then is the folder listed again, and only a file whose
+//! stamp changed is hashed again.
 
 use super::confine::Confined;
+use super::stamp::Stamp;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header::{CONTENT_TYPE, ETAG};
@@ -18,37 +21,12 @@ use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::SystemTime;
 
 pub struct Manifest {
     folder: Option<Confined>,
     current: RwLock<Arc<Snapshot>>,
     /// Held while hashing, so that concurrent requests do not hash the same change twice.
     rebuilding: Mutex<()>,
-}
-
-/// What identifies one version of a file without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
-    /// Replacing a file by renaming another over it changes the inode even when size and mtime
-    /// are copied along; the change time cannot be set back by a program.
-    #[cfg(unix)]
-    inode: (u64, u64, i64, i64),
-}
-
-impl Stamp {
-    fn of(meta: &std::fs::Metadata) -> Stamp {
-        #[cfg(unix)]
-        use std::os::unix::fs::MetadataExt;
-        Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-            #[cfg(unix)]
-            inode: (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec()),
-        }
-    }
 }
 
 /// A file the manifest lists, as found by the last look at the folder.
@@ -68,6 +46,7 @@ struct Hashed {
 
 #[derive(Debug, Default)]
 pub struct Snapshot {
+    folder: Option<Stamp>,
     files: Vec<Hashed>,
     body: Bytes,
     etag: Option<HeaderValue>,
@@ -88,7 +67,7 @@ struct Entry<'a> {
 impl Manifest {
     /// Hashes the folder's installers once, so the first request is quick.
     pub fn new(folder: Option<Confined>) -> io::Result<Manifest> {
-        let first = Snapshot::build(list(folder.as_ref())?, &Snapshot::default())?;
+        let first = Snapshot::build(folder.as_ref(), &Snapshot::default())?;
         Ok(Manifest {
             folder,
             current: RwLock::new(Arc::new(first)),
@@ -96,19 +75,23 @@ impl Manifest {
         })
     }
 
-    /// The manifest as the folder is now. Blocking: call it off the async workers.
-    fn current(&self) -> io::Result<Arc<Snapshot>> {
-        let listing = list(self.folder.as_ref())?;
+    /// The last snapshot if the folder has not changed since. Cheap enough for the async
+    /// threads: a `stat` of the folder and of each listed file, all in the kernel's cache.
+    fn fresh_snapshot(&self) -> Option<Arc<Snapshot>> {
         let snapshot = self.snapshot();
-        if snapshot.matches(&listing) {
-            return Ok(snapshot);
-        }
+        snapshot
+            .is_current(self.folder.as_ref())
+            .then_some(snapshot)
+    }
+
+    /// Lists the folder again and hashes what changed. Blocking.
+    fn refresh(&self) -> io::Result<Arc<Snapshot>> {
         let _rebuilding = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
-        let snapshot = self.snapshot();
-        if snapshot.matches(&listing) {
+        // Another request may have refreshed it while this one waited.
+        if let Some(snapshot) = self.fresh_snapshot() {
             return Ok(snapshot);
         }
-        let fresh = Arc::new(Snapshot::build(listing, &snapshot)?);
+        let fresh = Arc::new(Snapshot::build(self.folder.as_ref(), &self.snapshot())?);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = fresh.clone();
         Ok(fresh)
     }
@@ -122,12 +105,22 @@ impl Manifest {
 }
 
 impl Snapshot {
-    fn matches(&self, listing: &[Listed]) -> bool {
-        self.files.len() == listing.len()
-            && self.files.iter().zip(listing).all(|(f, l)| f.listed == *l)
+    fn is_current(&self, folder: Option<&Confined>) -> bool {
+        let Some(folder) = folder else {
+            return true;
+        };
+        self.folder == Stamp::read(folder.root()).ok()
+            && self
+                .files
+                .iter()
+                .all(|f| Stamp::read(&f.listed.path).ok() == Some(f.listed.stamp))
     }
 
-    fn build(listing: Vec<Listed>, previous: &Snapshot) -> io::Result<Snapshot> {
+    /// The folder's stamp is taken before listing, so that a change during the listing shows
+    /// at the next request.
+    fn build(folder: Option<&Confined>, previous: &Snapshot) -> io::Result<Snapshot> {
+        let folder_stamp = folder.and_then(|f| Stamp::read(f.root()).ok());
+        let listing = list(folder)?;
         let mut files = Vec::with_capacity(listing.len());
         for listed in listing {
             let known = previous.files.iter().find(|f| f.listed == listed);
@@ -166,6 +159,7 @@ impl Snapshot {
         let body = serde_json::to_vec_pretty(&document).map_err(io::Error::other)?;
         let etag = format!("\"{}\"", &hex(&Sha256::digest(&body))[..32]);
         Ok(Snapshot {
+            folder: folder_stamp,
             files,
             body: body.into(),
             etag: HeaderValue::from_str(&etag).ok(),
@@ -180,7 +174,11 @@ fn list(folder: Option<&Confined>) -> io::Result<Vec<Listed>> {
     let Some(folder) = folder else {
         return Ok(listing);
     };
-    for entry in std::fs::read_dir(folder.root())? {
+    let entries = match std::fs::read_dir(folder.root()) {
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(listing),
+        entries => entries?,
+    };
+    for entry in entries {
         let entry = entry?;
         let Ok(name) = entry.file_name().into_string() else {
             continue;
@@ -234,11 +232,13 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 pub async fn serve(State(manifest): State<Arc<Manifest>>, request: HeaderMap) -> Response {
-    let snapshot = tokio::task::spawn_blocking(move || manifest.current()).await;
-    let snapshot = match snapshot {
-        Ok(Ok(snapshot)) => snapshot,
-        Ok(Err(err)) => return failed(err.to_string()),
-        Err(err) => return failed(err.to_string()),
+    let snapshot = match manifest.fresh_snapshot() {
+        Some(snapshot) => snapshot,
+        None => match tokio::task::spawn_blocking(move || manifest.refresh()).await {
+            Ok(Ok(snapshot)) => snapshot,
+            Ok(Err(err)) => return failed(err.to_string()),
+            Err(err) => return failed(err.to_string()),
+        },
     };
     let mut headers = HeaderMap::new();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -275,6 +275,12 @@ fn failed(err: String) -> Response {
 mod tests {
     use super::*;
 
+    fn current(manifest: &Manifest) -> Arc<Snapshot> {
+        manifest
+            .fresh_snapshot()
+            .unwrap_or_else(|| manifest.refresh().unwrap())
+    }
+
     #[test]
     fn lists_archives_by_platform_and_rehashes_a_replaced_file() {
         let folder = tempfile::tempdir().unwrap();
@@ -285,7 +291,7 @@ mod tests {
         std::fs::write(root.join(".hidden.zip"), b"hidden").unwrap();
         let manifest = Manifest::new(Some(Confined::new(root).unwrap())).unwrap();
 
-        let first = manifest.current().unwrap();
+        let first = current(&manifest);
         let json: serde_json::Value = serde_json::from_slice(&first.body).unwrap();
         let installers = json["installers"].as_object().unwrap();
         assert_eq!(installers.len(), 2, "{json}");
@@ -296,12 +302,12 @@ mod tests {
             hex(&Sha256::digest(b"linux"))
         );
         assert_eq!(installers["extra.tar.gz"]["file"], "extra.tar.gz");
-        assert!(Arc::ptr_eq(&first, &manifest.current().unwrap()));
+        assert!(Arc::ptr_eq(&first, &current(&manifest)));
 
         let staged = root.join("staged");
         std::fs::write(&staged, b"linux, newer").unwrap();
         std::fs::rename(&staged, root.join("seattle_linux.tgz")).unwrap();
-        let second = manifest.current().unwrap();
+        let second = current(&manifest);
         let json: serde_json::Value = serde_json::from_slice(&second.body).unwrap();
         assert_eq!(
             json["installers"]["linux"]["sha256"],

@@ -6,10 +6,14 @@
 mod access_log;
 mod app;
 mod confine;
+mod csp;
 mod headers;
 mod manifest;
 mod paths;
+mod served;
 mod server;
+mod stamp;
+mod store;
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -42,6 +46,9 @@ pub struct ServeArgs {
     /// Seconds that requests in flight get to finish after Ctrl-C or SIGTERM.
     #[arg(long, default_value_t = 30)]
     shutdown_grace: u64,
+    /// Event loops (threads) serving requests; by default one per CPU.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -81,15 +88,28 @@ fn start(args: ServeArgs) -> Result<(), String> {
         manifest: Arc::new(manifest),
     };
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let app = app::build(folders, secs(args.request_timeout));
+    let limits = server::Limits {
+        max_connections: args.max_connections as usize,
+        header_timeout: secs(args.header_timeout),
+        shutdown_grace: secs(args.shutdown_grace),
+    };
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n as usize,
+    );
+    let loops = server::Loops::start(threads, app, limits)
+        .map_err(|err| format!("cannot start the serving threads: {err}"))?;
+
+    // This thread accepts the connections and waits for the stop signal.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|err| format!("cannot start the async runtime: {err}"))?;
     runtime.block_on(async {
         let stop = server::stop_signal()
             .map_err(|err| format!("cannot watch for Ctrl-C and SIGTERM: {err}"))?;
-        let listener = tokio::net::TcpListener::bind(args.addr)
-            .await
+        let listener = server::listen(args.addr)
             .map_err(|err| format!("cannot listen on {}: {err}", args.addr))?;
         let bound = listener
             .local_addr()
@@ -97,14 +117,7 @@ fn start(args: ServeArgs) -> Result<(), String> {
         // Tests and scripts read this line to learn the port, so it goes out before any request.
         println!("Serving http://{bound}/");
         let _ = std::io::stdout().flush();
-
-        let app = app::build(folders, secs(args.request_timeout));
-        let limits = server::Limits {
-            max_connections: args.max_connections as usize,
-            header_timeout: secs(args.header_timeout),
-            shutdown_grace: secs(args.shutdown_grace),
-        };
-        server::serve(listener, app, limits, stop).await;
+        loops.accept(listener, limits, stop).await;
         Ok(())
     })
 }

@@ -7,9 +7,7 @@
 //! start with a dot (`.`, `..` and hidden files).
 
 use axum::body::Body;
-use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::Response;
 use percent_encoding::percent_decode_str;
 
@@ -54,15 +52,16 @@ pub fn judge(path: &str) -> Verdict {
     Verdict::Allowed
 }
 
-pub async fn guard(request: Request, next: Next) -> Response {
-    let status = match judge(request.uri().path()) {
-        Verdict::Allowed => return next.run(request).await,
+/// The answer to a request whose path may not reach the files, if it is one.
+pub fn refusal(path: &str) -> Option<Response> {
+    let status = match judge(path) {
+        Verdict::Allowed => return None,
         Verdict::Malformed => StatusCode::BAD_REQUEST,
         Verdict::Hidden => StatusCode::NOT_FOUND,
     };
     let mut response = Response::new(Body::from(status.canonical_reason().unwrap_or_default()));
     *response.status_mut() = status;
-    response
+    Some(response)
 }
 
 #[cfg(test)]

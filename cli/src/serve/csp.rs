@@ -1,0 +1,142 @@
+//! The page's Content-Security-Policy: its own scripts only, and its own wasm.
+//!
+//! Trunk starts the wasm with an inline module script, which `script-src 'self'` alone blocks.
+//! So the policy of an HTML file also names the SHA-256 of each inline script in that file:
+//! those are the page's own, shipped in the same folder. No other inline code may run (no
+//! 'unsafe-inline', no 'unsafe-eval'), and there is deliberately no `frame-ancestors` (nor
+//! X-Frame-Options): a clearinghouse on another site embeds the builder.
+
+use axum::http::HeaderValue;
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+const SCRIPTS: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+const REST: &str = "; worker-src 'self' blob:; connect-src 'self'; img-src 'self' data: blob:; \
+    style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'";
+
+/// The policy for a page whose text is unknown (a HEAD request, a part of a page).
+pub fn base_policy() -> HeaderValue {
+    policy_for(b"")
+}
+
+pub fn policy_for(html: &[u8]) -> HeaderValue {
+    let mut policy = String::from(SCRIPTS);
+    for script in inline_scripts(html) {
+        let digest = Sha256::digest(normalize_newlines(script));
+        policy.push_str(" 'sha256-");
+        policy.push_str(&base64::engine::general_purpose::STANDARD.encode(digest));
+        policy.push('\'');
+    }
+    policy.push_str(REST);
+    // Only ASCII goes in: the fixed text and base64.
+    HeaderValue::from_str(&policy).expect("an ASCII policy")
+}
+
+/// The text of each `<script>` element as the browser sees it: everything between the end of the
+/// start tag and the next `</script`. Script text is never decoded, so this is exact.
+fn inline_scripts(html: &[u8]) -> Vec<&[u8]> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(at) = find_ignoring_case(rest, b"<script") {
+        let tag = &rest[at + b"<script".len()..];
+        // `<scripts>` would be another element.
+        if !matches!(
+            tag.first(),
+            Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | 0x0c)
+        ) {
+            rest = tag;
+            continue;
+        }
+        let Some(tag_end) = end_of_tag(tag) else {
+            break;
+        };
+        let text = &tag[tag_end + 1..];
+        let Some(close) = find_ignoring_case(text, b"</script") else {
+            break;
+        };
+        if close > 0 {
+            scripts.push(&text[..close]);
+        }
+        rest = &text[close..];
+    }
+    scripts
+}
+
+/// The `>` that ends a start tag, skipping any inside quoted attribute values.
+fn end_of_tag(tag: &[u8]) -> Option<usize> {
+    let mut quote = None;
+    for (at, &byte) in tag.iter().enumerate() {
+        match (quote, byte) {
+            (None, b'>') => return Some(at),
+            (None, b'"' | b'\'') => quote = Some(byte),
+            (Some(open), _) if byte == open => quote = None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle))
+}
+
+/// The HTML parser turns CR LF and lone CR into LF before a script's text exists.
+fn normalize_newlines(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.iter().peekable();
+    while let Some(&byte) = bytes.next() {
+        if byte == b'\r' {
+            bytes.next_if_eq(&&b'\n');
+            out.push(b'\n');
+        } else {
+            out.push(byte);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hash(text: &str) -> String {
+        let digest = Sha256::digest(text.as_bytes());
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        )
+    }
+
+    #[test]
+    fn names_each_inline_script_and_nothing_else() {
+        let html = "<html><head><script type=\"module\">\nimport init from './a.js';\n</script>\
+            <script src=\"/b.js\"></script><SCRIPT data-x='>'>two()</SCRIPT>\
+            <scripts>not()</scripts><script>a()\r\nb()</script></head></html>";
+        let policy = policy_for(html.as_bytes());
+        let policy = policy.to_str().unwrap();
+        assert!(
+            policy.contains(&hash("\nimport init from './a.js';\n")),
+            "{policy}"
+        );
+        assert!(policy.contains(&hash("two()")), "{policy}");
+        assert!(policy.contains(&hash("a()\nb()")), "{policy}");
+        assert!(!policy.contains(&hash("not()")), "{policy}");
+        assert_eq!(policy.matches("'sha256-").count(), 3, "{policy}");
+        assert!(policy.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' "));
+        assert!(policy.ends_with("form-action 'none'"));
+        assert!(!policy.contains("unsafe-inline") && !policy.contains(" 'unsafe-eval'"));
+    }
+
+    #[test]
+    fn a_page_without_scripts_gets_the_base_policy() {
+        assert_eq!(policy_for(b"<p>hello</p>"), base_policy());
+        assert_eq!(
+            base_policy().to_str().unwrap(),
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; \
+             connect-src 'self'; img-src 'self' data: blob:; style-src 'self'; object-src 'none'; \
+             base-uri 'self'; form-action 'none'"
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! The file service of a folder: tower-http's `ServeDir` over the [`Store`], with the body of a
+//! file held in memory handed to hyper as it is.
+//!
+//! `ServeDir` decides everything about the answer (redirects, preconditions, ranges, status and
+//! headers) but reads the body through `AsyncRead`, copying each chunk out of memory once more
+//! before the kernel copies it into the socket. For a large installer that copy cost half the
+//! throughput. So while `ServeDir` answers, the store notes which entry it served, and a plain
+//! (not precompressed) 200 or 206 of an entry in memory gets that entry's bytes, or the same
+//! range of them, as its body.
+
+use super::store::{Served, Store};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header::{CONTENT_ENCODING, CONTENT_LENGTH, RANGE};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use bytes::Bytes;
+use std::convert::Infallible;
+use std::future::Future;
+use tower::Service;
+use tower_http::services::ServeDir;
+
+/// `precompressed`: also look for `NAME.br` and `NAME.gz` beside a file (a deploy step may write
+/// them; they spare compressing the wasm on every request).
+pub fn service(
+    store: Store,
+    precompressed: bool,
+) -> impl Service<
+    Request,
+    Response = Response,
+    Error = Infallible,
+    Future: Future<Output = Result<Response, Infallible>> + Send,
+> + Clone
+       + Send
+       + Sync
+       + 'static {
+    let root = store.root().to_path_buf();
+    let mut dir = ServeDir::with_backend(root, store);
+    if precompressed {
+        dir = dir.precompressed_br().precompressed_gzip();
+    }
+    tower::service_fn(move |request: Request| {
+        let mut dir = dir.clone();
+        async move {
+            let get = request.method() == Method::GET;
+            let range = request.headers().get(RANGE).cloned();
+            let (response, served) = Served::record(dir.call(request)).await;
+            let response = response?.map(Body::new);
+            Ok(match served.filter(|_| get) {
+                Some(bytes) => with_body_from_memory(response, bytes, range.as_ref()),
+                None => response,
+            })
+        }
+    })
+}
+
+fn with_body_from_memory(response: Response, file: Bytes, range: Option<&HeaderValue>) -> Response {
+    if response.headers().contains_key(CONTENT_ENCODING) {
+        return response;
+    }
+    let body = match response.status() {
+        StatusCode::OK => file,
+        // The same parser and checks as `ServeDir`'s, so the same single range.
+        StatusCode::PARTIAL_CONTENT => {
+            let Some(range) = range
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| http_range_header::parse_range_header(value).ok())
+                .and_then(|ranges| ranges.validate(file.len() as u64).ok())
+                .and_then(|ranges| ranges.into_iter().next())
+            else {
+                return response;
+            };
+            file.slice(*range.start() as usize..=*range.end() as usize)
+        }
+        _ => return response,
+    };
+    // Whatever went differently, `ServeDir`'s own body is the one that matches its headers.
+    let declared = response
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<usize>().ok());
+    if declared != Some(body.len()) {
+        return response;
+    }
+    response.map(|_| Body::from(body))
+}

@@ -1,0 +1,309 @@
+//! The files of a folder, served from memory and checked against the disk on every request.
+//!
+//! Through tokio's file API every open, stat and read is a hand-off to the blocking thread pool;
+//! for the page's small files those hand-offs, not the disk, held the host to a tenth of what
+//! nginx serves. Here a request costs one `stat` on the async thread (of an inode the kernel has
+//! cached since the first request), and the bytes come from memory. A file whose size, times or
+//! inode changed is read again, off the async threads, so a replaced file is served at once.
+
+use super::confine::Confined;
+use super::stamp::Stamp;
+use bytes::Bytes;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::future::Future;
+use std::io::{self, Cursor};
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::{Arc, RwLock};
+use std::task::{Context, Poll};
+use std::time::SystemTime;
+use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
+use tower_http::services::fs::{Backend, File, Metadata, TokioBackend, TokioFile};
+
+/// Larger files are streamed from disk, as are all files once this much is held.
+const MAX_FILE: u64 = 64 << 20;
+const BUDGET: u64 = 512 << 20;
+
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    folder: Confined,
+    cache: RwLock<Cache>,
+    loading: tokio::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+struct Cache {
+    /// By the path `ServeDir` asks for, before links are resolved.
+    entries: HashMap<PathBuf, Arc<Entry>>,
+    held: u64,
+}
+
+struct Entry {
+    stamp: Stamp,
+    meta: Meta,
+    content: Content,
+}
+
+enum Content {
+    Directory,
+    Memory(Bytes),
+    Disk(PathBuf),
+}
+
+impl Content {
+    fn held(&self) -> u64 {
+        match self {
+            Content::Memory(bytes) => bytes.len() as u64,
+            _ => 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Meta {
+    directory: bool,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Metadata for Meta {
+    fn is_dir(&self) -> bool {
+        self.directory
+    }
+
+    fn modified(&self) -> io::Result<SystemTime> {
+        self.modified
+            .ok_or_else(|| io::Error::new(io::ErrorKind::Unsupported, "no modification time"))
+    }
+
+    fn len(&self) -> u64 {
+        self.len
+    }
+}
+
+impl Store {
+    pub fn new(folder: Confined) -> Store {
+        Store {
+            inner: Arc::new(Inner {
+                folder,
+                cache: RwLock::new(Cache::default()),
+                loading: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.inner.folder.root()
+    }
+
+    async fn lookup(&self, path: PathBuf) -> io::Result<Arc<Entry>> {
+        let entry = self.find(path).await?;
+        Served::note(&entry);
+        Ok(entry)
+    }
+
+    async fn find(&self, path: PathBuf) -> io::Result<Arc<Entry>> {
+        if let Some(entry) = self.fresh(&path)? {
+            return Ok(entry);
+        }
+        // One load at a time: when a file changes under load, the hundreds of requests that
+        // notice it would otherwise each read their own copy.
+        let _loading = self.inner.loading.lock().await;
+        if let Some(entry) = self.fresh(&path)? {
+            return Ok(entry);
+        }
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.load(path))
+            .await
+            .map_err(io::Error::other)?
+    }
+
+    /// The cached entry, if the file has not changed since it was read. A path that cannot be
+    /// looked at, whatever the reason (missing, a name too long, a file used as a directory),
+    /// is not found.
+    fn fresh(&self, path: &Path) -> io::Result<Option<Arc<Entry>>> {
+        match Stamp::read(path) {
+            Ok(stamp) => Ok(self.cached(path).filter(|entry| entry.stamp == stamp)),
+            Err(err) => {
+                self.forget(path);
+                Err(io::Error::new(io::ErrorKind::NotFound, err))
+            }
+        }
+    }
+
+    fn cached(&self, path: &Path) -> Option<Arc<Entry>> {
+        let cache = self.inner.cache.read().unwrap_or_else(|e| e.into_inner());
+        cache.entries.get(path).cloned()
+    }
+
+    fn forget(&self, path: &Path) {
+        let mut cache = self.inner.cache.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(old) = cache.entries.remove(path) {
+            cache.held -= old.content.held();
+        }
+    }
+
+    /// Blocking: resolves, confines and reads the file.
+    fn load(&self, path: PathBuf) -> io::Result<Arc<Entry>> {
+        let result = self.read_confined(&path);
+        let mut cache = self.inner.cache.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(old) = cache.entries.remove(&path) {
+            cache.held -= old.content.held();
+        }
+        let (real, mut entry) = result?;
+        if cache.held + entry.content.held() > BUDGET {
+            entry.content = Content::Disk(real);
+        }
+        cache.held += entry.content.held();
+        let entry = Arc::new(entry);
+        cache.entries.insert(path, Arc::clone(&entry));
+        Ok(entry)
+    }
+
+    fn read_confined(&self, path: &Path) -> io::Result<(PathBuf, Entry)> {
+        let real = self.inner.folder.resolve(path)?;
+        // A file being written while it is read is read again, so that the bytes kept are the
+        // ones the stamp describes; a file that never settles is streamed from disk instead.
+        for _ in 0..3 {
+            let mut entry = Entry::unread(&real)?;
+            if entry.meta.directory || entry.meta.len > MAX_FILE {
+                return Ok((real, entry));
+            }
+            let bytes = std::fs::read(&real)?;
+            if Stamp::read(&real)? == entry.stamp {
+                entry.content = Content::Memory(bytes.into());
+                return Ok((real, entry));
+            }
+        }
+        Ok((real.clone(), Entry::unread(&real)?))
+    }
+}
+
+impl Entry {
+    fn unread(real: &Path) -> io::Result<Entry> {
+        let found = std::fs::metadata(real)?;
+        let directory = found.is_dir();
+        Ok(Entry {
+            stamp: Stamp::of(&found),
+            meta: Meta {
+                directory,
+                len: found.len(),
+                modified: found.modified().ok(),
+            },
+            content: if directory {
+                Content::Directory
+            } else {
+                Content::Disk(real.to_path_buf())
+            },
+        })
+    }
+}
+
+tokio::task_local! {
+    static SERVED: RefCell<Option<Bytes>>;
+}
+
+/// Which file in memory `ServeDir` settled on while answering one request: the last entry it
+/// looked up. A failed lookup (a precompressed variant that does not exist) changes nothing.
+pub struct Served;
+
+impl Served {
+    pub async fn record<F: Future>(answer: F) -> (F::Output, Option<Bytes>) {
+        SERVED
+            .scope(RefCell::new(None), async move {
+                let output = answer.await;
+                (output, SERVED.with(|served| served.borrow_mut().take()))
+            })
+            .await
+    }
+
+    fn note(entry: &Entry) {
+        let bytes = match &entry.content {
+            Content::Memory(bytes) => Some(bytes.clone()),
+            Content::Directory | Content::Disk(_) => None,
+        };
+        let _ = SERVED.try_with(|served| *served.borrow_mut() = bytes);
+    }
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = io::Result<T>> + Send>>;
+
+impl Backend for Store {
+    type File = StoreFile;
+    type Metadata = Meta;
+    type OpenFuture = BoxFuture<StoreFile>;
+    type MetadataFuture = BoxFuture<Meta>;
+
+    fn open(&self, path: PathBuf) -> Self::OpenFuture {
+        let store = self.clone();
+        Box::pin(async move {
+            let entry = store.lookup(path).await?;
+            let meta = entry.meta.clone();
+            match &entry.content {
+                Content::Memory(bytes) => Ok(StoreFile::Memory(Cursor::new(bytes.clone()), meta)),
+                Content::Disk(real) => Ok(StoreFile::Disk(
+                    TokioBackend.open(real.clone()).await?,
+                    meta,
+                )),
+                Content::Directory => {
+                    Err(io::Error::new(io::ErrorKind::IsADirectory, "a directory"))
+                }
+            }
+        })
+    }
+
+    fn metadata(&self, path: PathBuf) -> Self::MetadataFuture {
+        let store = self.clone();
+        Box::pin(async move { Ok(store.lookup(path).await?.meta.clone()) })
+    }
+}
+
+/// An open file: a view of the bytes in memory, or the file on disk when it is too large.
+pub enum StoreFile {
+    Memory(Cursor<Bytes>, Meta),
+    Disk(TokioFile, Meta),
+}
+
+impl AsyncRead for StoreFile {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            StoreFile::Memory(bytes, _) => Pin::new(bytes).poll_read(cx, buf),
+            StoreFile::Disk(file, _) => Pin::new(file).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncSeek for StoreFile {
+    fn start_seek(self: Pin<&mut Self>, position: io::SeekFrom) -> io::Result<()> {
+        match self.get_mut() {
+            StoreFile::Memory(bytes, _) => Pin::new(bytes).start_seek(position),
+            StoreFile::Disk(file, _) => Pin::new(file).start_seek(position),
+        }
+    }
+
+    fn poll_complete(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
+        match self.get_mut() {
+            StoreFile::Memory(bytes, _) => Pin::new(bytes).poll_complete(cx),
+            StoreFile::Disk(file, _) => Pin::new(file).poll_complete(cx),
+        }
+    }
+}
+
+impl File for StoreFile {
+    type Metadata = Meta;
+    type MetadataFuture<'a> = std::future::Ready<io::Result<Meta>>;
+
+    fn metadata(&self) -> Self::MetadataFuture<'_> {
+        let (StoreFile::Memory(_, meta) | StoreFile::Disk(_, meta)) = self;
+        std::future::ready(Ok(meta.clone()))
+    }
+}
