@@ -102,8 +102,11 @@ impl Store {
     }
 
     async fn lookup(&self, path: PathBuf) -> io::Result<Arc<Entry>> {
-        let entry = self.find(path).await?;
-        Served::note(&entry);
+        if let Some(entry) = Served::seen(&path) {
+            return Ok(entry);
+        }
+        let entry = self.find(path.clone()).await?;
+        Served::note(path, &entry);
         Ok(entry)
     }
 
@@ -205,29 +208,43 @@ impl Entry {
 }
 
 tokio::task_local! {
-    static SERVED: RefCell<Option<Bytes>>;
+    static SERVED: RefCell<Option<(PathBuf, Arc<Entry>)>>;
 }
 
-/// Which file in memory `ServeDir` settled on while answering one request: the last entry it
-/// looked up. A failed lookup (a precompressed variant that does not exist) changes nothing.
+/// Which file `ServeDir` settled on while answering one request: the last entry it looked up.
+/// A failed lookup (a precompressed variant that does not exist) changes nothing.
 pub struct Served;
 
 impl Served {
+    /// `answer` with the bytes of the file it served, if that file is held in memory.
     pub async fn record<F: Future>(answer: F) -> (F::Output, Option<Bytes>) {
         SERVED
             .scope(RefCell::new(None), async move {
                 let output = answer.await;
-                (output, SERVED.with(|served| served.borrow_mut().take()))
+                let served = SERVED.with(|served| served.borrow_mut().take());
+                let bytes = served.and_then(|(_, entry)| match &entry.content {
+                    Content::Memory(bytes) => Some(bytes.clone()),
+                    Content::Directory | Content::Disk(_) => None,
+                });
+                (output, bytes)
             })
             .await
     }
 
-    fn note(entry: &Entry) {
-        let bytes = match &entry.content {
-            Content::Memory(bytes) => Some(bytes.clone()),
-            Content::Directory | Content::Disk(_) => None,
-        };
-        let _ = SERVED.try_with(|served| *served.borrow_mut() = bytes);
+    fn note(path: PathBuf, entry: &Arc<Entry>) {
+        let _ = SERVED.try_with(|served| *served.borrow_mut() = Some((path, Arc::clone(entry))));
+    }
+
+    /// `ServeDir` asks for a file's metadata and then opens it; the second look within the
+    /// same request needs no second `stat`.
+    fn seen(path: &Path) -> Option<Arc<Entry>> {
+        SERVED
+            .try_with(|served| match &*served.borrow() {
+                Some((seen, entry)) if seen == path => Some(Arc::clone(entry)),
+                _ => None,
+            })
+            .ok()
+            .flatten()
     }
 }
 
@@ -305,5 +322,51 @@ impl File for StoreFile {
     fn metadata(&self) -> Self::MetadataFuture<'_> {
         let (StoreFile::Memory(_, meta) | StoreFile::Disk(_, meta)) = self;
         std::future::ready(Ok(meta.clone()))
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn store_with(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Store) {
+        let folder = tempfile::tempdir().unwrap();
+        for (name, bytes) in files {
+            std::fs::write(folder.path().join(name), bytes).unwrap();
+        }
+        let store = Store::new(Confined::new(folder.path()).unwrap());
+        (folder, store)
+    }
+
+    #[tokio::test]
+    async fn records_the_bytes_of_the_file_served_from_memory() {
+        let (folder, store) = store_with(&[("a.txt", b"alpha")]);
+        let path = folder.path().join("a.txt");
+        let (opened, served) = Served::record(async {
+            let missing = store.open(folder.path().join("a.txt.br")).await;
+            assert_eq!(missing.err().unwrap().kind(), io::ErrorKind::NotFound);
+            store.metadata(path.clone()).await.unwrap();
+            store.open(path.clone()).await
+        })
+        .await;
+        assert!(matches!(opened.unwrap(), StoreFile::Memory(..)));
+        assert_eq!(served.as_deref(), Some(&b"alpha"[..]));
+
+        let outside = tempfile::NamedTempFile::new().unwrap();
+        std::os::unix::fs::symlink(outside.path(), folder.path().join("out")).unwrap();
+        let refused = store.open(folder.path().join("out")).await;
+        assert_eq!(refused.err().unwrap().kind(), io::ErrorKind::NotFound);
+    }
+
+    #[tokio::test]
+    async fn reads_a_changed_file_again() {
+        let (folder, store) = store_with(&[("a.txt", b"alpha")]);
+        let path = folder.path().join("a.txt");
+        let first = store.metadata(path.clone()).await.unwrap();
+        std::fs::write(&path, b"alphabet").unwrap();
+        let second = store.metadata(path.clone()).await.unwrap();
+        assert_eq!((first.len(), second.len()), (5, 8));
+        let (_, served) = Served::record(store.open(path)).await;
+        assert_eq!(served.as_deref(), Some(&b"alphabet"[..]));
     }
 }
