@@ -1,6 +1,8 @@
 //! Fixtures for the `cib serve` tests: a site and a base installers folder in a temporary
 //! directory, the real binary serving them, and raw HTTP for requests a client would tidy up.
 
+use reqwest::blocking::Response;
+use reqwest::header::HeaderMap;
 use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -53,7 +55,9 @@ impl Fixture {
         )
         .unwrap();
         // Compressible like real wasm: repetitive, with some noise.
-        let wasm: Vec<u8> = (0..40_000u32).map(|i| ((i % 251) ^ (i / 977)) as u8).collect();
+        let wasm: Vec<u8> = (0..40_000u32)
+            .map(|i| ((i % 251) ^ (i / 977)) as u8)
+            .collect();
         fs::write(site.join(&WASM[1..]), wasm).unwrap();
         fs::write(site.join("style.css"), "body { margin: 0 }\n".repeat(40)).unwrap();
         fs::write(
@@ -276,4 +280,19 @@ fn parse(response: &[u8]) -> Raw {
         head,
         body: response[split..].to_vec(),
     }
+}
+
+pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or_else(|| panic!("no {name} header in {headers:?}"))
+}
+
+pub fn get(server: &Server, path: &str, headers: &[(&str, &str)]) -> Response {
+    let mut request = client().get(format!("{}{}", server.url, path.trim_start_matches('/')));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().unwrap()
 }

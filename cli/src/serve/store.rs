@@ -6,6 +6,10 @@
 //! cached since the first request), and the bytes come from memory. A file whose size, times or
 //! inode changed is read again, off the async threads, so a replaced file is served at once.
 
+mod file;
+
+pub use file::{Meta, StoreFile};
+
 use super::confine::Confined;
 use super::stamp::Stamp;
 use bytes::Bytes;
@@ -16,10 +20,7 @@ use std::io::{self, Cursor};
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
-use std::task::{Context, Poll};
-use std::time::SystemTime;
-use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
-use tower_http::services::fs::{Backend, File, Metadata, TokioBackend, TokioFile};
+use tower_http::services::fs::{Backend, TokioBackend};
 
 /// Larger files are streamed from disk, as are all files once this much is held.
 const MAX_FILE: u64 = 64 << 20;
@@ -61,28 +62,6 @@ impl Content {
             Content::Memory(bytes) => bytes.len() as u64,
             _ => 0,
         }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Meta {
-    directory: bool,
-    len: u64,
-    modified: Option<SystemTime>,
-}
-
-impl Metadata for Meta {
-    fn is_dir(&self) -> bool {
-        self.directory
-    }
-
-    fn modified(&self) -> io::Result<SystemTime> {
-        self.modified
-            .ok_or_else(|| io::Error::new(io::ErrorKind::Unsupported, "no modification time"))
-    }
-
-    fn len(&self) -> u64 {
-        self.len
     }
 }
 
@@ -280,51 +259,6 @@ impl Backend for Store {
     }
 }
 
-/// An open file: a view of the bytes in memory, or the file on disk when it is too large.
-pub enum StoreFile {
-    Memory(Cursor<Bytes>, Meta),
-    Disk(TokioFile, Meta),
-}
-
-impl AsyncRead for StoreFile {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            StoreFile::Memory(bytes, _) => Pin::new(bytes).poll_read(cx, buf),
-            StoreFile::Disk(file, _) => Pin::new(file).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncSeek for StoreFile {
-    fn start_seek(self: Pin<&mut Self>, position: io::SeekFrom) -> io::Result<()> {
-        match self.get_mut() {
-            StoreFile::Memory(bytes, _) => Pin::new(bytes).start_seek(position),
-            StoreFile::Disk(file, _) => Pin::new(file).start_seek(position),
-        }
-    }
-
-    fn poll_complete(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
-        match self.get_mut() {
-            StoreFile::Memory(bytes, _) => Pin::new(bytes).poll_complete(cx),
-            StoreFile::Disk(file, _) => Pin::new(file).poll_complete(cx),
-        }
-    }
-}
-
-impl File for StoreFile {
-    type Metadata = Meta;
-    type MetadataFuture<'a> = std::future::Ready<io::Result<Meta>>;
-
-    fn metadata(&self) -> Self::MetadataFuture<'_> {
-        let (StoreFile::Memory(_, meta) | StoreFile::Disk(_, meta)) = self;
-        std::future::ready(Ok(meta.clone()))
-    }
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -365,7 +299,7 @@ mod tests {
         let first = store.metadata(path.clone()).await.unwrap();
         std::fs::write(&path, b"alphabet").unwrap();
         let second = store.metadata(path.clone()).await.unwrap();
-        assert_eq!((first.len(), second.len()), (5, 8));
+        assert_eq!((first.len, second.len), (5, 8));
         let (_, served) = Served::record(store.open(path)).await;
         assert_eq!(served.as_deref(), Some(&b"alphabet"[..]));
     }
