@@ -6,7 +6,7 @@ use base64::Engine as _;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 use std::fs;
-use std::io::Read;
+use std::io::{Read, Write};
 
 #[test]
 fn serves_the_page_at_the_root_with_its_security_headers() {
@@ -35,6 +35,16 @@ fn serves_the_page_at_the_root_with_its_security_headers() {
         assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
         assert!(headers.get("x-frame-options").is_none());
         assert_eq!(response.text().unwrap(), INDEX);
+
+        // HEAD and a compressed answer carry the same policy.
+        let head = client()
+            .head(format!("{}{}", server.url, &path[1..]))
+            .send()
+            .unwrap();
+        assert_eq!(header(head.headers(), "content-security-policy"), csp);
+        let gzipped = get(&server, path, &[("accept-encoding", "gzip")]);
+        assert_eq!(header(gzipped.headers(), "content-encoding"), "gzip");
+        assert_eq!(header(gzipped.headers(), "content-security-policy"), csp);
     }
     // A subfolder with an index is a page too; the JS is not a page.
     let docs = get(&server, "/docs/", &[]);
@@ -374,4 +384,38 @@ fn a_file_of_the_page_replaced_while_serving_is_served_anew() {
         get(&server, "/style.css", &[]).status(),
         StatusCode::NOT_FOUND
     );
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[test]
+fn uses_precompressed_variants_of_assets_but_never_of_the_page() {
+    let fixture = Fixture::new();
+    // Different text in the variants than in the files, to tell which one was served.
+    fs::write(
+        fixture.site().join("style.css.gz"),
+        gzip(b"from the variant"),
+    )
+    .unwrap();
+    fs::write(fixture.site().join("index.html.gz"), gzip(b"<p>stale</p>")).unwrap();
+    let server = fixture.serve(&[]);
+
+    let css = get(&server, "/style.css", &[("accept-encoding", "gzip")]);
+    assert_eq!(header(css.headers(), "content-encoding"), "gzip");
+    assert_eq!(
+        header(css.headers(), "content-type"),
+        "text/css; charset=utf-8"
+    );
+    assert_eq!(gunzip(&css.bytes().unwrap()), b"from the variant");
+
+    let page = get(&server, "/", &[("accept-encoding", "gzip")]);
+    assert_eq!(header(page.headers(), "content-encoding"), "gzip");
+    let boot = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BOOT));
+    let csp = header(page.headers(), "content-security-policy");
+    assert!(csp.contains(&format!("'sha256-{boot}'")), "{csp}");
+    assert_eq!(gunzip(&page.bytes().unwrap()), INDEX.as_bytes());
 }

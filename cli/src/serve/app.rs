@@ -50,7 +50,8 @@ where
         installers,
         manifest,
     } = folders;
-    // Installers are archives: there is nothing to gain from precompressed variants of them.
+    // A deploy step may put precompressed variants (NAME.br, NAME.gz) beside the page's files;
+    // installers are archives, which gain nothing from them.
     let site = served::service(Store::new(site), true);
     let router = Router::new()
         .route("/base_installers/manifest.json", get(manifest::serve))
@@ -80,7 +81,7 @@ where
                 .quality(CompressionLevel::Precise(5))
                 .compress_when(SizeAbove::new(256).and(compressible as Compressible)),
         )
-        .layer(from_fn(headers::describe_content))
+        .layer(from_fn(headers::set_media_type))
         .service(router)
         .map_response(IntoResponse::into_response)
 }

@@ -2,11 +2,10 @@
 //! keep the answer, and the security headers (the page's policy is in `csp`).
 
 use super::csp;
-use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG,
-    REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, REFERRER_POLICY,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -75,51 +74,23 @@ fn served(status: StatusCode) -> bool {
     status.is_success() || status == StatusCode::NOT_MODIFIED
 }
 
-/// Runs before compression, which decides by media type what to compress, and which would hide
-/// the page's text that its policy is computed from.
-pub async fn describe_content(request: Request, next: Next) -> Response {
+/// Runs before compression, which decides by media type what to compress.
+pub async fn set_media_type(request: Request, next: Next) -> Response {
     let media_type = media_type(request.uri().path());
     let mut response = next.run(request).await;
-    if !response.status().is_success() || !response.headers().contains_key(CONTENT_TYPE) {
-        return response;
-    }
     if let Some(media_type) = media_type {
-        response
-            .headers_mut()
-            .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
-    }
-    if response.status() == StatusCode::OK && is_html(response.headers()) {
-        response = with_page_policy(response).await;
+        if response.status().is_success() && response.headers().contains_key(CONTENT_TYPE) {
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+        }
     }
     response
 }
 
-/// Pages larger than this are not expected; they get the policy without script hashes.
-const MAX_PAGE: u64 = 4 << 20;
-
-async fn with_page_policy(response: Response) -> Response {
-    let length = response
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if length.is_none_or(|length| length > MAX_PAGE) {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    match axum::body::to_bytes(body, MAX_PAGE as usize).await {
-        Ok(page) => {
-            parts
-                .headers
-                .insert(CONTENT_SECURITY_POLICY, csp::policy_for(&page));
-            Response::from_parts(parts, Body::from(page))
-        }
-        // The file could not be read to the end; neither can the client.
-        Err(_) => {
-            parts.status = StatusCode::INTERNAL_SERVER_ERROR;
-            parts.headers.remove(CONTENT_LENGTH);
-            Response::from_parts(parts, Body::empty())
-        }
-    }
+/// Whether the file at `path` is a page (which gets a Content-Security-Policy).
+pub fn is_page(path: &str) -> bool {
+    media_type(path).is_some_and(|media_type| media_type.starts_with("text/html"))
 }
 
 /// For the final answer to `path`, after compression, so that it sees the final encoding.

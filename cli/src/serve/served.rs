@@ -6,12 +6,15 @@
 //! before the kernel copies it into the socket. For a large installer that copy cost half the
 //! throughput. So while `ServeDir` answers, the store notes which entry it served, and a plain
 //! (not precompressed) 200 or 206 of an entry in memory gets that entry's bytes, or the same
-//! range of them, as its body.
+//! range of them, as its body. The same bytes give a page its Content-Security-Policy.
 
 use super::store::{Served, Store};
+use super::{csp, headers};
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{CONTENT_ENCODING, CONTENT_LENGTH, RANGE};
+use axum::http::header::{
+    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, RANGE,
+};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
@@ -39,25 +42,41 @@ pub fn service(
     if precompressed {
         dir = dir.precompressed_br().precompressed_gzip();
     }
-    tower::service_fn(move |request: Request| {
+    tower::service_fn(move |mut request: Request| {
         let mut dir = dir.clone();
         async move {
+            let page = headers::is_page(request.uri().path());
+            // A page's policy names the hashes of its inline scripts, so a page is read as it
+            // is, never as a precompressed variant; compression on the fly comes after.
+            if page {
+                request.headers_mut().remove(ACCEPT_ENCODING);
+            }
             let get = request.method() == Method::GET;
             let range = request.headers().get(RANGE).cloned();
             let (response, served) = Served::record(dir.call(request)).await;
-            let response = response?.map(Body::new);
-            Ok(match served.filter(|_| get) {
-                Some(bytes) => with_body_from_memory(response, bytes, range.as_ref()),
-                None => response,
+            let mut response = response?.map(Body::new);
+            let Some(file) = served else {
+                return Ok(response);
+            };
+            if response.headers().contains_key(CONTENT_ENCODING) {
+                return Ok(response);
+            }
+            if page && response.status() == StatusCode::OK {
+                let policy = csp::policy_for(&file);
+                response
+                    .headers_mut()
+                    .insert(CONTENT_SECURITY_POLICY, policy);
+            }
+            Ok(if get {
+                with_body_from_memory(response, file, range.as_ref())
+            } else {
+                response
             })
         }
     })
 }
 
 fn with_body_from_memory(response: Response, file: Bytes, range: Option<&HeaderValue>) -> Response {
-    if response.headers().contains_key(CONTENT_ENCODING) {
-        return response;
-    }
     let body = match response.status() {
         StatusCode::OK => file,
         // The same parser and checks as `ServeDir`'s, so the same single range.
