@@ -104,6 +104,13 @@ fn slow_or_silent_clients_are_cut_off() {
             "{text}"
         );
     }
+    // A kept-alive connection left idle after its answer is closed too.
+    let mut idle = connect(&server.addr);
+    idle.write_all(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut buffer = Vec::new();
+    let _ = idle.read_to_end(&mut buffer);
+    assert!(buffer.starts_with(b"HTTP/1.1 200"));
     // And the server still serves.
     assert_eq!(raw_get(&server.addr, "/").status, 200);
 }

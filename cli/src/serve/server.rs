@@ -4,7 +4,8 @@
 //! `axum::serve` has no header-read timeout, so a client could hold a connection open forever
 //! by sending nothing; hence hyper's own connection builder here. Only HTTP/1.1 is offered:
 //! browsers speak HTTP/2 only over TLS, which a proxy in front would terminate, and with
-//! HTTP/1.1 alone the header deadline runs from the first byte of every connection.
+//! HTTP/1.1 alone the header deadline runs from the moment a connection opens, and again
+//! whenever a kept-alive connection waits for its next request.
 //!
 //! Connections are served by single-threaded event loops, one per thread, as nginx runs one
 //! per worker: under load, tokio's work-stealing scheduler let a few downloads wait for seconds
