@@ -50,9 +50,9 @@ where
         installers,
         manifest,
     } = folders;
-    // A deploy step may put precompressed variants (NAME.br, NAME.gz) beside the page's files;
-    // installers are archives, which gain nothing from them.
-    let site = served::service(Store::new(site), true);
+    // The page's files go out compressed from copies made once (or put there by a deploy
+    // step); installers are archives, which gain nothing from compression.
+    let site = served::service(Store::new(site, true));
     let router = Router::new()
         .route("/base_installers/manifest.json", get(manifest::serve))
         .fallback_service(site)
@@ -60,7 +60,7 @@ where
     let router = match installers {
         Some(folder) => router.nest_service(
             "/base_installers",
-            served::service(Store::new(folder), false),
+            served::service(Store::new(folder, false)),
         ),
         None => router.nest_service("/base_installers", any(StatusCode::NOT_FOUND)),
     };

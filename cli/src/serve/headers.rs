@@ -78,6 +78,9 @@ fn served(status: StatusCode) -> bool {
 pub async fn set_media_type(request: Request, next: Next) -> Response {
     let media_type = media_type(request.uri().path());
     let mut response = next.run(request).await;
+    if response.headers().contains_key(CONTENT_ENCODING) {
+        response.extensions_mut().insert(EncodedAsStored);
+    }
     if let Some(media_type) = media_type {
         if response.status().is_success() && response.headers().contains_key(CONTENT_TYPE) {
             response
@@ -107,7 +110,9 @@ pub fn apply_policy(path: &str, response: &mut Response) {
     if is_html(headers) && !headers.contains_key(CONTENT_SECURITY_POLICY) {
         headers.insert(CONTENT_SECURITY_POLICY, csp::base_policy());
     }
-    weaken_etag_of_encoded(headers);
+    if response.extensions().get::<EncodedAsStored>().is_none() {
+        weaken_etag_of_encoded(response.headers_mut());
+    }
 }
 
 fn is_html(headers: &HeaderMap) -> bool {
@@ -116,8 +121,13 @@ fn is_html(headers: &HeaderMap) -> bool {
         .is_some_and(|value| value.as_bytes().starts_with(b"text/html"))
 }
 
-/// The file's ETag names its bytes; a compressed body is other bytes, so it may only claim weak
-/// equality. If-None-Match compares weakly, so revalidation still answers 304.
+/// Marks an answer that was compressed before it reached the compression layer: a compressed
+/// copy of a file, whose ETag is its own (it is made from the copy's length).
+#[derive(Debug, Clone, Copy)]
+struct EncodedAsStored;
+
+/// An ETag made for a file's bytes, on a body compressed on the fly, which is other bytes: it may
+/// only claim weak equality. If-None-Match compares weakly, so revalidation still answers 304.
 fn weaken_etag_of_encoded(headers: &mut HeaderMap) {
     if !headers.contains_key(CONTENT_ENCODING) {
         return;

@@ -4,17 +4,15 @@
 //! `ServeDir` decides everything about the answer (redirects, preconditions, ranges, status and
 //! headers) but reads the body through `AsyncRead`, copying each chunk out of memory once more
 //! before the kernel copies it into the socket. For a large installer that copy cost half the
-//! throughput. So while `ServeDir` answers, the store notes which entry it served, and a plain
-//! (not precompressed) 200 or 206 of an entry in memory gets that entry's bytes, or the same
-//! range of them, as its body. The same bytes give a page its Content-Security-Policy.
+//! throughput. So while `ServeDir` answers, the store notes which entry it served (a file, or a
+//! compressed copy of one), and a 200 or 206 of an entry in memory gets that entry's bytes, or
+//! the same range of them, as its body. The same bytes give a page its Content-Security-Policy.
 
 use super::store::{Served, Store};
 use super::{csp, headers};
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{
-    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, RANGE,
-};
+use axum::http::header::{ACCEPT_ENCODING, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, RANGE};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
@@ -23,11 +21,8 @@ use std::future::Future;
 use tower::Service;
 use tower_http::services::ServeDir;
 
-/// `precompressed`: also look for `NAME.br` and `NAME.gz` beside a file (a deploy step may write
-/// them; they spare compressing the wasm on every request).
 pub fn service(
     store: Store,
-    precompressed: bool,
 ) -> impl Service<
     Request,
     Response = Response,
@@ -38,8 +33,10 @@ pub fn service(
        + Sync
        + 'static {
     let root = store.root().to_path_buf();
+    let compresses = store.compresses();
     let mut dir = ServeDir::with_backend(root, store);
-    if precompressed {
+    if compresses {
+        // `ServeDir` then asks the store for `NAME.br` or `NAME.gz` as the client accepts.
         dir = dir.precompressed_br().precompressed_gzip();
     }
     tower::service_fn(move |mut request: Request| {
@@ -47,7 +44,7 @@ pub fn service(
         async move {
             let page = headers::is_page(request.uri().path());
             // A page's policy names the hashes of its inline scripts, so a page is read as it
-            // is, never as a precompressed variant; compression on the fly comes after.
+            // is, never as a compressed copy; compression on the fly comes after.
             if page {
                 request.headers_mut().remove(ACCEPT_ENCODING);
             }
@@ -58,9 +55,6 @@ pub fn service(
             let Some(file) = served else {
                 return Ok(response);
             };
-            if response.headers().contains_key(CONTENT_ENCODING) {
-                return Ok(response);
-            }
             if page && response.status() == StatusCode::OK {
                 let policy = csp::policy_for(&file);
                 response

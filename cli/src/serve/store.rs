@@ -7,6 +7,7 @@
 //! inode changed is read again, off the async threads, so a replaced file is served at once.
 
 mod file;
+mod variant;
 
 pub use file::{Meta, StoreFile};
 
@@ -33,6 +34,8 @@ pub struct Store {
 
 struct Inner {
     folder: Confined,
+    /// Whether to make compressed copies of files (see `variant`).
+    variants: bool,
     cache: RwLock<Cache>,
     loading: tokio::sync::Mutex<()>,
 }
@@ -45,9 +48,12 @@ struct Cache {
 }
 
 struct Entry {
+    /// Of the file itself, or of the file a compressed copy was made from.
     stamp: Stamp,
     meta: Meta,
     content: Content,
+    /// The path (as asked for) of the file this is a compressed copy of.
+    made_from: Option<PathBuf>,
 }
 
 enum Content {
@@ -66,10 +72,11 @@ impl Content {
 }
 
 impl Store {
-    pub fn new(folder: Confined) -> Store {
+    pub fn new(folder: Confined, variants: bool) -> Store {
         Store {
             inner: Arc::new(Inner {
                 folder,
+                variants,
                 cache: RwLock::new(Cache::default()),
                 loading: tokio::sync::Mutex::new(()),
             }),
@@ -78,6 +85,11 @@ impl Store {
 
     pub fn root(&self) -> &Path {
         self.inner.folder.root()
+    }
+
+    /// Whether the store serves compressed copies of its files.
+    pub fn compresses(&self) -> bool {
+        self.inner.variants
     }
 
     async fn lookup(&self, path: PathBuf) -> io::Result<Arc<Entry>> {
@@ -107,15 +119,26 @@ impl Store {
 
     /// The cached entry, if the file has not changed since it was read. A path that cannot be
     /// looked at, whatever the reason (missing, a name too long, a file used as a directory),
-    /// is not found.
+    /// is not found, unless a compressed copy can be made for it.
     fn fresh(&self, path: &Path) -> io::Result<Option<Arc<Entry>>> {
-        match Stamp::read(path) {
-            Ok(stamp) => Ok(self.cached(path).filter(|entry| entry.stamp == stamp)),
+        let cached = self.cached(path);
+        let checked = match &cached {
+            Some(entry) => entry.made_from.as_deref().unwrap_or(path),
+            None => path,
+        };
+        match Stamp::read(checked) {
+            Ok(stamp) => Ok(cached.filter(|entry| entry.stamp == stamp)),
+            Err(_) if cached.is_none() && self.can_make(path) => Ok(None),
             Err(err) => {
                 self.forget(path);
                 Err(io::Error::new(io::ErrorKind::NotFound, err))
             }
         }
+    }
+
+    fn can_make(&self, path: &Path) -> bool {
+        self.inner.variants
+            && variant::made_from(path).is_some_and(|(original, _)| original.is_file())
     }
 
     fn cached(&self, path: &Path) -> Option<Arc<Entry>> {
@@ -130,15 +153,27 @@ impl Store {
         }
     }
 
-    /// Blocking: resolves, confines and reads the file.
+    /// Blocking: resolves, confines and reads the file, or makes its compressed copy.
     fn load(&self, path: PathBuf) -> io::Result<Arc<Entry>> {
-        let result = self.read_confined(&path);
+        let result = match self.read_confined(&path) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound && self.can_make(&path) => {
+                self.make_variant(&path)
+            }
+            result => result,
+        };
         let mut cache = self.inner.cache.write().unwrap_or_else(|e| e.into_inner());
         if let Some(old) = cache.entries.remove(&path) {
             cache.held -= old.content.held();
         }
         let (real, mut entry) = result?;
         if cache.held + entry.content.held() > BUDGET {
+            if entry.made_from.is_some() {
+                // Not worth memory now; the file goes out as it is.
+                return Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    "no room for a copy",
+                ));
+            }
             entry.content = Content::Disk(real);
         }
         cache.held += entry.content.held();
@@ -164,6 +199,26 @@ impl Store {
         }
         Ok((real.clone(), Entry::unread(&real)?))
     }
+
+    fn make_variant(&self, path: &Path) -> io::Result<(PathBuf, Entry)> {
+        let not_made = || io::Error::new(io::ErrorKind::NotFound, "no compressed copy");
+        let (original, encoding) = variant::made_from(path).ok_or_else(not_made)?;
+        let (real, entry) = self.read_confined(&original)?;
+        let Content::Memory(bytes) = &entry.content else {
+            return Err(not_made());
+        };
+        let compressed = variant::compress(bytes, encoding)?;
+        let entry = Entry {
+            stamp: entry.stamp,
+            meta: Meta {
+                len: compressed.len() as u64,
+                ..entry.meta
+            },
+            content: Content::Memory(compressed.into()),
+            made_from: Some(original),
+        };
+        Ok((real, entry))
+    }
 }
 
 impl Entry {
@@ -182,6 +237,7 @@ impl Entry {
             } else {
                 Content::Disk(real.to_path_buf())
             },
+            made_from: None,
         })
     }
 }
@@ -191,7 +247,7 @@ tokio::task_local! {
 }
 
 /// Which file `ServeDir` settled on while answering one request: the last entry it looked up.
-/// A failed lookup (a precompressed variant that does not exist) changes nothing.
+/// A failed lookup (a compressed copy that cannot be had) changes nothing.
 pub struct Served;
 
 impl Served {
@@ -239,7 +295,7 @@ impl Backend for Store {
         let store = self.clone();
         Box::pin(async move {
             let entry = store.lookup(path).await?;
-            let meta = entry.meta.clone();
+            let meta = entry.meta;
             match &entry.content {
                 Content::Memory(bytes) => Ok(StoreFile::Memory(Cursor::new(bytes.clone()), meta)),
                 Content::Disk(real) => Ok(StoreFile::Disk(
@@ -255,7 +311,7 @@ impl Backend for Store {
 
     fn metadata(&self, path: PathBuf) -> Self::MetadataFuture {
         let store = self.clone();
-        Box::pin(async move { Ok(store.lookup(path).await?.meta.clone()) })
+        Box::pin(async move { Ok(store.lookup(path).await?.meta) })
     }
 }
 
@@ -268,7 +324,7 @@ mod tests {
         for (name, bytes) in files {
             std::fs::write(folder.path().join(name), bytes).unwrap();
         }
-        let store = Store::new(Confined::new(folder.path()).unwrap());
+        let store = Store::new(Confined::new(folder.path()).unwrap(), true);
         (folder, store)
     }
 
@@ -277,7 +333,7 @@ mod tests {
         let (folder, store) = store_with(&[("a.txt", b"alpha")]);
         let path = folder.path().join("a.txt");
         let (opened, served) = Served::record(async {
-            let missing = store.open(folder.path().join("a.txt.br")).await;
+            let missing = store.open(folder.path().join("a.png.br")).await;
             assert_eq!(missing.err().unwrap().kind(), io::ErrorKind::NotFound);
             store.metadata(path.clone()).await.unwrap();
             store.open(path.clone()).await
@@ -302,5 +358,31 @@ mod tests {
         assert_eq!((first.len, second.len), (5, 8));
         let (_, served) = Served::record(store.open(path)).await;
         assert_eq!(served.as_deref(), Some(&b"alphabet"[..]));
+    }
+
+    #[tokio::test]
+    async fn makes_compressed_copies_once_per_version() {
+        let text = b"body { margin: 0 }\n".repeat(50);
+        let (folder, store) = store_with(&[("a.css", &text)]);
+        let copy = folder.path().join("a.css.gz");
+        let unpack = |bytes: Bytes| {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
+                .unwrap();
+            out
+        };
+        let (_, first) = Served::record(store.open(copy.clone())).await;
+        let first = first.unwrap();
+        assert_eq!(unpack(first.clone()), text);
+        let (_, again) = Served::record(store.open(copy.clone())).await;
+        assert_eq!(again.unwrap().as_ptr(), first.as_ptr(), "made again");
+
+        std::fs::write(folder.path().join("a.css"), b"p { margin: 1 }").unwrap();
+        let (_, changed) = Served::record(store.open(copy.clone())).await;
+        assert_eq!(unpack(changed.unwrap()), b"p { margin: 1 }");
+
+        let plain = Store::new(Confined::new(folder.path()).unwrap(), false);
+        let refused = plain.open(copy).await;
+        assert_eq!(refused.err().unwrap().kind(), io::ErrorKind::NotFound);
     }
 }

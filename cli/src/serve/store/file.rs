@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
 use tower_http::services::fs::{File, Metadata, TokioFile};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Meta {
     pub(super) directory: bool,
     pub(super) len: u64,
@@ -71,6 +71,6 @@ impl File for StoreFile {
 
     fn metadata(&self) -> Self::MetadataFuture<'_> {
         let (StoreFile::Memory(_, meta) | StoreFile::Disk(_, meta)) = self;
-        std::future::ready(Ok(meta.clone()))
+        std::future::ready(Ok(*meta))
     }
 }
