@@ -136,14 +136,30 @@ impl Store {
         }
     }
 
+    /// Whether `path` names a compressed copy the store would make (and keep). Checked before
+    /// taking the loading lock, so that asking for copies that cannot be had stays cheap.
     fn can_make(&self, path: &Path) -> bool {
         self.inner.variants
-            && variant::made_from(path).is_some_and(|(original, _)| original.is_file())
+            && variant::made_from(path).is_some_and(|(original, _)| {
+                std::fs::metadata(original).is_ok_and(|original| {
+                    original.is_file()
+                        && original.len() <= MAX_FILE
+                        && self.held() + original.len() <= BUDGET
+                })
+            })
     }
 
     fn cached(&self, path: &Path) -> Option<Arc<Entry>> {
         let cache = self.inner.cache.read().unwrap_or_else(|e| e.into_inner());
         cache.entries.get(path).cloned()
+    }
+
+    fn held(&self) -> u64 {
+        self.inner
+            .cache
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .held
     }
 
     fn forget(&self, path: &Path) {
