@@ -240,6 +240,10 @@ impl Store {
 impl Entry {
     fn unread(real: &Path) -> io::Result<Entry> {
         let found = std::fs::metadata(real)?;
+        // A pipe or a device would block the read forever, or never end.
+        if !found.is_file() && !found.is_dir() {
+            return Err(io::Error::new(io::ErrorKind::NotFound, "not a file"));
+        }
         let directory = found.is_dir();
         Ok(Entry {
             stamp: Stamp::of(&found),
@@ -357,6 +361,15 @@ mod tests {
         .await;
         assert!(matches!(opened.unwrap(), StoreFile::Memory(..)));
         assert_eq!(served.as_deref(), Some(&b"alpha"[..]));
+
+        let fifo = folder.path().join("pipe.txt");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        let refused = store.open(fifo).await;
+        assert_eq!(refused.err().unwrap().kind(), io::ErrorKind::NotFound);
 
         let outside = tempfile::NamedTempFile::new().unwrap();
         std::os::unix::fs::symlink(outside.path(), folder.path().join("out")).unwrap();
