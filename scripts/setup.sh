@@ -34,20 +34,15 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# The two cargo installs are independent; on two cores running them side by side still saves time.
-pids=()
 if [[ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]]; then
   say "cargo install trunk $TRUNK_VERSION (about 10 minutes)"
-  cargo install --locked trunk --version "$TRUNK_VERSION" --quiet &
-  pids+=($!)
+  cargo install --locked trunk --version "$TRUNK_VERSION" --quiet
 fi
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
   say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 4 minutes)"
   # Without --locked: the locked set asks for a webpki-roots the registry no longer serves.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force --quiet &
-  pids+=($!)
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force --quiet
 fi
-for pid in "${pids[@]}"; do wait "$pid"; done
 
 # wasm-opt from npm's binaryen: Debian's (version 108) builds modules that fail at start-up.
 if [[ "$("$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null)" != *"version $BINARYEN_VERSION"* ]]; then
