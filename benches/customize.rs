@@ -7,6 +7,8 @@ use cib_core::base_installer::{
     customize, customize_zip_tail, pack, zip_tail_start, TailOutcome, TreeEntry,
 };
 use cib_core::ArchiveKind;
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -137,21 +139,15 @@ fn zip_scaling(runs: usize) {
 
 /// `count` entries holding `total` bytes of incompressible data between them.
 fn same_entries_tree(count: usize, total: usize) -> Vec<TreeEntry> {
-    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut rng = StdRng::seed_from_u64(7);
     let mut tree = vec![TreeEntry {
         path: "seattle/seattle_repy/".into(),
         mode: 0o755,
         contents: vec![],
     }];
     for i in 0..count {
-        let contents = (0..total / count)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                state as u8
-            })
-            .collect();
+        let mut contents = vec![0u8; total / count];
+        rng.fill_bytes(&mut contents);
         tree.push(TreeEntry {
             path: format!("seattle/seattle_repy/file_{i:05}.bin"),
             mode: 0o644,
@@ -168,13 +164,8 @@ fn realistic_tree(target: usize) -> Vec<TreeEntry> {
         "def", "return", "self", "vessel", "if", "else", "import", "for", "in", "node", "manager",
         "=", "(", ")", ":", "resource", "0", "1", "repy", "None",
     ];
-    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = StdRng::seed_from_u64(11);
+    let mut next = move || rng.next_u64();
     let mut tree = vec![
         TreeEntry {
             path: "seattle/".into(),

@@ -1,6 +1,8 @@
 use super::*;
 use crate::platform::ArchiveKind;
 use proptest::prelude::*;
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
 use std::io::{Cursor, Read, Write};
 
 const VESSELINFO: &[u8] = b"Percent 80\nOwner 3 55\nPercent 20\nOwner 5 77";
@@ -184,15 +186,8 @@ fn zip_entries_are_copied_raw_and_only_the_directory_is_new() {
 #[test]
 fn a_zip_can_be_customized_from_its_tail() {
     let mut big = tree();
-    let mut state = 0x2545_f491_4f6c_dd1d_u64;
-    let noise: Vec<u8> = (0..300_000)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect();
+    let mut noise = vec![0u8; 300_000];
+    StdRng::seed_from_u64(7).fill_bytes(&mut noise);
     big.push(entry("seattle/seattle_repy/noise.bin", 0o644, &noise));
     let base = pack(ArchiveKind::Zip, &big).unwrap();
     let whole = customize(&base, VESSELINFO).unwrap();
