@@ -10,6 +10,7 @@ mod decimal;
 mod json_object;
 pub mod key_files;
 pub mod key_pair;
+pub mod manifest;
 pub mod platform;
 pub mod private_key;
 pub mod problem;
@@ -20,6 +21,7 @@ pub mod vesselinfo;
 
 pub use build_description::{BuildDescription, User};
 pub use key_pair::{KeyBits, KeyPair};
+pub use manifest::{Manifest, ManifestEntry};
 pub use platform::{ArchiveKind, Platform};
 pub use private_key::PrivateKey;
 pub use problem::{Problem, Problems};

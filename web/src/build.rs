@@ -323,7 +323,7 @@ async fn installer(revision: u64, platform: Platform) {
         (
             run.manifest
                 .as_ref()
-                .and_then(|m| m.0.get(&platform).cloned()),
+                .and_then(|m| m.for_platform(platform).cloned()),
             run.vesselinfo.clone().unwrap_or_default(),
         )
     };

@@ -3,6 +3,7 @@
 //! (in memory, and in the Cache API when there is one) so a second build fetches nothing.
 
 use cib_core::Platform;
+pub use cib_core::{Manifest, ManifestEntry};
 use js_sys::{Array, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -12,62 +13,6 @@ use web_sys::{Blob, Cache, ReadableStreamDefaultReader, Response};
 
 pub const MANIFEST_URL: &str = "base_installers/manifest.json";
 const CACHE_NAME: &str = "cib-base-installers";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ManifestEntry {
-    pub file: String,
-    pub size: u64,
-    pub sha256: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Manifest(pub HashMap<Platform, ManifestEntry>);
-
-impl Manifest {
-    /// `{"installers": {"linux": {"file": "seattle_linux.tgz", "size": 614000, "sha256": "…"}}}`
-    pub fn parse(text: &str) -> Result<Manifest, String> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("the manifest is not JSON: {e}"))?;
-        let installers = value
-            .get("installers")
-            .and_then(|i| i.as_object())
-            .ok_or("the manifest has no \"installers\" object")?;
-        let mut manifest = Manifest::default();
-        for platform in Platform::ALL {
-            let Some(entry) = installers.get(platform.name()) else {
-                continue;
-            };
-            let field = |name: &str| {
-                entry
-                    .get(name)
-                    .ok_or(format!("the manifest's {platform} entry has no {name:?}"))
-            };
-            let file = field("file")?.as_str().unwrap_or_default().to_string();
-            // Only a plain file name: the manifest must not send the page elsewhere.
-            if file.is_empty() || file.contains(['/', '\\', '?', '#']) || file.starts_with('.') {
-                return Err(format!(
-                    "the manifest's {platform} file name {file:?} is not a plain file name"
-                ));
-            }
-            let size = field("size")?
-                .as_u64()
-                .ok_or(format!("the manifest's {platform} size is not a number"))?;
-            let sha256 = field("sha256")?
-                .as_str()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(format!(
-                    "the manifest's {platform} sha256 is not 64 hexadecimal digits"
-                ));
-            }
-            manifest
-                .0
-                .insert(platform, ManifestEntry { file, size, sha256 });
-        }
-        Ok(manifest)
-    }
-}
 
 fn window() -> web_sys::Window {
     web_sys::window().expect("the page has a window")

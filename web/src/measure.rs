@@ -89,7 +89,7 @@ pub async fn run() {
     match installers::manifest().await {
         Ok(manifest) => {
             for platform in Platform::ALL {
-                let Some(entry) = manifest.0.get(&platform) else {
+                let Some(entry) = manifest.for_platform(platform) else {
                     continue;
                 };
                 let Ok(base) = installers::base_installer(platform, entry, |_, _| {}).await else {

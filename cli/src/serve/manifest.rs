@@ -15,9 +15,7 @@ use axum::http::header::{CONTENT_TYPE, ETAG};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cib_core::platform::Platform;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -50,18 +48,6 @@ pub struct Snapshot {
     files: Vec<Hashed>,
     body: Bytes,
     etag: Option<HeaderValue>,
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    installers: BTreeMap<&'a str, Entry<'a>>,
-}
-
-#[derive(Serialize)]
-struct Entry<'a> {
-    file: &'a str,
-    size: u64,
-    sha256: &'a str,
 }
 
 impl Manifest {
@@ -139,24 +125,15 @@ impl Snapshot {
             };
             files.push(hashed);
         }
-        let document = Document {
-            installers: files
-                .iter()
-                .map(|f| {
-                    let key = match Platform::from_file_name(&f.listed.name) {
-                        Some(platform) => platform.name(),
-                        None => &f.listed.name,
-                    };
-                    let entry = Entry {
-                        file: &f.listed.name,
-                        size: f.size,
-                        sha256: &f.sha256,
-                    };
-                    (key, entry)
-                })
-                .collect(),
-        };
-        let body = serde_json::to_vec_pretty(&document).map_err(io::Error::other)?;
+        let mut document = cib_core::Manifest::default();
+        for f in &files {
+            document.insert(cib_core::ManifestEntry {
+                file: f.listed.name.clone(),
+                size: f.size,
+                sha256: f.sha256.clone(),
+            });
+        }
+        let body = document.to_json().into_bytes();
         let etag = format!("\"{}\"", &hex(&Sha256::digest(&body))[..32]);
         Ok(Snapshot {
             folder: folder_stamp,
