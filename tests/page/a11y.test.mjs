@@ -2,25 +2,13 @@
 // with messages showing, and with the downloads offered. Serious or critical violations fail;
 // the others are printed.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openBuilder, cleanupTemps, require } from './helpers.mjs';
+import { serveAndBrowse, openBuilder, require } from './helpers.mjs';
 
 const AXE = require.resolve('axe-core/axe.min.js');
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  cleanupTemps();
-});
+const env = serveAndBrowse();
 
 /** axe's violations on the page now; fails on serious or critical ones, prints the rest. */
 async function check(page, when) {
@@ -47,7 +35,7 @@ async function check(page, when) {
 test('(e) axe-core finds no serious or critical violation', { timeout: 120_000 }, async () => {
   // axe is injected as a script, which the host's Content-Security-Policy rightly blocks: this
   // context alone bypasses it.
-  const { page, context, problems } = await openBuilder(browser, server.url, { bypassCSP: true });
+  const { page, context, problems } = await openBuilder(env.browser, env.server.url, { bypassCSP: true });
   await check(page, 'initial page');
 
   await page.getByLabel('Name', { exact: true }).fill('erin');

@@ -3,34 +3,24 @@
 // natively (GNU tar, gzip, unzip, `cib vesselinfo`, the demo installer's own vesselinfo reader),
 // and every request the page made is checked for key material.
 
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import {
-  CIB, BASES, startServer, launchBrowser, openBuilder, tempDir, cleanupTemps, run, download,
+  CIB, BASES, serveAndBrowse, openBuilder, tempDir, run, download,
   filesUnder, zipEntries, tarEntries, zipFile,
 } from './helpers.mjs';
 
-let server;
-let browser;
+const dir = tempDir();
+const env = serveAndBrowse();
 let session;
-let dir;
 let requests = [];
 /** What (a) produced, for (d). */
 const built = {};
 
-before(async () => {
-  dir = tempDir();
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
 after(async () => {
   await session?.context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
-  cleanupTemps();
 });
 
 const VESSELINFO = 'seattle/seattle_repy/vesselinfo';
@@ -54,7 +44,7 @@ test('(a) two users, vessels 50/30, Linux and Windows: the downloads are right, 
   const alicePublic = readFileSync(join(keys, 'alice.publickey'), 'utf8').trim();
   built.alicePublic = alicePublic;
 
-  session = await openBuilder(browser, server.url);
+  session = await openBuilder(env.browser, env.server.url);
   const { page } = session;
   requests = session.requests;
 
@@ -189,7 +179,7 @@ test('(d) the page sent no key material and only GETs to its own origin during (
     seen.push(`${r.method()} ${url}`);
     assert.equal(r.method(), 'GET', `${url} is a GET`);
     assert.equal(r.postDataBuffer(), null, `${url} has no body`);
-    assert.equal(new URL(url).origin, server.origin, `${url} goes to the page's own origin`);
+    assert.equal(new URL(url).origin, env.server.origin, `${url} goes to the page's own origin`);
     const headers = JSON.stringify(await r.allHeaders());
     for (const [what, digits] of Object.entries(secrets)) {
       assert.ok(!url.includes(digits) && !headers.includes(digits), `${url} carries ${what}`);
@@ -201,11 +191,11 @@ test('(d) the page sent no key material and only GETs to its own origin during (
     assert.ok(paths.includes(p), `${p} was fetched: ${seen.join(', ')}`);
   }
   assert.ok(!paths.some((p) => /seattle_(mac|android)/.test(p)), 'unchosen base installers are not fetched');
-  console.log(`${requests.length} requests, all GET to ${server.origin}:\n  ${[...new Set(seen)].join('\n  ')}`);
+  console.log(`${requests.length} requests, all GET to ${env.server.origin}:\n  ${[...new Set(seen)].join('\n  ')}`);
 });
 
 test('(d) ?keygen=worker: the rsa crate in the worker makes a matching pair, and no key leaves the page', { timeout: 120_000 }, async () => {
-  const worker = await openBuilder(browser, `${server.url}?keygen=worker`);
+  const worker = await openBuilder(env.browser, `${env.server.url}?keygen=worker`);
   const { page } = worker;
   const workers = [];
   page.on('worker', (w) => workers.push(w.url()));
@@ -241,7 +231,7 @@ test('(d) ?keygen=worker: the rsa crate in the worker makes a matching pair, and
     for (const r of worker.requests) {
       assert.equal(r.method(), 'GET', r.url());
       assert.equal(r.postDataBuffer(), null, r.url());
-      assert.equal(new URL(r.url()).origin, server.origin, r.url());
+      assert.equal(new URL(r.url()).origin, env.server.origin, r.url());
       const headers = JSON.stringify(await r.allHeaders());
       for (const s of digits) assert.ok(!r.url().includes(s) && !headers.includes(s), `${r.url()} carries key digits`);
     }

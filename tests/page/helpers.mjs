@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 export const require = createRequire(import.meta.url);
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -176,3 +177,22 @@ export function copyDir(from, to) {
 }
 
 export { readFileSync };
+
+/**
+ * For a test file: the real `cib serve` (with `serverOptions`, as for startServer) and Chromium,
+ * started before its tests and stopped after them, temp folders removed. The returned object's
+ * `server` and `browser` are set once `before` has run.
+ */
+export function serveAndBrowse(serverOptions = {}) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer(serverOptions);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+    cleanupTemps();
+  });
+  return env;
+}

@@ -1,23 +1,11 @@
 // What the page does with input it cannot use: each problem is said next to its field (in the
 // field's accessible description), the build cannot start, and nothing the person entered is lost.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openBuilder, cleanupTemps, description } from './helpers.mjs';
+import { serveAndBrowse, openBuilder, description } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  cleanupTemps();
-});
+const env = serveAndBrowse();
 
 /** The percentages in the vessel legends, in order. */
 async function percents(page) {
@@ -30,7 +18,7 @@ async function problems(page) {
 }
 
 test('(b) a bad key file, a bad name, a vessel without owner: messages by the fields, no build, nothing lost', { timeout: 120_000 }, async () => {
-  const { page, context, problems: errors } = await openBuilder(browser, server.url);
+  const { page, context, problems: errors } = await openBuilder(env.browser, env.server.url);
   const name = page.getByLabel('Name', { exact: true });
   const key = page.getByLabel('Public key', { exact: true });
   const build = page.getByRole('button', { name: 'Build installers', exact: true });

@@ -1,31 +1,17 @@
 // A base installer whose bytes are not the ones the manifest names is refused with a message and
 // never offered; the other installers of the same build are made all the same.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import {
-  BASES, startServer, launchBrowser, openBuilder, tempDir, cleanupTemps, copyDir, download, run,
+  BASES, serveAndBrowse, openBuilder, tempDir, copyDir, download, run,
 } from './helpers.mjs';
 
-let server;
-let browser;
-let bases;
-let dir;
-
-before(async () => {
-  dir = tempDir();
-  bases = copyDir(BASES, join(dir, 'base_installers'));
-  server = await startServer({ bases });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  cleanupTemps();
-});
+const dir = tempDir();
+const bases = copyDir(BASES, join(dir, 'base_installers'));
+const env = serveAndBrowse({ bases });
 
 /** The same bytes with one byte changed in the middle: same size, another sha256. */
 function flipped(bytes) {
@@ -47,7 +33,7 @@ async function describe(page, platforms) {
 const installerLink = (page, file) => page.getByRole('link', { name: new RegExp(`^Download ${file.replace('.', '\\.')} \\(`) });
 
 test('(c) base installer changed on disk after the manifest was read: refused, the others made', { timeout: 120_000 }, async () => {
-  const { page, context, problems } = await openBuilder(browser, server.url);
+  const { page, context, problems } = await openBuilder(env.browser, env.server.url);
   const linuxPath = join(bases, 'seattle_linux.tgz');
   const original = readFileSync(linuxPath);
   // The page reads the manifest, then the host's file changes before the page fetches it.
@@ -77,7 +63,7 @@ test('(c) base installer changed on disk after the manifest was read: refused, t
 });
 
 test('(c) base installer altered in transit: refused; once the bytes are right, Retry makes it', { timeout: 120_000 }, async () => {
-  const { page, context, problems } = await openBuilder(browser, server.url);
+  const { page, context, problems } = await openBuilder(env.browser, env.server.url);
   let altered = 0;
   const alter = async (route) => {
     const response = await route.fetch();
