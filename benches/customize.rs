@@ -140,19 +140,15 @@ fn zip_scaling(runs: usize) {
 /// `count` entries holding `total` bytes of incompressible data between them.
 fn same_entries_tree(count: usize, total: usize) -> Vec<TreeEntry> {
     let mut rng = StdRng::seed_from_u64(7);
-    let mut tree = vec![TreeEntry {
-        path: "seattle/seattle_repy/".into(),
-        mode: 0o755,
-        contents: vec![],
-    }];
+    let mut tree = vec![TreeEntry::folder("seattle/seattle_repy/")];
     for i in 0..count {
         let mut contents = vec![0u8; total / count];
         rng.fill_bytes(&mut contents);
-        tree.push(TreeEntry {
-            path: format!("seattle/seattle_repy/file_{i:05}.bin"),
-            mode: 0o644,
+        tree.push(TreeEntry::file(
+            &format!("seattle/seattle_repy/file_{i:05}.bin"),
+            0o644,
             contents,
-        });
+        ));
     }
     tree
 }
@@ -167,16 +163,8 @@ fn realistic_tree(target: usize) -> Vec<TreeEntry> {
     let mut rng = StdRng::seed_from_u64(11);
     let mut next = move || rng.next_u64();
     let mut tree = vec![
-        TreeEntry {
-            path: "seattle/".into(),
-            mode: 0o755,
-            contents: vec![],
-        },
-        TreeEntry {
-            path: "seattle/seattle_repy/".into(),
-            mode: 0o755,
-            contents: vec![],
-        },
+        TreeEntry::folder("seattle/"),
+        TreeEntry::folder("seattle/seattle_repy/"),
     ];
     let mut packed_estimate = 0usize;
     let mut i = 0;
@@ -199,11 +187,11 @@ fn realistic_tree(target: usize) -> Vec<TreeEntry> {
         } else {
             contents.len() / 4
         };
-        tree.push(TreeEntry {
-            path: format!("seattle/seattle_repy/module_{i:05}.py"),
-            mode: 0o644,
+        tree.push(TreeEntry::file(
+            &format!("seattle/seattle_repy/module_{i:05}.py"),
+            0o644,
             contents,
-        });
+        ));
         i += 1;
     }
     tree

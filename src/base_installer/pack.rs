@@ -18,6 +18,23 @@ pub struct TreeEntry {
 }
 
 impl TreeEntry {
+    /// A folder (mode 0755); `path` ends with `/`.
+    pub fn folder(path: &str) -> TreeEntry {
+        TreeEntry {
+            path: path.into(),
+            mode: 0o755,
+            contents: Vec::new(),
+        }
+    }
+
+    pub fn file(path: &str, mode: u32, contents: Vec<u8>) -> TreeEntry {
+        TreeEntry {
+            path: path.into(),
+            mode,
+            contents,
+        }
+    }
+
     pub fn is_folder(&self) -> bool {
         self.path.ends_with('/')
     }

@@ -8,11 +8,7 @@ use std::io::{Cursor, Read, Write};
 const VESSELINFO: &[u8] = b"Percent 80\nOwner 3 55\nPercent 20\nOwner 5 77";
 
 fn entry(path: &str, mode: u32, contents: &[u8]) -> TreeEntry {
-    TreeEntry {
-        path: path.into(),
-        mode,
-        contents: contents.to_vec(),
-    }
+    TreeEntry::file(path, mode, contents.to_vec())
 }
 
 fn tree() -> Vec<TreeEntry> {

@@ -69,25 +69,13 @@ fn noise(len: usize, mut seed: u32) -> Vec<u8> {
 
 fn tree(files: usize, size: usize) -> Vec<TreeEntry> {
     let mut tree = vec![
-        TreeEntry {
-            path: "seattle/".into(),
-            mode: 0o755,
-            contents: vec![],
-        },
-        TreeEntry {
-            path: "seattle/seattle_repy/".into(),
-            mode: 0o755,
-            contents: vec![],
-        },
+        TreeEntry::folder("seattle/"),
+        TreeEntry::folder("seattle/seattle_repy/"),
     ];
     for i in 0..files {
-        tree.push(TreeEntry {
-            path: format!(
-                "seattle/seattle_repy/a_rather_long_file_name_to_grow_the_directory_{i:05}.py"
-            ),
-            mode: 0o644,
-            contents: noise(size, i as u32),
-        });
+        let path =
+            format!("seattle/seattle_repy/a_rather_long_file_name_to_grow_the_directory_{i:05}.py");
+        tree.push(TreeEntry::file(&path, 0o644, noise(size, i as u32)));
     }
     tree
 }
@@ -141,15 +129,7 @@ async fn what_is_not_an_installer_is_refused() {
             .await
             .is_err()
     );
-    let no_repy = pack(
-        ArchiveKind::Zip,
-        &[TreeEntry {
-            path: "other/".into(),
-            mode: 0o755,
-            contents: vec![],
-        }],
-    )
-    .unwrap();
+    let no_repy = pack(ArchiveKind::Zip, &[TreeEntry::folder("other/")]).unwrap();
     assert!(
         api::customize_installer(blob(&no_repy), "Percent 80".into())
             .await

@@ -55,11 +55,7 @@ fn collect(root: &Path, folder: &Path, tree: &mut Vec<TreeEntry>) -> Result<(), 
             .to_string_lossy()
             .replace('\\', "/")
     };
-    tree.push(TreeEntry {
-        path: format!("{}/", relative(folder)),
-        mode: 0o755,
-        contents: Vec::new(),
-    });
+    tree.push(TreeEntry::folder(&format!("{}/", relative(folder))));
     let mut children: Vec<PathBuf> = fs::read_dir(folder)
         .map_err(unreadable)?
         .map(|e| e.map(|e| e.path()))
@@ -73,11 +69,8 @@ fn collect(root: &Path, folder: &Path, tree: &mut Vec<TreeEntry>) -> Result<(), 
         } else if meta.is_file() {
             let executable = meta.permissions().mode() & 0o111 != 0;
             let contents = fs::read(&child).map_err(unreadable)?;
-            tree.push(TreeEntry {
-                path: relative(&child),
-                mode: if executable { 0o755 } else { 0o644 },
-                contents,
-            });
+            let mode = if executable { 0o755 } else { 0o644 };
+            tree.push(TreeEntry::file(&relative(&child), mode, contents));
         } else {
             return Err(Failure::Invalid(format!(
                 "{} is neither a file nor a folder",
