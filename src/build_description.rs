@@ -7,7 +7,7 @@ use crate::json_object::Entries;
 use crate::problem::Problems;
 use crate::public_key::PublicKey;
 use crate::user::check_name;
-use crate::vessel::{check_percent, check_vessels, Vessel};
+use crate::vessel::{check_count, check_percent, check_vessels, Vessel};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -230,11 +230,13 @@ fn read_vessels(raw: &RawValue, users: &[User], problems: &mut Problems) -> Vec<
         }
     }
     let percents: Vec<u32> = vessels.iter().map(|v| v.percent).collect();
-    for message in check_vessels(&percents) {
-        // A total over vessels that were refused would only mislead.
-        if all_percents_valid || !message.contains("total") {
-            problems.push("vessels", message);
-        }
+    // A total over vessels that were refused would only mislead.
+    let messages = match all_percents_valid {
+        true => check_vessels(&percents),
+        false => check_count(percents.len()).into_iter().collect(),
+    };
+    for message in messages {
+        problems.push("vessels", message);
     }
     vessels
 }

@@ -37,26 +37,31 @@ pub fn check_percent(percent: i128) -> Result<u32, String> {
 
 /// The vessels together: at most eight, totalling exactly 80 (the reserved 20 is added by cib).
 pub fn check_vessels(percents: &[u32]) -> Vec<String> {
-    let mut problems = Vec::new();
+    check_count(percents.len())
+        .into_iter()
+        .chain(check_total(percents))
+        .collect()
+}
+
+/// At most eight vessels.
+pub fn check_count(count: usize) -> Option<String> {
+    (count > MAX_VESSELS)
+        .then(|| format!("there are {count} vessels; at most {MAX_VESSELS} are allowed"))
+}
+
+/// Exactly 80% together.
+pub fn check_total(percents: &[u32]) -> Option<String> {
     if percents.is_empty() {
-        problems.push(format!(
+        return Some(format!(
             "there are no vessels; define vessels that total {DEFINED_TOTAL}%"
-        ));
-        return problems;
-    }
-    if percents.len() > MAX_VESSELS {
-        problems.push(format!(
-            "there are {} vessels; at most {MAX_VESSELS} are allowed",
-            percents.len()
         ));
     }
     let total: u64 = percents.iter().map(|&p| u64::from(p)).sum();
-    if total != u64::from(DEFINED_TOTAL) {
-        problems.push(format!(
+    (total != u64::from(DEFINED_TOTAL)).then(|| {
+        format!(
             "vessel resources must total {DEFINED_TOTAL}% exactly; these total {total}% (the reserved {RESERVED_PERCENT}% is added by cib)"
-        ));
-    }
-    problems
+        )
+    })
 }
 
 #[cfg(test)]
