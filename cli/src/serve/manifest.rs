@@ -2,11 +2,11 @@
 //! the page knows what it can build and can check what it downloads.
 //!
 //! The folder may change while the host runs (an installer replaced by a newer one). Each request
-//! compares the stamps (size, times, inode) of the folder and of every listed file with those
-//! of the last listing: a few `stat` calls. The folder's own stamp changes when a file is added,
-//! removed or renamed over another. Only then is the folder listed again, and only a file whose
-//! stamp changed is hashed again.
+//! asks `changes` whether anything behind the last listing changed: the kernel's word on Linux,
+//! else a comparison of the stamps (size, times, inode) of the folder and of every listed file.
+//! Only then is the folder listed again, and only a file whose stamp changed is hashed again.
 
+use super::changes::{Changes, Look};
 use super::confine::Confined;
 use super::stamp::Stamp;
 use axum::body::{Body, Bytes};
@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex, RwLock};
 pub struct Manifest {
     folder: Option<Confined>,
     current: RwLock<Arc<Snapshot>>,
+    changes: Changes,
     /// Held while hashing, so that concurrent requests do not hash the same change twice.
     rebuilding: Mutex<()>,
 }
@@ -53,21 +54,29 @@ pub struct Snapshot {
 impl Manifest {
     /// Hashes the folder's installers once, so the first request is quick.
     pub fn new(folder: Option<Confined>) -> io::Result<Manifest> {
-        let first = Snapshot::build(folder.as_ref(), &Snapshot::default())?;
+        Manifest::with_changes(folder, Changes::new())
+    }
+
+    fn with_changes(folder: Option<Confined>, changes: Changes) -> io::Result<Manifest> {
+        let first =
+            changes.look(|look| Snapshot::build(folder.as_ref(), &Snapshot::default(), look))?;
         Ok(Manifest {
             folder,
             current: RwLock::new(Arc::new(first)),
+            changes,
             rebuilding: Mutex::new(()),
         })
     }
 
     /// The last snapshot if the folder has not changed since. Cheap enough for the async
-    /// threads: a `stat` of the folder and of each listed file, all in the kernel's cache.
+    /// threads: one `read` of the kernel's queue, or a `stat` of the folder and of each listed
+    /// file, all in the kernel's cache.
     fn fresh_snapshot(&self) -> Option<Arc<Snapshot>> {
         let snapshot = self.snapshot();
-        snapshot
-            .is_current(self.folder.as_ref())
-            .then_some(snapshot)
+        let changed = self
+            .changes
+            .pending(|| !snapshot.is_current(self.folder.as_ref()));
+        (!changed).then_some(snapshot)
     }
 
     /// Lists the folder again and hashes what changed. Blocking.
@@ -77,7 +86,11 @@ impl Manifest {
         if let Some(snapshot) = self.fresh_snapshot() {
             return Ok(snapshot);
         }
-        let fresh = Arc::new(Snapshot::build(self.folder.as_ref(), &self.snapshot())?);
+        let previous = self.snapshot();
+        let fresh = self
+            .changes
+            .look(|look| Snapshot::build(self.folder.as_ref(), &previous, look))?;
+        let fresh = Arc::new(fresh);
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = fresh.clone();
         Ok(fresh)
     }
@@ -104,9 +117,16 @@ impl Snapshot {
 
     /// The folder's stamp is taken before listing, so that a change during the listing shows
     /// at the next request.
-    fn build(folder: Option<&Confined>, previous: &Snapshot) -> io::Result<Snapshot> {
+    fn build(
+        folder: Option<&Confined>,
+        previous: &Snapshot,
+        look: &mut dyn Look,
+    ) -> io::Result<Snapshot> {
+        if let Some(folder) = folder {
+            look.watch(folder.root());
+        }
         let folder_stamp = folder.and_then(|f| Stamp::read(f.root()).ok());
-        let listing = list(folder)?;
+        let listing = list(folder, look)?;
         let mut files = Vec::with_capacity(listing.len());
         for listed in listing {
             let known = previous.files.iter().find(|f| f.listed == listed);
@@ -146,7 +166,8 @@ impl Snapshot {
 
 /// The archives directly in the folder, by name. Hidden files, links leading out and anything
 /// that is not an archive are left out, as the file service would refuse or not offer them.
-fn list(folder: Option<&Confined>) -> io::Result<Vec<Listed>> {
+/// Each file is watched before its stamp is read, so no change falls between the two.
+fn list(folder: Option<&Confined>, look: &mut dyn Look) -> io::Result<Vec<Listed>> {
     let mut listing = Vec::new();
     let Some(folder) = folder else {
         return Ok(listing);
@@ -166,6 +187,7 @@ fn list(folder: Option<&Confined>) -> io::Result<Vec<Listed>> {
         let Ok(path) = folder.resolve(&entry.path()) else {
             continue;
         };
+        look.watch(&path);
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_file() => listing.push(Listed {
                 name,
@@ -258,38 +280,90 @@ mod tests {
             .unwrap_or_else(|| manifest.refresh().unwrap())
     }
 
+    fn installers(snapshot: &Snapshot) -> serde_json::Map<String, serde_json::Value> {
+        let json: serde_json::Value = serde_json::from_slice(&snapshot.body).unwrap();
+        json["installers"].as_object().unwrap().clone()
+    }
+
+    /// Both ways of noticing changes, the kernel's where there is one.
+    fn both_ways() -> Vec<fn() -> Changes> {
+        let ways: Vec<fn() -> Changes> = vec![Changes::new, Changes::by_stamps];
+        #[cfg(target_os = "linux")]
+        assert!(Changes::new().notified(), "inotify unavailable here");
+        ways
+    }
+
     #[test]
     fn lists_archives_by_platform_and_rehashes_a_replaced_file() {
-        let folder = tempfile::tempdir().unwrap();
-        let root = folder.path();
-        std::fs::write(root.join("seattle_linux.tgz"), b"linux").unwrap();
-        std::fs::write(root.join("extra.tar.gz"), b"extra").unwrap();
-        std::fs::write(root.join("notes.txt"), b"not an archive").unwrap();
-        std::fs::write(root.join(".hidden.zip"), b"hidden").unwrap();
-        let manifest = Manifest::new(Some(Confined::new(root).unwrap())).unwrap();
+        for changes in both_ways() {
+            let folder = tempfile::tempdir().unwrap();
+            let root = folder.path();
+            std::fs::write(root.join("seattle_linux.tgz"), b"linux").unwrap();
+            std::fs::write(root.join("extra.tar.gz"), b"extra").unwrap();
+            std::fs::write(root.join("notes.txt"), b"not an archive").unwrap();
+            std::fs::write(root.join(".hidden.zip"), b"hidden").unwrap();
+            let folder = Some(Confined::new(root).unwrap());
+            let manifest = Manifest::with_changes(folder, changes()).unwrap();
 
-        let first = current(&manifest);
-        let json: serde_json::Value = serde_json::from_slice(&first.body).unwrap();
-        let installers = json["installers"].as_object().unwrap();
-        assert_eq!(installers.len(), 2, "{json}");
-        assert_eq!(installers["linux"]["file"], "seattle_linux.tgz");
-        assert_eq!(installers["linux"]["size"], 5);
-        assert_eq!(
-            installers["linux"]["sha256"],
-            hex(&Sha256::digest(b"linux"))
-        );
-        assert_eq!(installers["extra.tar.gz"]["file"], "extra.tar.gz");
-        assert!(Arc::ptr_eq(&first, &current(&manifest)));
+            let first = current(&manifest);
+            let listed = installers(&first);
+            assert_eq!(listed.len(), 2, "{listed:?}");
+            assert_eq!(listed["linux"]["file"], "seattle_linux.tgz");
+            assert_eq!(listed["linux"]["size"], 5);
+            assert_eq!(listed["linux"]["sha256"], hex(&Sha256::digest(b"linux")));
+            assert_eq!(listed["extra.tar.gz"]["file"], "extra.tar.gz");
+            assert!(Arc::ptr_eq(&first, &current(&manifest)));
 
-        let staged = root.join("staged");
-        std::fs::write(&staged, b"linux, newer").unwrap();
-        std::fs::rename(&staged, root.join("seattle_linux.tgz")).unwrap();
-        let second = current(&manifest);
-        let json: serde_json::Value = serde_json::from_slice(&second.body).unwrap();
-        assert_eq!(
-            json["installers"]["linux"]["sha256"],
-            hex(&Sha256::digest(b"linux, newer"))
-        );
-        assert_ne!(first.etag, second.etag);
+            let staged = root.join("staged");
+            std::fs::write(&staged, b"linux, newer").unwrap();
+            std::fs::rename(&staged, root.join("seattle_linux.tgz")).unwrap();
+            let second = current(&manifest);
+            assert_eq!(
+                installers(&second)["linux"]["sha256"],
+                hex(&Sha256::digest(b"linux, newer"))
+            );
+            assert_ne!(first.etag, second.etag);
+            assert!(Arc::ptr_eq(&second, &current(&manifest)), "listed again");
+        }
+    }
+
+    /// Changes the kernel reports on other inodes than the folder's entries: a file written in
+    /// place, and the target of a link replaced in a subfolder.
+    #[test]
+    fn follows_files_written_in_place_and_link_targets() {
+        for changes in both_ways() {
+            let folder = tempfile::tempdir().unwrap();
+            let root = folder.path();
+            std::fs::create_dir(root.join("releases")).unwrap();
+            std::fs::write(root.join("releases/win-1.zip"), b"windows 1").unwrap();
+            std::os::unix::fs::symlink("releases/win-1.zip", root.join("seattle_win.zip")).unwrap();
+            std::fs::write(root.join("seattle_mac.tgz"), b"mac").unwrap();
+            let folder = Some(Confined::new(root).unwrap());
+            let manifest = Manifest::with_changes(folder, changes()).unwrap();
+            assert_eq!(installers(&current(&manifest))["windows"]["size"], 9);
+
+            // Same size as before: only the content (and the times) differ.
+            std::fs::write(root.join("seattle_mac.tgz"), b"MAC").unwrap();
+            let listed = installers(&current(&manifest));
+            assert_eq!(listed["mac"]["sha256"], hex(&Sha256::digest(b"MAC")));
+
+            std::fs::write(root.join("releases/new"), b"windows 2!").unwrap();
+            std::fs::rename(root.join("releases/new"), root.join("releases/win-1.zip")).unwrap();
+            let listed = installers(&current(&manifest));
+            assert_eq!(listed["windows"]["size"], 10);
+            assert_eq!(
+                listed["windows"]["sha256"],
+                hex(&Sha256::digest(b"windows 2!"))
+            );
+
+            std::fs::remove_file(root.join("seattle_mac.tgz")).unwrap();
+            std::fs::write(root.join("seattle_android.zip"), b"android").unwrap();
+            let listed = installers(&current(&manifest));
+            assert_eq!(
+                listed.keys().collect::<Vec<_>>(),
+                ["android", "windows"],
+                "{listed:?}"
+            );
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 mod access_log;
 mod app;
+mod changes;
 mod confine;
 mod csp;
 mod headers;
