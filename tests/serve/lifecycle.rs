@@ -32,6 +32,16 @@ fn sigterm_stops_cleanly_and_every_request_was_logged() {
     client().post(&server.url).send().unwrap();
     raw_get(&server.addr, "/%2e%2e/secret.txt");
     raw_get(&server.addr, "/.env");
+    // Lines are held while the host is busy, not once it is idle.
+    let idle = std::time::Instant::now();
+    while !fixture.log().contains("GET /.env 404 ") {
+        assert!(
+            idle.elapsed() < Duration::from_secs(5),
+            "no line while idle: {}",
+            fixture.log()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     server.terminate();
     assert!(server.wait().success());
 

@@ -12,6 +12,7 @@
 //! (its I/O wake-ups queue behind tasks that yield). One acceptor deals the connections out in
 //! turn, since loops accepting on a shared socket shared them unevenly, with the same effect.
 
+use super::access_log;
 use axum::extract::Request;
 use axum::response::Response;
 use hyper::body::Incoming;
@@ -72,13 +73,16 @@ impl Loops {
             let thread = std::thread::Builder::new()
                 .name(format!("cib-serve-{n}"))
                 .spawn(move || {
+                    access_log::hold_lines();
                     let runtime = tokio::runtime::Builder::new_current_thread()
                         .enable_all()
+                        .on_thread_park(access_log::flush)
                         .build();
                     match runtime {
                         Ok(runtime) => runtime.block_on(serve(connections, app, limits)),
                         Err(err) => eprintln!("cib serve: cannot start a loop: {err}"),
                     }
+                    access_log::flush();
                 })?;
             loops.inboxes.push(inbox);
             loops.threads.push(thread);
