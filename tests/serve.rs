@@ -3,6 +3,8 @@
 #[path = "serve/support.rs"]
 mod support;
 
+#[path = "serve/downloads.rs"]
+mod downloads;
 #[path = "serve/lifecycle.rs"]
 mod lifecycle;
 #[path = "serve/manifest.rs"]

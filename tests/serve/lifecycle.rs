@@ -63,8 +63,7 @@ fn sigterm_stops_cleanly_and_every_request_was_logged() {
 fn a_download_in_flight_finishes_after_sigterm() {
     let fixture = Fixture::new();
     // Larger than what the kernel buffers on loopback, so the server is mid-response when the
-    // signal comes, until this test reads; and larger than what the host keeps in memory, so
-    // this is also the download streamed from disk.
+    // signal comes, until this test reads.
     let big = noise(72 << 20, 7);
     fs::write(fixture.installers().join("big.zip"), &big).unwrap();
     let mut server = fixture.serve(&[]);

@@ -2,7 +2,7 @@
 
 use super::confine::Confined;
 use super::manifest::{self, Manifest};
-use super::store::Store;
+use super::store::{Kind, Store};
 use super::{access_log, headers, paths, served};
 use axum::body::Body;
 use axum::extract::Request;
@@ -51,8 +51,8 @@ where
         manifest,
     } = folders;
     // The page's files go out compressed from copies made once (or put there by a deploy
-    // step); installers are archives, which gain nothing from compression.
-    let site = served::service(Store::new(site, true));
+    // step); installers go out from the page cache.
+    let site = served::service(Store::new(site, Kind::Page));
     let router = Router::new()
         .route("/base_installers/manifest.json", get(manifest::serve))
         .fallback_service(site)
@@ -60,7 +60,7 @@ where
     let router = match installers {
         Some(folder) => router.nest_service(
             "/base_installers",
-            served::service(Store::new(folder, false)),
+            served::service(Store::new(folder, Kind::Installers)),
         ),
         None => router.nest_service("/base_installers", any(StatusCode::NOT_FOUND)),
     };

@@ -11,6 +11,7 @@ mod csp;
 mod headers;
 mod manifest;
 mod paths;
+mod sendfile;
 mod served;
 mod server;
 mod stamp;

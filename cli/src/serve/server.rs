@@ -13,6 +13,7 @@
 //! turn, since loops accepting on a shared socket shared them unevenly, with the same effect.
 
 use super::access_log;
+use super::sendfile::ZeroCopy;
 use axum::extract::Request;
 use axum::response::Response;
 use hyper::body::Incoming;
@@ -150,8 +151,8 @@ async fn serve(mut connections: mpsc::Receiver<Accepted>, app: impl App, limits:
         let Ok(stream) = TcpStream::from_std(stream) else {
             continue;
         };
-        let connection =
-            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let stream = TokioIo::new(ZeroCopy::new(stream));
+        let connection = builder.serve_connection(stream, TowerToHyperService::new(app.clone()));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // Errors here are clients hanging up or timing out; the request log has the rest.

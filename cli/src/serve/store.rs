@@ -12,6 +12,7 @@ mod variant;
 pub use file::{Meta, StoreFile};
 
 use super::confine::Confined;
+use super::sendfile::Mapping;
 use super::stamp::Stamp;
 use bytes::Bytes;
 use std::cell::RefCell;
@@ -23,9 +24,20 @@ use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use tower_http::services::fs::{Backend, TokioBackend};
 
-/// Larger files are streamed from disk, as are all files once this much is held.
+/// Larger files of the page are streamed from disk, as are all of them once this much is held.
+/// Installers are mapped instead, whatever their size, and cost no memory of the host's own.
 const MAX_FILE: u64 = 64 << 20;
 const BUDGET: u64 = 512 << 20;
+
+/// What a folder holds, and so how its files are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The page: small text files, read into memory, with compressed copies.
+    Page,
+    /// Installers: archives, which gain nothing from compression, mapped and sent from the
+    /// page cache by `sendfile`.
+    Installers,
+}
 
 #[derive(Clone)]
 pub struct Store {
@@ -34,8 +46,7 @@ pub struct Store {
 
 struct Inner {
     folder: Confined,
-    /// Whether to make compressed copies of files (see `variant`).
-    variants: bool,
+    kind: Kind,
     cache: RwLock<Cache>,
     loading: tokio::sync::Mutex<()>,
 }
@@ -59,6 +70,8 @@ struct Entry {
 enum Content {
     Directory,
     Memory(Bytes),
+    /// An installer's bytes, which the host never reads (see `sendfile`).
+    Mapped(Bytes),
     Disk(PathBuf),
 }
 
@@ -72,11 +85,11 @@ impl Content {
 }
 
 impl Store {
-    pub fn new(folder: Confined, variants: bool) -> Store {
+    pub fn new(folder: Confined, kind: Kind) -> Store {
         Store {
             inner: Arc::new(Inner {
                 folder,
-                variants,
+                kind,
                 cache: RwLock::new(Cache::default()),
                 loading: tokio::sync::Mutex::new(()),
             }),
@@ -89,7 +102,7 @@ impl Store {
 
     /// Whether the store serves compressed copies of its files.
     pub fn compresses(&self) -> bool {
-        self.inner.variants
+        self.inner.kind == Kind::Page
     }
 
     async fn lookup(&self, path: PathBuf) -> io::Result<Arc<Entry>> {
@@ -139,7 +152,7 @@ impl Store {
     /// Whether `path` names a compressed copy the store would make (and keep). Checked before
     /// taking the loading lock, so that asking for copies that cannot be had stays cheap.
     fn can_make(&self, path: &Path) -> bool {
-        self.inner.variants
+        self.compresses()
             && variant::made_from(path).is_some_and(|(original, _)| {
                 std::fs::metadata(original).is_ok_and(|original| {
                     original.is_file()
@@ -204,12 +217,16 @@ impl Store {
         // ones the stamp describes; a file that never settles is streamed from disk instead.
         for _ in 0..3 {
             let mut entry = Entry::unread(&real)?;
-            if entry.meta.directory || entry.meta.len > MAX_FILE {
+            if entry.meta.directory {
                 return Ok((real, entry));
             }
-            let bytes = std::fs::read(&real)?;
+            let content = match self.inner.kind {
+                Kind::Page if entry.meta.len > MAX_FILE => return Ok((real, entry)),
+                Kind::Page => Content::Memory(std::fs::read(&real)?.into()),
+                Kind::Installers => Content::Mapped(Mapping::bytes(std::fs::File::open(&real)?)?),
+            };
             if Stamp::read(&real)? == entry.stamp {
-                entry.content = Content::Memory(bytes.into());
+                entry.content = content;
                 return Ok((real, entry));
             }
         }
@@ -278,7 +295,7 @@ impl Served {
                 let output = answer.await;
                 let served = SERVED.with(|served| served.borrow_mut().take());
                 let bytes = served.and_then(|(_, entry)| match &entry.content {
-                    Content::Memory(bytes) => Some(bytes.clone()),
+                    Content::Memory(bytes) | Content::Mapped(bytes) => Some(bytes.clone()),
                     Content::Directory | Content::Disk(_) => None,
                 });
                 (output, bytes)
@@ -317,7 +334,9 @@ impl Backend for Store {
             let entry = store.lookup(path).await?;
             let meta = entry.meta;
             match &entry.content {
-                Content::Memory(bytes) => Ok(StoreFile::Memory(Cursor::new(bytes.clone()), meta)),
+                Content::Memory(bytes) | Content::Mapped(bytes) => {
+                    Ok(StoreFile::Memory(Cursor::new(bytes.clone()), meta))
+                }
                 Content::Disk(real) => Ok(StoreFile::Disk(
                     TokioBackend.open(real.clone()).await?,
                     meta,
@@ -344,7 +363,7 @@ mod tests {
         for (name, bytes) in files {
             std::fs::write(folder.path().join(name), bytes).unwrap();
         }
-        let store = Store::new(Confined::new(folder.path()).unwrap(), true);
+        let store = Store::new(Confined::new(folder.path()).unwrap(), Kind::Page);
         (folder, store)
     }
 
@@ -410,7 +429,7 @@ mod tests {
         let (_, changed) = Served::record(store.open(copy.clone())).await;
         assert_eq!(unpack(changed.unwrap()), b"p { margin: 1 }");
 
-        let plain = Store::new(Confined::new(folder.path()).unwrap(), false);
+        let plain = Store::new(Confined::new(folder.path()).unwrap(), Kind::Installers);
         let refused = plain.open(copy).await;
         assert_eq!(refused.err().unwrap().kind(), io::ErrorKind::NotFound);
     }
