@@ -59,15 +59,7 @@ fn an_installer_cut_short_on_disk_ends_only_its_own_download() {
     fs::write(&file, &large).unwrap();
     let server = fixture.serve(&[]);
 
-    let mut stream = connect(&server.addr);
-    let request = format!(
-        "GET /base_installers/large.zip HTTP/1.1\r\nHost: {}\r\n\r\n",
-        server.addr
-    );
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut status = [0u8; 12];
-    stream.read_exact(&mut status).unwrap();
-    assert_eq!(&status, b"HTTP/1.1 200");
+    let mut stream = start_download(&server, "/base_installers/large.zip");
     // Truncated in place, as `cp new.zip large.zip` does before it writes.
     fs::OpenOptions::new()
         .write(true)

@@ -68,15 +68,7 @@ fn a_download_in_flight_finishes_after_sigterm() {
     fs::write(fixture.installers().join("big.zip"), &big).unwrap();
     let mut server = fixture.serve(&[]);
 
-    let mut stream = connect(&server.addr);
-    let request = format!(
-        "GET /base_installers/big.zip HTTP/1.1\r\nHost: {}\r\n\r\n",
-        server.addr
-    );
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut first = [0u8; 12];
-    stream.read_exact(&mut first).unwrap();
-    assert_eq!(&first, b"HTTP/1.1 200");
+    let mut stream = start_download(&server, "/base_installers/big.zip");
 
     server.terminate();
     // Once new connections are refused, the server is shutting down.

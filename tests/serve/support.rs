@@ -259,6 +259,17 @@ pub fn raw(addr: &str, request: &[u8]) -> Raw {
     parse(&response)
 }
 
+/// A GET whose answer has started (200) and whose body is left to read.
+pub fn start_download(server: &Server, path: &str) -> TcpStream {
+    let mut stream = connect(&server.addr);
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut status = [0u8; 12];
+    stream.read_exact(&mut status).unwrap();
+    assert_eq!(&status, b"HTTP/1.1 200", "{path}");
+    stream
+}
+
 pub fn raw_get(addr: &str, target: &str) -> Raw {
     let request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     raw(addr, request.as_bytes())
