@@ -152,3 +152,30 @@ fn connections_beyond_the_limit_wait_for_a_free_slot() {
     third.read_to_end(&mut rest).unwrap();
     assert!(rest.starts_with(b"HTTP/1.1 200"));
 }
+
+#[test]
+fn a_request_that_outlasts_the_request_timeout_gets_408_and_the_host_goes_on() {
+    let fixture = Fixture::new();
+    let server = fixture.serve(&["--request-timeout", "1"]);
+    // Hashing 8 GiB (of a sparse file, which costs no disk) takes the manifest several seconds.
+    fs::File::create(fixture.installers().join("huge.zip"))
+        .unwrap()
+        .set_len(8 << 30)
+        .unwrap();
+
+    let started = std::time::Instant::now();
+    let slow = get(&server, "/base_installers/manifest.json", &[]);
+    assert_eq!(slow.status(), 408);
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert!(started.elapsed() < PATIENCE);
+    // Other requests are served meanwhile.
+    assert_eq!(get(&server, "/index.html", &[]).status(), 200);
+    let logged = std::time::Instant::now();
+    while !fixture
+        .log()
+        .contains("GET /base_installers/manifest.json 408 ")
+    {
+        assert!(logged.elapsed() < PATIENCE, "{}", fixture.log());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
