@@ -201,7 +201,8 @@ fn list(folder: Option<&Confined>, look: &mut dyn Look) -> io::Result<Vec<Listed
     Ok(listing)
 }
 
-fn is_archive_name(name: &str) -> bool {
+/// The archives the manifest lists; also the files the host sends from the page cache.
+pub fn is_archive_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     !name.starts_with('.')
         && (Platform::from_file_name(name).is_some()

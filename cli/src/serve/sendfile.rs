@@ -71,6 +71,12 @@ fn mapped(slice: &[u8]) -> Option<(Arc<File>, u64)> {
     (start + slice.len() <= base + len).then(|| (Arc::clone(file), (start - base) as u64))
 }
 
+/// Whether `bytes` would go out by `sendfile`.
+#[cfg(test)]
+pub fn is_mapped(bytes: &[u8]) -> bool {
+    mapped(bytes).is_some()
+}
+
 /// A connection that sends slices of mapped files with `sendfile` and writes everything else.
 pub struct ZeroCopy {
     stream: TcpStream,

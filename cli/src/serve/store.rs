@@ -12,6 +12,7 @@ mod variant;
 pub use file::{Meta, StoreFile};
 
 use super::confine::Confined;
+use super::manifest;
 use super::sendfile::Mapping;
 use super::stamp::Stamp;
 use bytes::Bytes;
@@ -35,7 +36,7 @@ pub enum Kind {
     /// The page: small text files, read into memory, with compressed copies.
     Page,
     /// Installers: archives, which gain nothing from compression, mapped and sent from the
-    /// page cache by `sendfile`.
+    /// page cache by `sendfile`; other files there are kept as the page's are.
     Installers,
 }
 
@@ -220,10 +221,12 @@ impl Store {
             if entry.meta.directory {
                 return Ok((real, entry));
             }
-            let content = match self.inner.kind {
-                Kind::Page if entry.meta.len > MAX_FILE => return Ok((real, entry)),
-                Kind::Page => Content::Memory(std::fs::read(&real)?.into()),
-                Kind::Installers => Content::Mapped(Mapping::bytes(std::fs::File::open(&real)?)?),
+            let content = if self.inner.kind == Kind::Installers && is_archive(path) {
+                Content::Mapped(Mapping::bytes(std::fs::File::open(&real)?)?)
+            } else if entry.meta.len > MAX_FILE {
+                return Ok((real, entry));
+            } else {
+                Content::Memory(std::fs::read(&real)?.into())
             };
             if Stamp::read(&real)? == entry.stamp {
                 entry.content = content;
@@ -252,6 +255,14 @@ impl Store {
         };
         Ok((real, entry))
     }
+}
+
+/// Only archives are mapped: the host never reads them, since they are neither compressed nor
+/// scanned for scripts, which files of other types in the folder may be (by their name, as asked).
+fn is_archive(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(manifest::is_archive_name)
 }
 
 impl Entry {
@@ -394,6 +405,28 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), folder.path().join("out")).unwrap();
         let refused = store.open(folder.path().join("out")).await;
         assert_eq!(refused.err().unwrap().kind(), io::ErrorKind::NotFound);
+    }
+
+    #[tokio::test]
+    async fn maps_the_archives_of_the_installers_and_reads_other_files() {
+        let archive = vec![1u8; 100_000];
+        let files: [(&str, &[u8]); 2] = [("a.zip", &archive), ("notes.txt", &[2u8; 100_000])];
+        let (folder, _) = store_with(&files);
+        for (kind, name, mapped) in [
+            (Kind::Installers, "a.zip", true),
+            (Kind::Installers, "notes.txt", false),
+            (Kind::Page, "a.zip", false),
+        ] {
+            let store = Store::new(Confined::new(folder.path()).unwrap(), kind);
+            let (_, served) = Served::record(store.open(folder.path().join(name))).await;
+            let served = served.unwrap();
+            assert_eq!(served.len(), 100_000);
+            assert_eq!(
+                crate::serve::sendfile::is_mapped(&served),
+                mapped,
+                "{kind:?} {name}"
+            );
+        }
     }
 
     #[tokio::test]
