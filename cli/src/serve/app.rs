@@ -3,6 +3,7 @@
 use super::confine::Confined;
 use super::manifest::{self, Manifest};
 use super::store::{Kind, Store};
+use super::wrap::{Wrap, WrapLayer};
 use super::{access_log, headers, paths, served};
 use axum::body::Body;
 use axum::extract::Request;
@@ -11,7 +12,6 @@ use axum::http::header::{
     RANGE,
 };
 use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Version};
-use axum::middleware::{from_fn, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::Router;
@@ -68,20 +68,20 @@ where
     // Outermost first. Each layer costs a clone of those below it per request, hence few.
     ServiceBuilder::new()
         .layer(MapRequestBodyLayer::new(Body::new))
-        .layer(from_fn(admit_and_log))
+        .layer(WrapLayer(AdmitAndLog))
         .layer(CatchPanicLayer::new())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             request_timeout,
         ))
         .layer(cors())
-        .layer(from_fn(allow_methods))
+        .layer(WrapLayer(AllowMethods))
         .layer(
             CompressionLayer::new()
                 .quality(CompressionLevel::Precise(5))
                 .compress_when(SizeAbove::new(256).and(compressible as Compressible)),
         )
-        .layer(from_fn(headers::set_media_type))
+        .layer(WrapLayer(headers::SetMediaType))
         .service(router)
         .map_response(IntoResponse::into_response)
 }
@@ -101,24 +101,44 @@ fn cors() -> CorsLayer {
 /// Every request passes here first and last: refused at once if its path may not reach a
 /// file, and logged with the policy headers on whatever the answer is (refusals, timeouts and
 /// panics included).
-async fn admit_and_log(request: Request, next: Next) -> Response {
-    let line = access_log::Line::start(&request);
-    let mut response = match paths::refusal(line.path()) {
-        Some(refusal) => refusal,
-        None => next.run(request).await,
-    };
-    headers::apply_policy(line.path(), &mut response);
-    line.finish(response)
+#[derive(Clone)]
+struct AdmitAndLog;
+
+impl Wrap for AdmitAndLog {
+    type Noted = access_log::Line;
+
+    fn before(&self, request: &Request) -> (access_log::Line, Option<Response>) {
+        let line = access_log::Line::start(request);
+        let refusal = paths::refusal(line.path());
+        (line, refusal)
+    }
+
+    fn after(line: access_log::Line, mut response: Response) -> Response {
+        headers::apply_policy(line.path(), &mut response);
+        line.finish(response)
+    }
 }
 
 /// Inside CORS, which answers the preflight OPTIONS itself.
-async fn allow_methods(request: Request, next: Next) -> Response {
-    let status = match *request.method() {
-        Method::GET | Method::HEAD => return next.run(request).await,
-        Method::OPTIONS => StatusCode::NO_CONTENT,
-        _ => StatusCode::METHOD_NOT_ALLOWED,
-    };
-    (status, [(ALLOW, HeaderValue::from_static(ALLOWED_METHODS))]).into_response()
+#[derive(Clone)]
+struct AllowMethods;
+
+impl Wrap for AllowMethods {
+    type Noted = ();
+
+    fn before(&self, request: &Request) -> ((), Option<Response>) {
+        let status = match *request.method() {
+            Method::GET | Method::HEAD => return ((), None),
+            Method::OPTIONS => StatusCode::NO_CONTENT,
+            _ => StatusCode::METHOD_NOT_ALLOWED,
+        };
+        let answer = (status, [(ALLOW, HeaderValue::from_static(ALLOWED_METHODS))]);
+        ((), Some(answer.into_response()))
+    }
+
+    fn after((): (), response: Response) -> Response {
+        response
+    }
 }
 
 type Compressible = fn(StatusCode, Version, &HeaderMap, &Extensions) -> bool;

@@ -2,13 +2,13 @@
 //! keep the answer, and the security headers (the page's policy is in `csp`).
 
 use super::csp;
+use super::wrap::Wrap;
 use axum::extract::Request;
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, REFERRER_POLICY,
     X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::Response;
 use cib_core::platform::ArchiveKind;
 
@@ -75,20 +75,29 @@ fn served(status: StatusCode) -> bool {
 }
 
 /// Runs before compression, which decides by media type what to compress.
-pub async fn set_media_type(request: Request, next: Next) -> Response {
-    let media_type = media_type(request.uri().path());
-    let mut response = next.run(request).await;
-    if response.headers().contains_key(CONTENT_ENCODING) {
-        response.extensions_mut().insert(EncodedAsStored);
+#[derive(Clone)]
+pub struct SetMediaType;
+
+impl Wrap for SetMediaType {
+    type Noted = Option<&'static str>;
+
+    fn before(&self, request: &Request) -> (Option<&'static str>, Option<Response>) {
+        (media_type(request.uri().path()), None)
     }
-    if let Some(media_type) = media_type {
-        if response.status().is_success() && response.headers().contains_key(CONTENT_TYPE) {
-            response
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+
+    fn after(media_type: Option<&'static str>, mut response: Response) -> Response {
+        if response.headers().contains_key(CONTENT_ENCODING) {
+            response.extensions_mut().insert(EncodedAsStored);
         }
+        if let Some(media_type) = media_type {
+            if response.status().is_success() && response.headers().contains_key(CONTENT_TYPE) {
+                response
+                    .headers_mut()
+                    .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+            }
+        }
+        response
     }
-    response
 }
 
 /// Whether the file at `path` is a page (which gets a Content-Security-Policy).

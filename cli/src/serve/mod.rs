@@ -16,6 +16,7 @@ mod served;
 mod server;
 mod stamp;
 mod store;
+mod wrap;
 
 use std::io::Write as _;
 use std::net::SocketAddr;
