@@ -65,7 +65,7 @@ where
         None => router.nest_service("/base_installers", any(StatusCode::NOT_FOUND)),
     };
 
-    // Outermost first. Each layer costs a clone of those below it per request, hence few.
+    // Outermost first. tower-http's layers clone those below them per request, hence few.
     ServiceBuilder::new()
         .layer(MapRequestBodyLayer::new(Body::new))
         .layer(WrapLayer(AdmitAndLog))
