@@ -65,7 +65,7 @@ where
         None => router.nest_service("/base_installers", any(StatusCode::NOT_FOUND)),
     };
 
-    // Outermost first. tower-http's layers clone those below them per request, hence few.
+    // Outermost first. hyper-util clones the whole stack for each request, hence few layers.
     ServiceBuilder::new()
         .layer(MapRequestBodyLayer::new(Body::new))
         .layer(WrapLayer(AdmitAndLog))
