@@ -221,12 +221,17 @@ impl Store {
             if entry.meta.directory {
                 return Ok((real, entry));
             }
-            let content = if self.inner.kind == Kind::Installers && is_archive(path) {
-                Content::Mapped(Mapping::bytes(std::fs::File::open(&real)?)?)
-            } else if entry.meta.len > MAX_FILE {
-                return Ok((real, entry));
+            // Where a file cannot be mapped (some network and FUSE file systems), it is kept as
+            // the page's files are.
+            let mapped = if self.inner.kind == Kind::Installers && is_archive(path) {
+                std::fs::File::open(&real).and_then(Mapping::bytes).ok()
             } else {
-                Content::Memory(std::fs::read(&real)?.into())
+                None
+            };
+            let content = match mapped {
+                Some(bytes) => Content::Mapped(bytes),
+                None if entry.meta.len > MAX_FILE => return Ok((real, entry)),
+                None => Content::Memory(std::fs::read(&real)?.into()),
             };
             if Stamp::read(&real)? == entry.stamp {
                 entry.content = content;
