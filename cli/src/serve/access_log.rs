@@ -158,11 +158,8 @@ fn emit(line: std::fmt::Arguments<'_>) {
         Some(lines.len() >= HELD_AT_MOST)
     });
     match held {
-        Ok(Some(full)) => {
-            if full {
-                flush();
-            }
-        }
+        Ok(Some(true)) => flush(),
+        Ok(Some(false)) => {}
         // Not a serving loop: the line goes out at once, in one write.
         _ => {
             let _ = std::io::stderr().write_all(line.to_string().as_bytes());

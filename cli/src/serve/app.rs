@@ -135,10 +135,6 @@ impl Wrap for AllowMethods {
         let answer = (status, [(ALLOW, HeaderValue::from_static(ALLOWED_METHODS))]);
         ((), Some(answer.into_response()))
     }
-
-    fn after((): (), response: Response) -> Response {
-        response
-    }
 }
 
 type Compressible = fn(StatusCode, Version, &HeaderMap, &Extensions) -> bool;

@@ -20,11 +20,6 @@ enum Mode {
     Stamps,
 }
 
-/// What a new look at the folder reports: each path it looks at, before it reads its stamp.
-pub trait Look {
-    fn watch(&mut self, path: &Path);
-}
-
 impl Changes {
     pub fn new() -> Changes {
         #[cfg(target_os = "linux")]
@@ -61,24 +56,24 @@ impl Changes {
 
     /// Runs `look` as the new look at the folder: what changes from here on shows as pending
     /// again. A failed look leaves the changes pending.
-    pub fn look<T, E>(&self, look: impl FnOnce(&mut dyn Look) -> Result<T, E>) -> Result<T, E> {
+    pub fn look<T, E>(&self, look: impl FnOnce(&mut Look) -> Result<T, E>) -> Result<T, E> {
         let mut watcher = {
             let mut mode = self.lock();
             match &mut *mode {
                 #[cfg(target_os = "linux")]
-                Mode::Notified(notified) => Watcher::Notified(notified.begin()),
-                Mode::Stamps => Watcher::Stamps,
+                Mode::Notified(notified) => Look::Notified(notified.begin()),
+                Mode::Stamps => Look::Stamps,
             }
         };
         let result = look(&mut watcher);
         let mut mode = self.lock();
         match (&mut *mode, watcher) {
             #[cfg(target_os = "linux")]
-            (Mode::Notified(notified), Watcher::Notified(look)) => {
-                notified.end(look, result.is_ok())
+            (Mode::Notified(notified), Look::Notified(watching)) => {
+                notified.end(watching, result.is_ok())
             }
             #[cfg(target_os = "linux")]
-            (_, Watcher::Lost) => {
+            (_, Look::Lost) => {
                 eprintln!("cib serve: cannot watch the base installers; checking them per request");
                 *mode = Mode::Stamps;
             }
@@ -98,21 +93,22 @@ impl Changes {
     }
 }
 
-enum Watcher {
+/// One look at the folder, told of each path it looks at before it reads its stamp.
+pub enum Look {
     #[cfg(target_os = "linux")]
-    Notified(notified::Look),
+    Notified(notified::Watching),
     /// A watch could not be added: from now on, stamps.
     #[cfg(target_os = "linux")]
     Lost,
     Stamps,
 }
 
-impl Look for Watcher {
-    fn watch(&mut self, path: &Path) {
+impl Look {
+    pub fn watch(&mut self, path: &Path) {
         #[cfg(target_os = "linux")]
-        if let Watcher::Notified(look) = self {
-            if look.watch(path).is_err() {
-                *self = Watcher::Lost;
+        if let Look::Notified(watching) = self {
+            if watching.watch(path).is_err() {
+                *self = Look::Lost;
             }
         }
         #[cfg(not(target_os = "linux"))]
@@ -138,7 +134,7 @@ mod notified {
     }
 
     /// The watches of one look, added as it goes.
-    pub struct Look {
+    pub struct Watching {
         watches: Watches,
         watched: HashSet<WatchDescriptor>,
     }
@@ -159,26 +155,26 @@ mod notified {
             self.changed || self.looking
         }
 
-        pub fn begin(&mut self) -> Look {
+        pub fn begin(&mut self) -> Watching {
             self.drain();
             self.changed = false;
             self.looking = true;
-            Look {
+            Watching {
                 watches: self.inotify.watches(),
                 watched: HashSet::new(),
             }
         }
 
-        pub fn end(&mut self, look: Look, succeeded: bool) {
+        pub fn end(&mut self, watching: Watching, succeeded: bool) {
             self.drain();
             self.looking = false;
             self.changed |= !succeeded;
-            let mut watches = look.watches;
-            for stale in self.watched.difference(&look.watched) {
+            let mut watches = watching.watches;
+            for stale in self.watched.difference(&watching.watched) {
                 // Already gone when its file was deleted; nothing to undo then.
                 let _ = watches.remove(stale.clone());
             }
-            self.watched = look.watched;
+            self.watched = watching.watched;
         }
 
         /// Reads every queued event. A removed watch reports itself as ignored, which
@@ -213,7 +209,7 @@ mod notified {
         }
     }
 
-    impl Look {
+    impl Watching {
         pub fn watch(&mut self, path: &Path) -> io::Result<()> {
             let mask = WatchMask::MODIFY
                 | WatchMask::ATTRIB

@@ -25,8 +25,14 @@ pub trait Wrap: Clone {
     fn before(&self, request: &Request) -> (Self::Noted, Option<Response>);
 
     /// The answer as it leaves, whether the inner service or `before` gave it.
-    fn after(noted: Self::Noted, response: Response) -> Response;
+    fn after(noted: Self::Noted, response: Response) -> Response {
+        let _ = noted;
+        response
+    }
 }
+
+#[derive(Clone)]
+pub struct WrapLayer<W>(pub W);
 
 impl<W: Wrap, S> Layer<S> for WrapLayer<W> {
     type Service = Wrapped<W, S>;
@@ -38,9 +44,6 @@ impl<W: Wrap, S> Layer<S> for WrapLayer<W> {
         }
     }
 }
-
-#[derive(Clone)]
-pub struct WrapLayer<W>(pub W);
 
 #[derive(Clone)]
 pub struct Wrapped<W, S> {
