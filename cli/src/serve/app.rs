@@ -139,18 +139,9 @@ impl Wrap for AllowMethods {
 
 type Compressible = fn(StatusCode, Version, &HeaderMap, &Extensions) -> bool;
 
-/// Text and wasm shrink a lot; archives and images are compressed already.
 fn compressible(_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) -> bool {
-    let Some(media_type) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    media_type.starts_with("text/")
-        || [
-            "application/wasm",
-            "application/json",
-            "application/javascript",
-            "image/svg+xml",
-        ]
-        .iter()
-        .any(|t| media_type.starts_with(t))
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(headers::shrinks)
 }

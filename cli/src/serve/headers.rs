@@ -38,6 +38,20 @@ pub fn media_type(path: &str) -> Option<&'static str> {
     })
 }
 
+/// Whether answers of this media type are worth compressing: text and wasm shrink a lot;
+/// archives and images are compressed already.
+pub fn shrinks(media_type: &str) -> bool {
+    media_type.starts_with("text/")
+        || [
+            "application/wasm",
+            "application/json",
+            "application/javascript",
+            "image/svg+xml",
+        ]
+        .iter()
+        .any(|t| media_type.starts_with(t))
+}
+
 pub fn cache_control(path: &str) -> &'static str {
     let name = file_name(path);
     // Base installers are replaced in place, and the manifest describes them.

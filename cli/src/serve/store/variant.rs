@@ -7,6 +7,7 @@
 //! exists, the store makes it from NAME, keeps it in memory, and makes it again when NAME
 //! changes.
 
+use crate::serve::headers;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -16,8 +17,9 @@ pub enum Encoding {
     Gzip,
 }
 
-/// The file that `path` would be a compressed copy of, if it is one worth making: text, JSON,
-/// SVG and wasm shrink a lot; archives and images are compressed already.
+/// The file that `path` would be a compressed copy of, if it is one worth making (by the media
+/// type its name gives). Never of a page: a page is always served as it is, since its policy is
+/// computed from its bytes.
 pub fn made_from(path: &Path) -> Option<(PathBuf, Encoding)> {
     let name = path.file_name()?.to_str()?;
     let (original, encoding) = match name.rsplit_once('.')? {
@@ -25,11 +27,8 @@ pub fn made_from(path: &Path) -> Option<(PathBuf, Encoding)> {
         (original, "gz") => (original, Encoding::Gzip),
         _ => return None,
     };
-    let (_, extension) = original.rsplit_once('.')?;
-    let worth = matches!(
-        extension.to_ascii_lowercase().as_str(),
-        "wasm" | "js" | "mjs" | "css" | "json" | "map" | "svg" | "txt"
-    );
+    let worth =
+        !headers::is_page(original) && headers::media_type(original).is_some_and(headers::shrinks);
     worth.then(|| (path.with_file_name(original), encoding))
 }
 
