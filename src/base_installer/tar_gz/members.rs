@@ -194,13 +194,11 @@ impl<'a> Members<'a> {
     }
 
     fn in_member(&self) -> Within {
-        let mut window = Vec::new();
-        self.inflate.window(&mut window);
         Within::Member {
             start: self.member_start,
             crc: self.crc.clone(),
             len: self.member_len,
-            window,
+            window: self.inflate.window(),
         }
     }
 

@@ -123,17 +123,21 @@ impl Inflate {
     }
 
     /// The data inflated last, up to 32 KB: what a block after this point may refer back to.
-    pub fn window(&self, into: &mut Vec<u8>) {
-        into.resize(WINDOW, 0);
+    pub fn window(&self) -> Vec<u8> {
+        let mut window = Vec::with_capacity(WINDOW);
         let mut len: c_uint = 0;
-        // SAFETY: `into` has room for the largest window zlib keeps.
-        let code = unsafe { z::inflateGetDictionary(&*self.strm, into.as_mut_ptr(), &mut len) };
-        assert_eq!(
-            code,
-            z::Z_OK,
-            "inflateGetDictionary on an initialised stream"
-        );
-        into.truncate(len as usize);
+        // SAFETY: the vector has room for the largest window zlib keeps, and zlib writes the
+        // `len` bytes it reports.
+        unsafe {
+            let code = z::inflateGetDictionary(&*self.strm, window.as_mut_ptr(), &mut len);
+            assert_eq!(
+                code,
+                z::Z_OK,
+                "inflateGetDictionary on an initialised stream"
+            );
+            window.set_len(len as usize);
+        }
+        window
     }
 
     fn message(&self, code: c_int) -> String {
