@@ -625,4 +625,24 @@ fn foreign_tar_gz_bases_from_other_tools_are_customized_keeping_their_compressed
             base.len()
         );
     }
+    let gnu = fs::read(dir.path().join("gnu.tgz")).unwrap();
+    let mut flipped = gnu.clone();
+    flipped[gnu.len() / 2] ^= 0x20;
+    for (name, bytes) in [
+        ("cut.tgz", &gnu[..gnu.len() * 2 / 3]),
+        ("flipped.tgz", &flipped),
+    ] {
+        fs::write(dir.path().join(name), bytes).unwrap();
+        let out = cib(&["customize", "keyed.json", name, "result"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(
+            stderr(&out).contains("damaged or truncated"),
+            "{name}: {}",
+            stderr(&out)
+        );
+        assert!(
+            !dir.path().join("result").exists(),
+            "{name}: nothing written"
+        );
+    }
 }
