@@ -542,6 +542,12 @@ fn larger_tree(dir: &Path) -> PathBuf {
     );
     let lib = tree.join("seattle/seattle_repy/lib");
     fs::create_dir(&lib).unwrap();
+    // Past tar's 100-byte names: GNU long-name entries or pax headers, depending on the tool.
+    fs::write(
+        lib.join(format!("{}.py", "long_name_".repeat(12))),
+        "x = 1\n",
+    )
+    .unwrap();
     let words = [
         "def ",
         "vessel",
