@@ -8,7 +8,7 @@ mod verify;
 
 pub use signeddata::{python_float, SignedData};
 pub use updater_key::{check_updater_key, updater_key, UPDATER_PATH};
-pub use verify::{verify, Verification};
+pub use verify::{verify, Found, Verification};
 
 use crate::base_installer::{TreeEntry, REPY_FOLDER};
 use crate::key_pair::KeyPair;
@@ -119,8 +119,8 @@ pub fn read_lines(data: &str) -> Result<Vec<Listed>, String> {
     Ok(listed)
 }
 
-/// Seattle's signeddata stops being a time since 1970 in a form Python 2 and 3 agree on (12
-/// digits and no exponent) past this; no real signing time comes near it.
+/// Past this (in the year 5138), Python 2.6 and 2.7 write whole seconds differently
+/// (`123456789012.0` against `1.23456789012e+11`), so no one form would be Seattle's.
 const LAST_SIGNING_TIME: f64 = 99_999_999_999.0;
 
 /// The signed metainfo of an installer's files, as Seattle's dist writes it. A signing key that
@@ -128,7 +128,7 @@ const LAST_SIGNING_TIME: f64 = 99_999_999_999.0;
 pub fn sign(files: &[TreeEntry], signer: &KeyPair, signed_at: f64) -> Result<Vec<u8>, String> {
     if !(0.0..=LAST_SIGNING_TIME).contains(&signed_at) {
         return Err(format!(
-            "the signing time {signed_at} is not a time between 1970 and the year 5000"
+            "the signing time {signed_at} is not a time between 1970 and the year 5138"
         ));
     }
     check_updater_key(files, &signer.public)?;

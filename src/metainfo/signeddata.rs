@@ -98,7 +98,7 @@ fn read_time(text: &str) -> Result<f64, String> {
 
 /// Python 2's `str(float)`, as signeddata writes times: `%.12g`, then `.0` when that shows a
 /// whole number without an exponent. (Python 2.7 writes a whole number of exactly 12 digits
-/// with an exponent instead; that needs a time past the year 5000, which is refused.)
+/// with an exponent instead; signing refuses times that late.)
 pub fn python_float(x: f64) -> String {
     let scientific = format!("{x:.11e}");
     let (mantissa, exponent) = scientific.split_once('e').expect("Rust writes an exponent");
