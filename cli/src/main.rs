@@ -30,7 +30,8 @@ enum Command {
     Build(commands::build::Args),
     /// Generate a Seattle key pair: NAME.publickey and NAME.privatekey.
     Keygen(commands::keygen::Args),
-    /// Make the four base installers from a folder with the Seattle layout, metainfo signed.
+    /// Make the four base installers from a folder with the Seattle layout; with the updater keys,
+    /// metainfo signed as Seattle's dist does.
     PackBaseInstallers(commands::pack::Args),
     /// Check a base installer's signed metainfo against its files and the updater key.
     VerifyBaseInstaller(commands::verify::Args),

@@ -19,7 +19,7 @@ pub struct Args {
     /// Where to write seattle_linux.tgz, seattle_mac.tgz, seattle_win.zip and seattle_android.zip.
     #[arg(long, default_value = "base_installers")]
     out: PathBuf,
-    /// The update site's public key (`e n`), which softwareupdater.py in the tree must carry.
+    /// The update site's public key (`e n`); the tree's softwareupdater.py, if any, must carry it.
     #[arg(long, value_name = "FILE")]
     updater_public_key: Option<PathBuf>,
     /// Its private key (`d p q`), which signs seattle/seattle_repy/metainfo.
