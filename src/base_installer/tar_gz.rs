@@ -4,7 +4,10 @@
 //! project's own base installers keep the tar's end-of-archive blocks in a last member of their
 //! own, so only that tiny member is rewritten.
 
-use super::{entry_role, BaseInstallerError, EntryRole, Pieces, MAX_ENTRIES, MAX_UNPACKED_BYTES};
+use super::{
+    entry_path, entry_role, BaseInstallerError, EntryRole, Pieces, TreeEntry, MAX_ENTRIES,
+    MAX_UNPACKED_BYTES,
+};
 use crate::vesselinfo::ARCHIVE_PATH;
 use flate2::write::GzEncoder;
 use flate2::{Compression, GzBuilder};
@@ -73,6 +76,16 @@ pub(super) fn relayout(base: &[u8]) -> Result<Vec<u8>, BaseInstallerError> {
     Ok(packed)
 }
 
+/// The Seattle folder's regular files, from one decompression (which checks every CRC).
+pub(super) fn repy_files(base: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerError> {
+    let (tar, _) = gunzip(base)?;
+    let layout = read_tar(&tar)?;
+    let files = layout.repy_files.into_iter();
+    Ok(files
+        .map(|(path, mode, data)| TreeEntry::file(&path, mode, tar[data].to_vec()))
+        .collect())
+}
+
 /// Decompresses every member, keeping where each begins and ends; a bad CRC, a truncated
 /// stream or trailing garbage is refused.
 fn gunzip(base: &[u8]) -> Result<(Vec<u8>, Vec<Member>), BaseInstallerError> {
@@ -119,6 +132,8 @@ struct TarLayout {
     end: u64,
     vesselinfo: Vec<Range<u64>>,
     repy_mtime: u64,
+    /// The Seattle folder's regular files: name, mode and where their bytes are.
+    repy_files: Vec<(String, u32, Range<usize>)>,
 }
 
 fn read_tar(tar: &[u8]) -> Result<TarLayout, BaseInstallerError> {
@@ -137,6 +152,7 @@ fn read_tar(tar: &[u8]) -> Result<TarLayout, BaseInstallerError> {
         end: 0,
         vesselinfo: Vec::new(),
         repy_mtime: 0,
+        repy_files: Vec::new(),
     };
     let mut has_repy_folder = false;
     for (count, entry) in entries.enumerate() {
@@ -166,7 +182,15 @@ fn read_tar(tar: &[u8]) -> Result<TarLayout, BaseInstallerError> {
                 entry_role(&target)?;
             }
         }
-        match entry_role(&entry.path_bytes())? {
+        let role = entry_role(&entry.path_bytes())?;
+        if !matches!(role, EntryRole::Other) && entry.header().entry_type().is_file() {
+            let name =
+                entry_path::check(&entry.path_bytes()).map_err(BaseInstallerError::UnsafeEntry)?;
+            let mode = entry.header().mode().unwrap_or(0o644) & 0o7777;
+            let data = entry.raw_file_position() as usize..data_end as usize;
+            layout.repy_files.push((name, mode, data));
+        }
+        match role {
             EntryRole::Vesselinfo => layout.vesselinfo.push(start..layout.end),
             EntryRole::InRepyFolder => {
                 has_repy_folder = true;
