@@ -11,6 +11,7 @@ mod json_object;
 pub mod key_files;
 pub mod key_pair;
 pub mod manifest;
+pub mod metainfo;
 pub mod platform;
 pub mod private_key;
 pub mod problem;

@@ -7,6 +7,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "cli/metainfo.rs"]
+mod metainfo;
+
 const BASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../base_installers");
 
 fn cib(args: &[&str], cwd: &Path) -> Output {
@@ -64,6 +67,7 @@ fn every_command_has_help() {
         &["build"],
         &["keygen"],
         &["pack-base-installers"],
+        &["verify-base-installer"],
         &["serve"],
     ] {
         let mut args = command.to_vec();
@@ -466,8 +470,23 @@ fn customize_reads_the_type_from_the_bytes_and_refuses_bad_bases() {
 fn the_demo_base_installers_are_reproducible_from_the_demo_tree() {
     let dir = tempfile::tempdir().unwrap();
     let tree = concat!(env!("CARGO_MANIFEST_DIR"), "/../demo");
+    let (public, private) = (
+        metainfo::demo_key("publickey"),
+        metainfo::demo_key("privatekey"),
+    );
     let out = cib(
-        &["pack-base-installers", tree, "--out", "bases"],
+        &[
+            "pack-base-installers",
+            tree,
+            "--out",
+            "bases",
+            "--updater-public-key",
+            &public,
+            "--updater-private-key",
+            &private,
+            "--signed-at",
+            metainfo::DEMO_SIGNED_AT,
+        ],
         dir.path(),
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -476,8 +495,10 @@ fn the_demo_base_installers_are_reproducible_from_the_demo_tree() {
         let shipped = fs::read(Path::new(BASES).join(platform.file_name())).unwrap();
         assert!(
             made == shipped,
-            "{} differs from the demo tree: run `cib pack-base-installers demo`",
-            platform.file_name()
+            "{} differs from the demo tree: run `cib pack-base-installers demo` with the demo \
+             updater keys and --signed-at {} (see README)",
+            platform.file_name(),
+            metainfo::DEMO_SIGNED_AT
         );
     }
     let bad = cib(&["pack-base-installers", "."], dir.path());

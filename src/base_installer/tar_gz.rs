@@ -10,7 +10,7 @@ mod splice;
 mod walk;
 mod zlib;
 
-use super::{BaseInstallerError, Pieces};
+use super::{BaseInstallerError, Pieces, TreeEntry};
 use crate::vesselinfo::ARCHIVE_PATH;
 use flate2::write::GzEncoder;
 use flate2::{Compression, GzBuilder};
@@ -28,7 +28,7 @@ pub(super) fn is_gzip(bytes: &[u8]) -> bool {
 }
 
 pub(super) fn customize(base: &[u8], vesselinfo: &[u8]) -> Result<Pieces, BaseInstallerError> {
-    let walk::Scan { layout, cut } = walk::scan(base)?;
+    let walk::Scan { layout, cut } = walk::scan(base, None)?;
     let mut splice = Splice::at(base, &cut);
     let mut rest = Members::resume(base, &cut);
     let removed: u64 = layout.vesselinfo.iter().map(|r| r.end - r.start).sum();
@@ -52,7 +52,7 @@ pub(super) fn customize(base: &[u8], vesselinfo: &[u8]) -> Result<Pieces, BaseIn
 /// gzip member (compressed once, as small as gzip makes it), the end-of-archive blocks in a
 /// second.
 pub(super) fn relayout(base: &[u8]) -> Result<Vec<u8>, BaseInstallerError> {
-    let end = walk::scan(base)?.layout.end;
+    let end = walk::scan(base, None)?.layout.end;
     let mut entries: GzEncoder<Vec<u8>> = GzBuilder::new()
         .mtime(0)
         .write(Vec::new(), Compression::best());
@@ -62,6 +62,13 @@ pub(super) fn relayout(base: &[u8]) -> Result<Vec<u8>, BaseInstallerError> {
     let mut packed = entries.finish().expect("writing to memory");
     packed.extend_from_slice(&gzip(&tar_end(end)));
     Ok(packed)
+}
+
+/// The Seattle folder's regular files, from one decompression (which checks every CRC).
+pub(super) fn repy_files(base: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerError> {
+    let mut files = Vec::new();
+    walk::scan(base, Some(&mut files))?;
+    Ok(files)
 }
 
 /// Hands `sink` the tar's bytes in `range`, read from `tar` (which starts there), leaving out

@@ -4,7 +4,9 @@
 
 use super::members::{Boundary, Cut, Members};
 use super::BLOCK;
-use crate::base_installer::{entry_role, BaseInstallerError, EntryRole, MAX_ENTRIES};
+use crate::base_installer::{
+    entry_path, entry_role, BaseInstallerError, EntryRole, TreeEntry, MAX_ENTRIES,
+};
 use std::cell::RefCell;
 use std::io::{self, Read};
 use std::ops::Range;
@@ -27,10 +29,14 @@ pub(super) struct Scan {
     pub cut: Boundary,
 }
 
-/// Inflates the whole base once, checking every byte, while walking its tar.
-pub(super) fn scan(base: &[u8]) -> Result<Scan, BaseInstallerError> {
+/// Inflates the whole base once, checking every byte, while walking its tar; `repy_files`, if
+/// given, receives the Seattle folder's regular files with their bytes.
+pub(super) fn scan(
+    base: &[u8],
+    repy_files: Option<&mut Vec<TreeEntry>>,
+) -> Result<Scan, BaseInstallerError> {
     let members = RefCell::new(Members::new(base, Some(Cut::default())));
-    let walked = walk(&members);
+    let walked = walk(&members, repy_files);
     let mut members = members.into_inner();
     members.limit = None;
     // What follows the entries is checked like the rest; the gzip's own errors come first.
@@ -83,7 +89,10 @@ impl Read for Shared<'_, '_> {
     }
 }
 
-fn walk(members: &RefCell<Members>) -> Result<Walked, BaseInstallerError> {
+fn walk(
+    members: &RefCell<Members>,
+    mut repy_files: Option<&mut Vec<TreeEntry>>,
+) -> Result<Walked, BaseInstallerError> {
     let mut walked = Walked {
         layout: TarLayout {
             end: 0,
@@ -98,7 +107,7 @@ fn walk(members: &RefCell<Members>) -> Result<Walked, BaseInstallerError> {
     let mut archive = tar::Archive::new(Shared(members));
     let entries = archive.entries().map_err(|_| BaseInstallerError::NotATar)?;
     for (count, entry) in entries.enumerate() {
-        let entry = match entry {
+        let mut entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 walked.error = Some(match count {
@@ -133,23 +142,38 @@ fn walk(members: &RefCell<Members>) -> Result<Walked, BaseInstallerError> {
             }
         }
         let role = entry_role(&entry.path_bytes())?;
-        let mut members = members.borrow_mut();
-        let cut = members.cut.as_mut().expect("walking with a cut");
-        match role {
-            EntryRole::Vesselinfo => {
-                walked.layout.vesselinfo.push(start..data_end);
-                cut.change_at(start);
-            }
-            EntryRole::InRepyFolder => {
-                walked.has_repy_folder = true;
-                if entry.header().entry_type().is_dir() {
-                    walked.layout.repy_mtime = entry.header().mtime().unwrap_or(0);
+        {
+            let mut members = members.borrow_mut();
+            let cut = members.cut.as_mut().expect("walking with a cut");
+            match role {
+                EntryRole::Vesselinfo => {
+                    walked.layout.vesselinfo.push(start..data_end);
+                    cut.change_at(start);
                 }
-                cut.unchanged_before(data_end);
+                EntryRole::InRepyFolder => {
+                    walked.has_repy_folder = true;
+                    if entry.header().entry_type().is_dir() {
+                        walked.layout.repy_mtime = entry.header().mtime().unwrap_or(0);
+                    }
+                    cut.unchanged_before(data_end);
+                }
+                EntryRole::Other => cut.unchanged_before(data_end),
             }
-            EntryRole::Other => cut.unchanged_before(data_end),
+            members.limit = Some(data_end.saturating_add(HEADERS_ROOM));
         }
-        members.limit = Some(data_end.saturating_add(HEADERS_ROOM));
+        let wanted = !matches!(role, EntryRole::Other) && entry.header().entry_type().is_file();
+        if let Some(files) = repy_files.as_deref_mut().filter(|_| wanted) {
+            let name =
+                entry_path::check(&entry.path_bytes()).map_err(BaseInstallerError::UnsafeEntry)?;
+            let mode = entry.header().mode().unwrap_or(0o644) & 0o7777;
+            let mut data = Vec::new();
+            // A short read shows as a tar cut off inside this entry, once the walk is over.
+            if let Err(e) = entry.read_to_end(&mut data) {
+                walked.error = Some(BaseInstallerError::Corrupt(format!("{name:?}: {e}")));
+                return Ok(walked);
+            }
+            files.push(TreeEntry::file(&name, mode, data));
+        }
     }
     let mut members = members.borrow_mut();
     members.limit = None;
