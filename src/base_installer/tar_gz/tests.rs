@@ -201,6 +201,19 @@ fn a_block_ending_exactly_at_the_change_is_kept_whole() {
     assert_eq!(kept as usize, gzip_members(&entries, 9, &[]).len());
 }
 
+/// Some writers stop after the last entry, with no end-of-archive blocks: then the whole base is
+/// kept and a new member holds vesselinfo and the end.
+#[test]
+fn a_tar_without_end_blocks_is_kept_whole() {
+    let entries = entries(8, 20, None).concat();
+    for cuts in [vec![], vec![entries.len() / 2]] {
+        let base = gzip_members(&entries, 6, &cuts);
+        let (out, kept, _) = customized(&base);
+        assert_eq!(kept as usize, base.len());
+        assert_same_under_gnu_tar(&base, &out);
+    }
+}
+
 #[test]
 fn an_old_vesselinfo_is_removed_and_the_cut_is_before_it() {
     let with_old = tar_of(&entries(4, 60, Some(30)));
