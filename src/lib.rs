@@ -16,6 +16,7 @@ pub mod platform;
 pub mod private_key;
 pub mod problem;
 pub mod public_key;
+pub mod share_link;
 pub mod user;
 pub mod vessel;
 pub mod vesselinfo;
