@@ -1,0 +1,139 @@
+//! `cib serve --xmlrpc` over real HTTP, driven by Python's standard `xmlrpc.client` as a Seattle
+//! clearinghouse drives it (`tests/xmlrpc/clearinghouse.py`): every URL followed, every download
+//! extracted with tar or unzip and compared with its base installer, every bad input, and a
+//! restart that keeps the builds.
+
+#[allow(dead_code)]
+#[path = "serve/support.rs"]
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use support::{Fixture, Server};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+fn python(args: &[&str]) {
+    let output = Command::new("python3")
+        .arg(Path::new(ROOT).join("tests/xmlrpc/clearinghouse.py"))
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn a_clearinghouse_builds_follows_and_downloads_and_a_restart_keeps_the_builds() {
+    let fixture = Fixture::new();
+    for platform in cib_core::Platform::ALL {
+        std::fs::copy(
+            Path::new(ROOT)
+                .join("base_installers")
+                .join(platform.file_name()),
+            fixture.installers().join(platform.file_name()),
+        )
+        .unwrap();
+    }
+    let keys = fixture.root().join("keys");
+    for name in ["owner", "user"] {
+        let made = Command::new(env!("CARGO_BIN_EXE_cib"))
+            .args(["keygen", name, "--out"])
+            .arg(&keys)
+            .output()
+            .unwrap();
+        assert!(made.status.success());
+    }
+    let state = fixture.root().join("state");
+    let addr = format!("127.0.0.1:{}", free_port());
+    let serve =
+        |fixture: &Fixture| fixture.serve(&["--addr", &addr, "--xmlrpc", state.to_str().unwrap()]);
+    let record = fixture.root().join("builds.json");
+    let record = record.to_str().unwrap();
+
+    let server = serve(&fixture);
+    let bases = fixture.installers();
+    let reserved = Path::new(ROOT).join("src/reserved.publickey");
+    python(&[
+        "first",
+        &server.url,
+        bases.to_str().unwrap(),
+        keys.to_str().unwrap(),
+        reserved.to_str().unwrap(),
+        record,
+    ]);
+    let mut server = server;
+    server.terminate();
+    assert!(server.wait().success());
+    let log = fixture.log();
+    for line in [
+        "POST /custom_install/xmlrpc/ 200 ",
+        "POST /custom_install/xmlrpc/ 413 ",
+        "/installers/linux/ 302 0B ",
+        "/seattle_linux.tgz 200 ",
+    ] {
+        assert!(log.contains(line), "{line:?} not in {log}");
+    }
+    drop(server);
+
+    let server = serve(&fixture);
+    python(&["again", &server.url, record]);
+}
+
+#[test]
+fn public_url_names_the_origin_and_needs_xmlrpc() {
+    let fixture = Fixture::new();
+    let state = fixture.root().join("state");
+    let server: Server = fixture.serve(&[
+        "--xmlrpc",
+        state.to_str().unwrap(),
+        "--public-url",
+        "https://builder.example.org/",
+    ]);
+    let body = "<?xml version='1.0'?><methodCall><methodName>get_urls</methodName><params>\
+                <param><value><string>0000000000000000000000000000000000000000</string></value>\
+                </param></params></methodCall>";
+    let answer = support::client()
+        .post(format!("{}custom_install/xmlrpc/", server.url))
+        .body(body)
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(answer
+        .text()
+        .unwrap()
+        .contains("Given build ID does not exist."));
+    drop(server);
+
+    for (args, expected) in [
+        (vec!["--public-url", "https://x.example"], "--xmlrpc"),
+        (
+            vec!["--xmlrpc", "s", "--public-url", "ftp://x.example"],
+            "expected http://HOST",
+        ),
+        (
+            vec!["--xmlrpc", "s", "--public-url", "https://x.example/?a=1"],
+            "query",
+        ),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_cib"))
+            .arg("serve")
+            .args(&args)
+            .current_dir(fixture.root())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
