@@ -129,10 +129,15 @@ fn start(args: ServeArgs) -> Result<(), String> {
     );
     let custom = match &args.xmlrpc {
         Some(state_dir) => {
-            let public_url = args
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{bound}"));
+            let public_url = args.public_url.clone().unwrap_or_else(|| {
+                if bound.ip().is_unspecified() {
+                    eprintln!(
+                        "cib serve: warning: the installer URLs will name http://{bound}, which \
+                         no browser can reach; give --public-url"
+                    );
+                }
+                format!("http://{bound}")
+            });
             let custom = custom_install::CustomInstall::new(
                 state_dir,
                 &public_url,

@@ -116,14 +116,22 @@ impl Installers {
     fn slot(&self, id: BuildId, platform: Platform, stamp: Stamp) -> Arc<Slot> {
         let now = self.uses.fetch_add(1, Ordering::Relaxed);
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        if slots
+            .get(&(id, platform))
+            .is_some_and(|slot| slot.stamp != stamp)
+        {
+            // The base installer changed: what was made from the old one is of no more use, and
+            // its slices would keep the old file's mapping (and disk space) alive.
+            slots.retain(|&(_, made_for), slot| {
+                let stale = made_for == platform && slot.stamp != stamp;
+                if stale {
+                    self.release(slot);
+                }
+                !stale
+            });
+        }
         let slot = slots
             .entry((id, platform))
-            .and_modify(|slot| {
-                if slot.stamp != stamp {
-                    self.release(slot);
-                    *slot = Arc::new(Slot::new(stamp));
-                }
-            })
             .or_insert_with(|| Arc::new(Slot::new(stamp)));
         slot.last_used.store(now, Ordering::Relaxed);
         Arc::clone(slot)

@@ -317,6 +317,30 @@ async fn repeated_downloads_reuse_the_customized_installer() {
         .await
         .unwrap()
         .is_none());
+
+    // Replaced: made again from the new file, and what was made from the old one is let go.
+    let other = BuildId::of("Percent 40");
+    installers
+        .made(other, Platform::Linux, "Percent 40".into(), &work)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(installers.held_count(), 2);
+    let mut bytes = std::fs::read(folder.path().join("seattle_linux.tgz")).unwrap();
+    bytes[4] ^= 1;
+    std::fs::write(folder.path().join("new.tgz"), &bytes).unwrap();
+    std::fs::rename(
+        folder.path().join("new.tgz"),
+        folder.path().join("seattle_linux.tgz"),
+    )
+    .unwrap();
+    let third = installers
+        .made(id, Platform::Linux, "Percent 80".into(), &work)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!Arc::ptr_eq(&first, &third), "not made again");
+    assert_eq!(installers.held_count(), 1);
 }
 
 #[tokio::test]
