@@ -137,3 +137,122 @@ fn public_url_names_the_origin_and_needs_xmlrpc() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+/// A small tmpfs mounted for one test, unmounted when dropped; `None` where mounting is not
+/// allowed (not root, or no such capability in a container).
+struct Mounted(std::path::PathBuf);
+
+impl Mounted {
+    fn tmpfs(at: &Path, size: &str) -> Option<Mounted> {
+        std::fs::create_dir_all(at).unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .output()
+            .ok()?;
+        mounted.status.success().then(|| Mounted(at.to_path_buf()))
+    }
+
+    fn read_only(&self) {
+        let status = Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+fn post(server: &Server, body: &str) -> String {
+    let answer = support::client()
+        .post(format!("{}custom_install/xmlrpc/", server.url))
+        .body(body.to_owned())
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    answer.text().unwrap()
+}
+
+/// A call whose owner has no key: a new key pair, so a new build and a new record, every time.
+const KEYLESS: &str = "<?xml version='1.0'?><methodCall><methodName>build_installers</methodName>\
+    <params><param><value><array><data><value><struct>\
+    <member><name>percentage</name><value><int>80</int></value></member>\
+    <member><name>owner</name><value><string>owner</string></value></member>\
+    </struct></value></data></array></value></param>\
+    <param><value><struct><member><name>owner</name><value><struct></struct></value></member>\
+    </struct></value></param></params></methodCall>";
+
+fn build_id(answer: &str) -> Option<String> {
+    let (_, rest) = answer.split_once("<name>build_id</name><value><string>")?;
+    Some(rest[..40].to_owned())
+}
+
+#[test]
+fn a_full_or_read_only_state_folder_gives_faults_and_the_host_keeps_serving() {
+    let fixture = Fixture::new();
+    for platform in cib_core::Platform::ALL {
+        std::fs::copy(
+            Path::new(ROOT)
+                .join("base_installers")
+                .join(platform.file_name()),
+            fixture.installers().join(platform.file_name()),
+        )
+        .unwrap();
+    }
+    let state = fixture.root().join("state");
+    let Some(mounted) = Mounted::tmpfs(&state, "16k") else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let server = fixture.serve(&["--xmlrpc", state.to_str().unwrap()]);
+
+    let mut ids = Vec::new();
+    let full = loop {
+        let answer = post(&server, KEYLESS);
+        match build_id(&answer) {
+            Some(id) => ids.push(id),
+            None => break answer,
+        }
+        assert!(ids.len() < 50, "16 KiB never filled up");
+    };
+    assert!(
+        full.contains("StateError:the build cannot be recorded"),
+        "{full}"
+    );
+    assert!(full.contains("No space left on device"), "{full}");
+    assert!(!ids.is_empty());
+
+    mounted.read_only();
+    let read_only = post(&server, KEYLESS);
+    assert!(read_only.contains("Read-only file system"), "{read_only}");
+
+    // Everything else goes on: the API, earlier builds and their downloads, the page's files.
+    assert!(post(
+        &server,
+        "<methodCall><methodName>api_version</methodName></methodCall>"
+    )
+    .contains("<string>2.0</string>"));
+    let urls = format!(
+        "<methodCall><methodName>get_urls</methodName><params><param><value><string>{}\
+         </string></value></param></params></methodCall>",
+        ids[0]
+    );
+    assert!(post(&server, &urls).contains("/installers/linux/"));
+    let download = support::client()
+        .get(format!(
+            "{}custom_install/{}/seattle_win.zip",
+            server.url, ids[0]
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(download.status(), 200);
+    assert!(!download.bytes().unwrap().is_empty());
+    assert_eq!(support::get(&server, "/index.html", &[]).status(), 200);
+    assert!(fixture.log().contains("cannot record build"));
+}
