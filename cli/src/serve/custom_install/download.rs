@@ -43,6 +43,7 @@ pub struct Installers {
     store: Store,
     slots: Mutex<HashMap<(BuildId, Platform), Arc<Slot>>>,
     held: AtomicU64,
+    budget: u64,
     uses: AtomicU64,
 }
 
@@ -51,6 +52,8 @@ struct Slot {
     stamp: Stamp,
     made: OnceCell<Arc<Made>>,
     last_used: AtomicU64,
+    /// The new bytes counted in `Installers::held` for this slot.
+    counted: AtomicU64,
 }
 
 pub struct Made {
@@ -67,7 +70,16 @@ impl Installers {
             folder,
             slots: Mutex::new(HashMap::new()),
             held: AtomicU64::new(0),
+            budget: BUDGET,
             uses: AtomicU64::new(0),
+        }
+    }
+
+    #[cfg(test)]
+    pub fn with_budget(folder: Confined, budget: u64) -> Installers {
+        Installers {
+            budget,
+            ..Installers::new(folder)
         }
     }
 
@@ -104,7 +116,7 @@ impl Installers {
                 })
                 .await
                 .map_err(|e| e.to_string())??;
-                self.held.fetch_add(made.new_bytes, Ordering::Relaxed);
+                self.count(id, platform, &slot, made.new_bytes);
                 Ok::<_, String>(Arc::new(made))
             })
             .await?
@@ -137,21 +149,34 @@ impl Installers {
         Arc::clone(slot)
     }
 
-    fn release(&self, slot: &Slot) {
-        if let Some(made) = slot.made.get() {
-            self.held.fetch_sub(made.new_bytes, Ordering::Relaxed);
+    /// Counts what a slot holds, unless it was dropped while it was being made. Counting and
+    /// releasing both happen under the slots' lock, so each byte is counted out once.
+    fn count(&self, id: BuildId, platform: Platform, slot: &Arc<Slot>, bytes: u64) {
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        if slots
+            .get(&(id, platform))
+            .is_some_and(|kept| Arc::ptr_eq(kept, slot))
+        {
+            slot.counted.store(bytes, Ordering::Relaxed);
+            self.held.fetch_add(bytes, Ordering::Relaxed);
         }
     }
 
+    /// Call with the slots' lock held.
+    fn release(&self, slot: &Slot) {
+        let counted = slot.counted.swap(0, Ordering::Relaxed);
+        self.held.fetch_sub(counted, Ordering::Relaxed);
+    }
+
     fn keep_within_budget(&self) {
-        if self.held.load(Ordering::Relaxed) <= BUDGET {
+        if self.held.load(Ordering::Relaxed) <= self.budget {
             return;
         }
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        while self.held.load(Ordering::Relaxed) > BUDGET {
+        while self.held.load(Ordering::Relaxed) > self.budget {
             let Some(oldest) = slots
                 .iter()
-                .filter(|(_, slot)| slot.made.initialized())
+                .filter(|(_, slot)| slot.counted.load(Ordering::Relaxed) > 0)
                 .min_by_key(|(_, slot)| slot.last_used.load(Ordering::Relaxed))
                 .map(|(key, _)| *key)
             else {
@@ -177,6 +202,7 @@ impl Slot {
             stamp,
             made: OnceCell::new(),
             last_used: AtomicU64::new(0),
+            counted: AtomicU64::new(0),
         }
     }
 }
@@ -244,7 +270,7 @@ impl Made {
         out
     }
 
-    fn len(&self) -> u64 {
+    pub fn len(&self) -> u64 {
         use tower_http::services::fs::Metadata;
         self.meta.len()
     }

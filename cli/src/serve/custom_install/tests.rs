@@ -344,6 +344,41 @@ async fn repeated_downloads_reuse_the_customized_installer() {
 }
 
 #[tokio::test]
+async fn past_the_budget_the_least_recently_used_are_let_go() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        bases().join("seattle_win.zip"),
+        folder.path().join("seattle_win.zip"),
+    )
+    .unwrap();
+    let installers = Installers::with_budget(Confined::new(folder.path()).unwrap(), 1);
+    let work = Semaphore::new(1);
+    let (a, b) = (BuildId::of("Percent 80"), BuildId::of("Percent 40"));
+    let first = installers
+        .made(a, Platform::Windows, "Percent 80".into(), &work)
+        .await
+        .unwrap()
+        .unwrap();
+    installers
+        .made(b, Platform::Windows, "Percent 40".into(), &work)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        installers.held_count(),
+        0,
+        "a zip's new bytes are over one byte"
+    );
+    let again = installers
+        .made(a, Platform::Windows, "Percent 80".into(), &work)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!Arc::ptr_eq(&first, &again));
+    assert_eq!(first.len(), again.len());
+}
+
+#[tokio::test]
 async fn a_keyless_user_gets_a_matching_pair_and_a_new_build() {
     let (_folder, app) = host();
     let keyless = || {
