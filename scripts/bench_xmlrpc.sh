@@ -20,25 +20,11 @@ duration=${BENCH_DURATION:-5}
 connections=${BENCH_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
 installer_mb=${BENCH_INSTALLER_MB:-4}
+timeout=10
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
-if ! command -v wrk >/dev/null; then
-    echo "wrk is missing: apt-get install -y wrk" >&2
-    exit 1
-fi
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-echo "== building cib (release)"
-(cd "$repo" && cargo build --release --quiet --bin cib)
-cib="$repo/target/release/cib"
+# shellcheck source=scripts/bench_lib.sh
+source "$repo/scripts/bench_lib.sh"
 
 echo "== making ${installer_mb} MiB base installers and two key pairs"
 cp -r "$repo/demo" "$work/tree"
@@ -88,29 +74,12 @@ if echo "$answer" | grep -q faultCode; then
 fi
 
 errors=0
-# Prints "requests/s transfer/s errors p99" for one wrk run; extra arguments go to wrk first.
-load() {
-    local out non2xx socket
-    out=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s --latency "$@")
-    echo "$out" | sed 's/^/    /' >&2
-    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-    socket=$(echo "$out" | awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }')
-    errors=$((errors + ${non2xx:-0} + ${socket:-0}))
-    echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') \
-$(echo "$out" | awk '/Transfer\/sec/ {print $2}') $((${non2xx:-0} + ${socket:-0})) \
-$(echo "$out" | awk '$1 == "99%" {print $2}')"
-}
-
-median() {
-    tr ' ' '\n' | grep . | sort -n |
-        awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
-
 calls=""
 declare -A ratios plain custom
 for round in $(seq "$rounds"); do
     echo "== round $round/$rounds: build_installers, ${duration}s, $connections connections" >&2
     r=$(load -s "$work/call.lua" "${url}custom_install/xmlrpc/")
+    errors=$((errors + $(echo "$r" | cut -d' ' -f3)))
     calls="$calls ${r%% *}"
     for platform in linux windows; do
         base_path="base_installers/$(basename "$(cat "$work/$platform.file")")"
@@ -118,6 +87,7 @@ for round in $(seq "$rounds"); do
         p=$(load "$url$base_path")
         echo "== round $round/$rounds: $platform, customized installer" >&2
         c=$(load "$(cat "$work/$platform.file")")
+        errors=$((errors + $(echo "$p" | cut -d' ' -f3) + $(echo "$c" | cut -d' ' -f3)))
         plain[$platform]="${plain[$platform]:-} ${p%% *}"
         custom[$platform]="${custom[$platform]:-} ${c%% *}"
         ratio=$(awk -v c="${c%% *}" -v p="${p%% *}" 'BEGIN {printf "%.2f", c / p}')

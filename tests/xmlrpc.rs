@@ -33,18 +33,20 @@ fn free_port() -> u16 {
         .port()
 }
 
-#[test]
-fn a_clearinghouse_builds_follows_and_downloads_and_a_restart_keeps_the_builds() {
+/// The serve tests' fixture with the repository's base installers in place of its stand-ins.
+fn with_real_installers() -> Fixture {
     let fixture = Fixture::new();
     for platform in cib_core::Platform::ALL {
-        std::fs::copy(
-            Path::new(ROOT)
-                .join("base_installers")
-                .join(platform.file_name()),
-            fixture.installers().join(platform.file_name()),
-        )
-        .unwrap();
+        let name = platform.file_name();
+        let base = Path::new(ROOT).join("base_installers").join(name);
+        std::fs::copy(base, fixture.installers().join(name)).unwrap();
     }
+    fixture
+}
+
+#[test]
+fn a_clearinghouse_builds_follows_and_downloads_and_a_restart_keeps_the_builds() {
+    let fixture = with_real_installers();
     let keys = fixture.root().join("keys");
     for name in ["owner", "user"] {
         let made = Command::new(env!("CARGO_BIN_EXE_cib"))
@@ -195,16 +197,7 @@ fn build_id(answer: &str) -> Option<String> {
 
 #[test]
 fn a_full_or_read_only_state_folder_gives_faults_and_the_host_keeps_serving() {
-    let fixture = Fixture::new();
-    for platform in cib_core::Platform::ALL {
-        std::fs::copy(
-            Path::new(ROOT)
-                .join("base_installers")
-                .join(platform.file_name()),
-            fixture.installers().join(platform.file_name()),
-        )
-        .unwrap();
-    }
+    let fixture = with_real_installers();
     let state = fixture.root().join("state");
     let Some(mounted) = Mounted::tmpfs(&state, "16k") else {
         eprintln!("skipped: cannot mount a tmpfs here (needs root)");

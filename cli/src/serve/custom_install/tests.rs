@@ -289,15 +289,18 @@ async fn builds_redirects_and_serves_customized_installers() {
     }
 }
 
+/// The customized installers of a folder holding one base installer.
+fn installers_of(platform: Platform, budget: u64) -> (tempfile::TempDir, Installers) {
+    let folder = tempfile::tempdir().unwrap();
+    let name = platform.file_name();
+    std::fs::copy(bases().join(name), folder.path().join(name)).unwrap();
+    let installers = Installers::with_budget(Confined::new(folder.path()).unwrap(), budget);
+    (folder, installers)
+}
+
 #[tokio::test]
 async fn repeated_downloads_reuse_the_customized_installer() {
-    let folder = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        bases().join("seattle_linux.tgz"),
-        folder.path().join("seattle_linux.tgz"),
-    )
-    .unwrap();
-    let installers = Installers::new(Confined::new(folder.path()).unwrap());
+    let (folder, installers) = installers_of(Platform::Linux, u64::MAX);
     let work = Semaphore::new(1);
     let id = BuildId::of("Percent 80");
     let first = installers
@@ -345,13 +348,7 @@ async fn repeated_downloads_reuse_the_customized_installer() {
 
 #[tokio::test]
 async fn past_the_budget_the_least_recently_used_are_let_go() {
-    let folder = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        bases().join("seattle_win.zip"),
-        folder.path().join("seattle_win.zip"),
-    )
-    .unwrap();
-    let installers = Installers::with_budget(Confined::new(folder.path()).unwrap(), 1);
+    let (_folder, installers) = installers_of(Platform::Windows, 1);
     let work = Semaphore::new(1);
     let (a, b) = (BuildId::of("Percent 80"), BuildId::of("Percent 40"));
     let first = installers
