@@ -41,7 +41,6 @@ pub struct CustomInstall {
     installers: Option<Installers>,
     /// Key generation and customizing, the CPU-heavy work, run at most this many at once.
     work: Semaphore,
-    page: String,
 }
 
 impl CustomInstall {
@@ -56,7 +55,6 @@ impl CustomInstall {
             public_url: public_url.trim_end_matches('/').to_owned(),
             installers: installers.map(Installers::new),
             work: Semaphore::new(workers.max(1)),
-            page: include_str!("custom_install/api.html").to_owned(),
         })
     }
 
@@ -129,8 +127,8 @@ pub fn routes(host: Arc<CustomInstall>) -> Router {
         .with_state(host)
 }
 
-async fn page(State(host): State<Arc<CustomInstall>>) -> Html<String> {
-    Html(host.page.clone())
+async fn page() -> Html<&'static str> {
+    Html(include_str!("custom_install/api.html"))
 }
 
 async fn call(State(host): State<Arc<CustomInstall>>, body: Bytes) -> Response {
