@@ -9,12 +9,12 @@ scripts/setup.sh --test
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$1" >&2; shift; "$@"; }
 
-step "core, CLI and host tests" cargo test --workspace --exclude cib-web
+step "core, CLI and host tests" cargo test --workspace --exclude cib-web --exclude cib-worker
 step "the core builds for wasm32-unknown-unknown unchanged" \
   cargo build -p cib-core --target wasm32-unknown-unknown --release
-step "the wasm API in headless Chromium (wasm-bindgen-test)" \
+step "the wasm API and the worker module in headless Chromium (wasm-bindgen-test)" \
   env WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}" \
-  cargo test -p cib-web --target wasm32-unknown-unknown --release
+  cargo test -p cib-web -p cib-worker --target wasm32-unknown-unknown --release
 step "build the page" bash -c 'cd web && trunk build --release'
 if [[ -f tests/page/package.json ]]; then
   step "the page in headless Chromium against cib serve" \

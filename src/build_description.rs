@@ -114,6 +114,13 @@ impl BuildDescription {
         };
         serde_json::to_string_pretty(&description).expect("plain data always serializes") + "\n"
     }
+
+    /// A description put together from elsewhere (a share link), checked by the very rules a
+    /// JSON description meets: it goes through [`BuildDescription::parse`], so those rules
+    /// keep one home. Its order of users, vessels and vessel users is kept.
+    pub fn checked(self) -> Result<BuildDescription, Problems> {
+        BuildDescription::parse(&self.to_json())
+    }
 }
 
 #[derive(Serialize)]

@@ -91,9 +91,15 @@ impl KeyPair {
     ) -> Result<KeyPair, String> {
         let public = PublicKey::from_parts(e.clone(), n.clone())?;
         let private = PrivateKey::from_parts(d.clone(), p.clone(), q.clone());
-        if !private.matches(&public) {
-            return Err("the private key does not match the public key".into());
-        }
+        KeyPair::new(public, private)
+    }
+
+    /// A pair from keys read separately (key files), refused with the reason when they do not
+    /// belong together.
+    pub fn new(public: PublicKey, private: PrivateKey) -> Result<KeyPair, String> {
+        private
+            .check_matches(&public)
+            .map_err(|why| format!("the private key does not match the public key: {why}"))?;
         Ok(KeyPair { public, private })
     }
 }

@@ -25,17 +25,38 @@ impl PrivateKey {
         PrivateKey { d, p, q }
     }
 
-    /// True when this private key decrypts what `public` encrypts: `p q = n`, and `d` inverts
-    /// `e` modulo lcm(p-1, q-1) (which also holds when `d` was made modulo (p-1)(q-1)).
+    /// True when this private key decrypts what `public` encrypts (see `check_matches`).
     pub fn matches(&self, public: &PublicKey) -> bool {
+        self.check_matches(public).is_ok()
+    }
+
+    /// Whether this private key decrypts what `public` encrypts, or which part does not fit:
+    /// `p q = n`, and `d` inverts `e` modulo lcm(p-1, q-1) (which also holds when `d` was made
+    /// modulo (p-1)(q-1), as Seattle's keys were).
+    pub fn check_matches(&self, public: &PublicKey) -> Result<(), String> {
         let one = BigUint::from(1u32);
         if self.p <= one || self.q <= one || &self.p * &self.q != *public.n() {
-            return false;
+            return Err("p * q of the private key is not the public key's modulus n".into());
         }
         let p1 = &self.p - &one;
         let q1 = &self.q - &one;
         let lambda = (&p1 * &q1) / gcd(p1, q1);
-        (&self.d * public.e()) % lambda == one
+        if (&self.d * public.e()) % lambda != one {
+            return Err(
+                "d of the private key is not the inverse of the public key's exponent e".into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// The modulus, `p q`.
+    fn n(&self) -> BigUint {
+        &self.p * &self.q
+    }
+
+    /// `m^d mod n`: Seattle's raw RSA signing, which pads nothing.
+    pub(crate) fn raw_sign(&self, m: &BigUint) -> BigUint {
+        m.modpow(&self.d, &self.n())
     }
 }
 

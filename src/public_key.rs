@@ -64,6 +64,25 @@ impl PublicKey {
     pub fn modulus_bits(&self) -> usize {
         self.n.bits()
     }
+
+    /// A short form for messages that tell keys apart: long numbers by their first and last
+    /// digits, and the modulus size.
+    pub fn abbreviated(&self) -> String {
+        let short = |x: &BigUint| {
+            let digits = x.to_string();
+            if digits.len() <= 20 {
+                digits
+            } else {
+                format!("{}...{}", &digits[..8], &digits[digits.len() - 8..])
+            }
+        };
+        format!(
+            "{} {} ({} bits)",
+            short(&self.e),
+            short(&self.n),
+            self.modulus_bits()
+        )
+    }
 }
 
 fn is_even(x: &BigUint) -> bool {

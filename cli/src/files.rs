@@ -37,6 +37,14 @@ pub struct CustomizedInstaller {
 }
 
 pub fn customize_file(base_path: &Path, vesselinfo: &str) -> Result<CustomizedInstaller, Failure> {
+    let base = read_base(base_path)?;
+    let customized = customize(&base, vesselinfo.as_bytes())
+        .map_err(|e| Failure::Invalid(format!("{}: {e}", base_path.display())))?;
+    Ok(CustomizedInstaller { base, customized })
+}
+
+/// A base installer's bytes; one too large to be one is refused before it is read.
+pub fn read_base(base_path: &Path) -> Result<Vec<u8>, Failure> {
     let size = fs::metadata(base_path)
         .map_err(|e| {
             Failure::Other(format!(
@@ -51,15 +59,12 @@ pub fn customize_file(base_path: &Path, vesselinfo: &str) -> Result<CustomizedIn
             base_path.display()
         )));
     }
-    let base = fs::read(base_path).map_err(|e| {
+    fs::read(base_path).map_err(|e| {
         Failure::Other(format!(
             "cannot read the base installer {}: {e}",
             base_path.display()
         ))
-    })?;
-    let customized = customize(&base, vesselinfo.as_bytes())
-        .map_err(|e| Failure::Invalid(format!("{}: {e}", base_path.display())))?;
-    Ok(CustomizedInstaller { base, customized })
+    })
 }
 
 /// Whether an existing file at the output path may be replaced.
@@ -143,4 +148,19 @@ pub fn refuse_existing(paths: &[PathBuf], hint: &str) -> Result<(), Failure> {
             existing.join("\n")
         )))
     }
+}
+
+/// A key file (`.publickey`, `.privatekey`) read and parsed. A file that cannot be read fails at
+/// once; a key that does not parse is added to `problems`, named by its file, so that every
+/// problem of the input is reported together.
+pub fn read_key<K>(
+    path: &Path,
+    parse: fn(&str) -> Result<K, String>,
+    problems: &mut Vec<String>,
+) -> Result<Option<K>, Failure> {
+    let text = fs::read_to_string(path)
+        .map_err(|e| Failure::Other(format!("cannot read the key file {}: {e}", path.display())))?;
+    Ok(parse(&text)
+        .map_err(|why| problems.push(format!("{}: {why}", path.display())))
+        .ok())
 }

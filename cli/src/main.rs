@@ -30,8 +30,11 @@ enum Command {
     Build(commands::build::Args),
     /// Generate a Seattle key pair: NAME.publickey and NAME.privatekey.
     Keygen(commands::keygen::Args),
-    /// Make the four base installers from a folder with the Seattle layout.
+    /// Make the four base installers from a folder with the Seattle layout; with the updater keys,
+    /// metainfo signed as Seattle's dist does.
     PackBaseInstallers(commands::pack::Args),
+    /// Check a base installer's signed metainfo against its files and the updater key.
+    VerifyBaseInstaller(commands::verify::Args),
     /// Rewrite a tar.gz base installer (same entries) so customizing it needs no recompression.
     RelayoutBaseInstaller(commands::relayout::Args),
     /// Serve the builder page and the base installers over HTTP.
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Keygen(args) => commands::keygen::run(args),
         Command::PackBaseInstallers(args) => commands::pack::run(args),
         Command::RelayoutBaseInstaller(args) => commands::relayout::run(args),
+        Command::VerifyBaseInstaller(args) => commands::verify::run(args),
         Command::Serve(args) => return serve::run(args),
     };
     match outcome {

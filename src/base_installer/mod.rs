@@ -95,6 +95,22 @@ pub fn customize(base: &[u8], vesselinfo: &[u8]) -> Result<Customized, BaseInsta
     Err(BaseInstallerError::NotAnArchive)
 }
 
+/// The regular files of the installer's Seattle folder (`seattle/seattle_repy/...`) with their
+/// bytes, read by the same readers as customizing (so with the same checks); folders and links
+/// are left out. This is what metainfo describes.
+pub fn repy_files(base: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerError> {
+    if base.is_empty() {
+        return Err(BaseInstallerError::Empty);
+    }
+    if tar_gz::is_gzip(base) {
+        return tar_gz::repy_files(base);
+    }
+    if zip::looks_like_zip(base) {
+        return zip::repy_files(base);
+    }
+    Err(BaseInstallerError::NotAnArchive)
+}
+
 /// A gzip'd tar base installer with the same entries, laid out so that customizing it rewrites
 /// only a tiny last gzip member (see `tar_gz`). Zips need no such thing.
 pub fn relayout(base: &[u8]) -> Result<Vec<u8>, BaseInstallerError> {

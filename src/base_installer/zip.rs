@@ -4,7 +4,10 @@
 //! Only the central directory is read, so a browser can hand over the last part of a 50 MB
 //! installer and assemble the rest from slices of the download.
 
-use super::{entry_role, BaseInstallerError, Customized, EntryRole, Pieces, MAX_ENTRIES};
+use super::{
+    entry_path, entry_role, BaseInstallerError, Customized, EntryRole, Pieces, TreeEntry,
+    MAX_ENTRIES, MAX_UNPACKED_BYTES, REPY_FOLDER,
+};
 use crate::platform::ArchiveKind;
 use crate::vesselinfo::ARCHIVE_PATH;
 use std::cell::Cell;
@@ -188,6 +191,48 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     pieces.add(directory);
     pieces.add(end);
     Ok(pieces)
+}
+
+/// The Seattle folder's regular files, inflated (which checks each one's CRC).
+pub(super) fn repy_files(bytes: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerError> {
+    let corrupt = |e: zip::result::ZipError| BaseInstallerError::Corrupt(e.to_string());
+    let reader = Tail {
+        bytes,
+        start: 0,
+        position: 0,
+        lowest_missing: Rc::default(),
+    };
+    let mut archive = ZipArchive::new(reader)
+        .map_err(|e| BaseInstallerError::Corrupt(format!("not a readable zip: {e}")))?;
+    if archive.len() > MAX_ENTRIES {
+        return Err(BaseInstallerError::TooLarge(format!(
+            "{} entries; at most {MAX_ENTRIES} are accepted",
+            archive.len()
+        )));
+    }
+    let mut files = Vec::new();
+    let mut unpacked = 0u64;
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).map_err(corrupt)?;
+        let name = entry_path::check(file.name_raw()).map_err(BaseInstallerError::UnsafeEntry)?;
+        if !name.starts_with(REPY_FOLDER) || !file.is_file() {
+            continue;
+        }
+        let mode = file.unix_mode().unwrap_or(0o644) & 0o7777;
+        let mut contents = Vec::new();
+        (&mut file)
+            .take(MAX_UNPACKED_BYTES - unpacked + 1)
+            .read_to_end(&mut contents)
+            .map_err(|e| BaseInstallerError::Corrupt(format!("{name}: {e}")))?;
+        unpacked += contents.len() as u64;
+        if unpacked > MAX_UNPACKED_BYTES {
+            return Err(BaseInstallerError::TooLarge(format!(
+                "it unpacks to more than {MAX_UNPACKED_BYTES} bytes"
+            )));
+        }
+        files.push(TreeEntry::file(&name, mode, contents));
+    }
+    Ok(files)
 }
 
 /// The raw central directory record, copied as it is so every attribute of the entry (mode,

@@ -226,7 +226,7 @@ test('(d) ?keygen=worker: the rsa crate in the worker makes a matching pair, and
     assert.equal(readFileSync(join(x, VESSELINFO), 'utf8').split('\n')[1], `Owner ${publicKey}`);
 
     const paths = worker.requests.map((r) => new URL(r.url()).pathname);
-    assert.ok(paths.some((p) => /^\/static\/.*worker.*\.js$/.test(p)), `the worker was started: ${paths.join(', ')}`);
+    assert.ok(paths.includes('/cib-worker_bg.wasm'), `the worker's module was loaded: ${paths.join(', ')}`);
     const digits = [n, d, p].map((v) => v.toString()).map((s) => s.slice(s.length / 2 - 15, s.length / 2 + 15));
     for (const r of worker.requests) {
       assert.equal(r.method(), 'GET', r.url());

@@ -1,7 +1,7 @@
 //! The JavaScript-facing API: what the page, the key worker, an embedding page and the browser
 //! tests call. Each function is a thin wrapper over the core or a browser module.
 
-use crate::{customize, keygen};
+use crate::{assets, customize, keygen};
 use cib_core::{BuildDescription, KeyBits, KeyPair, PublicKey};
 use wasm_bindgen::prelude::*;
 use web_sys::Blob;
@@ -72,15 +72,6 @@ pub fn key_pair_from_jwk(jwk: &JsValue) -> Result<KeyPairText, JsError> {
         .map_err(|e| JsError::new(&e))
 }
 
-/// A key pair by the `rsa` crate. It blocks for a while (about 80 ms at 1024 bits): the page
-/// calls it in a worker only.
-#[wasm_bindgen]
-pub fn generate_key_pair(key_bits: u32) -> Result<KeyPairText, JsError> {
-    KeyPair::generate(&mut rand_core::OsRng, bits(key_bits)?)
-        .map(Into::into)
-        .map_err(|e| JsError::new(&e))
-}
-
 /// A key pair by WebCrypto (without freezing the page).
 #[wasm_bindgen]
 pub async fn webcrypto_key_pair(key_bits: u32) -> Result<KeyPairText, JsError> {
@@ -90,29 +81,20 @@ pub async fn webcrypto_key_pair(key_bits: u32) -> Result<KeyPairText, JsError> {
         .map_err(|e| JsError::new(&e))
 }
 
-/// A key pair by the `rsa` crate in a Web Worker (needs the page trunk builds).
+/// A key pair by the `rsa` crate in a Web Worker (needs the worker module trunk builds).
 #[wasm_bindgen]
 pub async fn worker_key_pair(key_bits: u32) -> Result<KeyPairText, JsError> {
-    keygen::in_worker(bits(key_bits)?)
+    keygen::in_worker(&assets::page_places(), bits(key_bits)?)
         .await
         .map(Into::into)
         .map_err(|e| JsError::new(&e))
 }
 
-/// A base installer (zip or tar.gz) customized with this vesselinfo, as a Blob made of slices of
-/// `base` and the new bytes.
+/// A base installer customized with this vesselinfo, as a Blob made of slices of `base` and
+/// the new bytes: a zip here, a tar.gz in the worker (which needs the worker module trunk builds).
 #[wasm_bindgen]
 pub async fn customize_installer(base: Blob, vesselinfo: String) -> Result<Blob, JsError> {
-    customize::installer(&base, vesselinfo.as_bytes())
+    customize::installer_off_thread(&assets::page_places(), &base, &vesselinfo)
         .await
         .map_err(|e| JsError::new(&e))
-}
-
-/// The pieces of a customized base installer (whole bytes): a list of `[start, end]` ranges of
-/// the base and `Uint8Array`s of new bytes. The worker calls it for tar.gz files.
-#[wasm_bindgen]
-pub fn customize_pieces(base: &[u8], vesselinfo: &str) -> Result<js_sys::Array, JsError> {
-    let customized = cib_core::base_installer::customize(base, vesselinfo.as_bytes())
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(customize::pieces_to_js(&customized))
 }

@@ -1,12 +1,13 @@
 //! Where the page's own files are. Every URL is relative to the page's script, so the builder
-//! works from any folder, embedded in another page, or saved for offline use.
+//! works from any folder; an element embedded in another site is told its place by embed.js.
 
+use crate::app::Places;
 use crate::dom::document;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlLinkElement;
 
 /// The wasm-bindgen glue script, from the `modulepreload` link trunk writes into the page.
-pub fn glue_url() -> Option<String> {
+fn glue_url() -> Option<String> {
     let links = document()
         .query_selector_all("link[rel=modulepreload]")
         .ok()?;
@@ -16,12 +17,31 @@ pub fn glue_url() -> Option<String> {
         .find(|href| href.ends_with(".js") && href.contains("cib"))
 }
 
-/// An absolute URL for a file beside the page's script (or the page, when that is unknown).
-pub fn url(relative: &str) -> String {
+/// An absolute URL for `relative` resolved against `base`.
+pub fn resolve(relative: &str, base: &str) -> Option<String> {
+    web_sys::Url::new_with_base(relative, base)
+        .ok()
+        .map(|u| u.href())
+}
+
+/// The places of a builder whose files are in the folder `assets`: the base installers are
+/// beside them unless `installers` names another folder.
+pub fn places(assets: &str, installers: Option<&str>) -> Places {
+    let folder = |url: String| if url.ends_with('/') { url } else { url + "/" };
+    let assets = folder(resolve(".", assets).unwrap_or_else(|| assets.to_string()));
+    let installers = installers
+        .and_then(|i| resolve(i, &assets))
+        .unwrap_or_else(|| format!("{assets}base_installers/"));
+    Places {
+        installers: folder(installers),
+        assets,
+    }
+}
+
+/// The places of the builder on its own page: beside the page's script (or the page).
+pub fn page_places() -> Places {
     let base = glue_url()
         .or_else(|| document().base_uri().ok().flatten())
         .unwrap_or_default();
-    web_sys::Url::new_with_base(relative, &base)
-        .map(|u| u.href())
-        .unwrap_or_else(|_| relative.to_string())
+    places(&base, None)
 }

@@ -2,10 +2,10 @@
 //! missing keys are generated, and each chosen base installer is fetched, verified and
 //! customized. A failure stops only what it concerns and is offered again with "Retry".
 
-use crate::app::{app, redraw};
+use crate::app::{App, Places};
 use crate::customize;
-use crate::dom::{self, replace_children, set_text, El};
-use crate::installers::{self, Manifest};
+use crate::dom::{self, El, Root};
+use crate::installers::{self, Manifest, ManifestEntry};
 use crate::keygen;
 use crate::state::{sentence, State};
 use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
@@ -106,10 +106,10 @@ pub fn skeleton() -> El {
     ])
 }
 
-pub fn render(state: &State, run: Option<&Run>) {
+pub fn render(root: &Root, state: &State, run: Option<&Run>) {
     let problems = problems(state);
     let working = run.is_some_and(Run::working);
-    if let Some(button) = dom::by_id::<HtmlButtonElement>("cib-build-button") {
+    if let Some(button) = root.by_id::<HtmlButtonElement>("cib-build-button") {
         button.set_disabled(!problems.is_empty() || working);
     }
     let explanation = if problems.is_empty() {
@@ -125,13 +125,12 @@ pub fn render(state: &State, run: Option<&Run>) {
             ),
         ]
     };
-    replace_children("cib-build-problems", explanation);
+    root.replace_children("cib-build-problems", explanation);
 }
 
 /// Changes the current run, unless the person edited the description since it began (then the
 /// run was dropped and its late results are not wanted).
-fn update(revision: u64, change: impl FnOnce(&mut Run)) -> bool {
-    let app = app();
+fn update(app: &App, revision: u64, change: impl FnOnce(&mut Run)) -> bool {
     let mut run = app.run.borrow_mut();
     match run.as_mut() {
         Some(run) if run.revision == revision => {
@@ -142,8 +141,7 @@ fn update(revision: u64, change: impl FnOnce(&mut Run)) -> bool {
     }
 }
 
-pub fn start() {
-    let app = app();
+pub fn start(app: &Rc<App>) {
     let state = app.state.borrow().clone();
     if !problems(&state).is_empty() || app.run.borrow().as_ref().is_some_and(Run::working) {
         return;
@@ -161,55 +159,55 @@ pub fn start() {
         private_keys: None,
         public_keys: None,
     });
-    redraw();
-    dom::focus("cib-results-heading");
-    spawn_local(run(state.revision));
+    app.redraw();
+    app.root.focus("cib-results-heading");
+    spawn_local(run(app.clone(), state.revision));
 }
 
-pub fn retry(platform: Option<Platform>) {
-    let app = app();
+pub fn retry(app: &Rc<App>, platform: Option<Platform>) {
     let (revision, has_manifest) = match app.run.borrow().as_ref() {
         Some(run) => (run.revision, run.manifest.is_some()),
-        None => return start(),
+        None => return start(app),
     };
     match platform {
         Some(platform) if has_manifest => {
-            update(revision, |run| run.stage = Stage::Installers);
+            update(app, revision, |run| run.stage = Stage::Installers);
+            let app = app.clone();
             spawn_local(async move {
                 // The host may have replaced the file since (a new release): read the manifest
                 // again, so a retry compares against what is served now.
-                if let Ok(manifest) = installers::manifest().await {
-                    update(revision, |run| run.manifest = Some(manifest));
+                if let Ok(manifest) = installers::manifest(&app.places).await {
+                    update(&app, revision, |run| run.manifest = Some(manifest));
                 }
-                installer(revision, platform).await;
-                finish(revision);
+                installer(&app, revision, platform).await;
+                finish(&app, revision);
             });
         }
         _ => {
             app.run.borrow_mut().take();
-            start();
+            start(app);
         }
     }
 }
 
-fn fail(revision: u64, message: String) {
-    update(revision, |run| run.stage = Stage::Failed(message));
-    redraw();
+fn fail(app: &App, revision: u64, message: String) {
+    update(app, revision, |run| run.stage = Stage::Failed(message));
+    app.redraw();
 }
 
-async fn run(revision: u64) {
-    let app = app();
+async fn run(app: Rc<App>, revision: u64) {
+    let app = &app;
     let json = app.state.borrow().description_json();
     let mut description = match BuildDescription::parse(&json) {
         Ok(description) => description,
-        Err(problems) => return fail(revision, problems.to_string()),
+        Err(problems) => return fail(app, revision, problems.to_string()),
     };
     let missing: Vec<String> = description
         .users_without_key()
         .map(|u| u.name.clone())
         .collect();
     for (done, name) in missing.iter().enumerate() {
-        if !update(revision, |run| {
+        if !update(app, revision, |run| {
             run.stage = Stage::Keys {
                 done,
                 total: missing.len(),
@@ -217,27 +215,34 @@ async fn run(revision: u64) {
         }) {
             return;
         }
-        redraw();
-        match keygen::generate(KeyBits::B1024, app.keygen).await {
+        app.redraw();
+        match keygen::generate(&app.places, KeyBits::B1024, app.keygen).await {
             Ok((pair, _)) => {
                 // Kept even if the run is dropped: the next build must not make other keys.
                 app.state.borrow_mut().set_generated(name, pair.clone());
                 let _ = description.set_public_key(name, pair.public);
             }
-            Err(e) => return fail(revision, format!("The keys could not be generated: {e}.")),
+            Err(e) => {
+                return fail(
+                    app,
+                    revision,
+                    format!("The keys could not be generated: {e}."),
+                )
+            }
         }
     }
     let vesselinfo = match cib_core::vesselinfo::write(&description) {
         Ok(text) => Rc::new(text),
         Err(missing) => {
             return fail(
+                app,
                 revision,
                 format!("These users still have no key: {}.", missing.join(", ")),
             )
         }
     };
     let (private_keys, public_keys) = key_downloads(&app.state.borrow(), &description);
-    if !update(revision, |run| {
+    if !update(app, revision, |run| {
         run.vesselinfo = Some(vesselinfo);
         run.private_keys = private_keys;
         run.public_keys = Some(public_keys);
@@ -245,11 +250,12 @@ async fn run(revision: u64) {
     }) {
         return;
     }
-    redraw();
-    let manifest = match installers::manifest().await {
+    app.redraw();
+    let manifest = match installers::manifest(&app.places).await {
         Ok(manifest) => manifest,
         Err(e) => {
             return fail(
+                app,
                 revision,
                 format!(
                     "The list of base installers could not be loaded: {}",
@@ -259,16 +265,16 @@ async fn run(revision: u64) {
         }
     };
     let platforms: Vec<Platform> = app.state.borrow().platforms.clone();
-    if !update(revision, |run| {
+    if !update(app, revision, |run| {
         run.manifest = Some(manifest);
         run.stage = Stage::Installers;
     }) {
         return;
     }
     for platform in platforms {
-        installer(revision, platform).await;
+        installer(app, revision, platform).await;
     }
-    finish(revision);
+    finish(app, revision);
 }
 
 /// `private_keys.zip` (generated users only, if any) and `public_keys.zip` (every user).
@@ -289,8 +295,8 @@ fn key_downloads(state: &State, description: &BuildDescription) -> (Option<Downl
     (private, Download::new(&blob, PUBLIC_KEYS_ZIP))
 }
 
-fn finish(revision: u64) {
-    update(revision, |run| {
+fn finish(app: &App, revision: u64) {
+    update(app, revision, |run| {
         if !run.installers.iter().any(|i| {
             matches!(
                 i.status,
@@ -300,22 +306,20 @@ fn finish(revision: u64) {
             run.stage = Stage::Done;
         }
     });
-    redraw();
+    app.redraw();
 }
 
-fn set_status(revision: u64, platform: Platform, status: Status) -> bool {
-    update(revision, |run| {
+fn set_status(app: &App, revision: u64, platform: Platform, status: Status) -> bool {
+    update(app, revision, |run| {
         if let Some(installer) = run.installers.iter_mut().find(|i| i.platform == platform) {
             installer.status = status;
         }
     })
 }
 
-/// Fetches, verifies and customizes one base installer.
-async fn installer(revision: u64, platform: Platform) {
-    let label = platform.label();
+/// Fetches, verifies and customizes one base installer for the current run.
+async fn installer(app: &App, revision: u64, platform: Platform) {
     let (entry, vesselinfo) = {
-        let app = app();
         let run = app.run.borrow();
         let Some(run) = run.as_ref().filter(|r| r.revision == revision) else {
             return;
@@ -327,61 +331,72 @@ async fn installer(revision: u64, platform: Platform) {
             run.vesselinfo.clone().unwrap_or_default(),
         )
     };
-    let Some(entry) = entry else {
+    let progress = |received: u64, total: u64| {
         set_status(
+            app,
             revision,
             platform,
-            Status::Failed(format!("This site offers no {label} base installer.")),
+            Status::Fetching { received, total },
         );
-        return redraw();
+        let label = platform.label();
+        let text = format!("{label}: {} of {}", dom::size(received), dom::size(total));
+        if throttled(&app.drawn_at, received == total) {
+            app.root.set_text("cib-announce", &text);
+            app.redraw();
+        }
     };
-    set_status(
-        revision,
+    let made = make_installer(
+        &app.places,
         platform,
-        Status::Fetching {
-            received: 0,
-            total: entry.size,
+        entry.as_ref(),
+        &vesselinfo,
+        progress,
+        || {
+            set_status(app, revision, platform, Status::Customizing);
+            app.redraw();
         },
-    );
-    redraw();
-    let progress = |received: u64, total: u64| {
-        set_status(revision, platform, Status::Fetching { received, total });
-        progress_drawn(
-            &format!("{label}: {} of {}", dom::size(received), dom::size(total)),
-            received == total,
-        );
-    };
-    let base = match installers::base_installer(platform, &entry, progress).await {
-        Ok(base) => base,
-        Err(message) => {
-            set_status(revision, platform, Status::Failed(message.clone()));
-            set_text("cib-announce", &message);
-            return redraw();
+    )
+    .await;
+    let (status, announcement) = match made {
+        Ok((blob, file)) => {
+            let text = format!("The {} installer is ready.", platform.label());
+            (Status::Ready(Download::new(&blob, &file)), text)
         }
+        Err(message) => (Status::Failed(message.clone()), message),
     };
-    set_status(revision, platform, Status::Customizing);
-    redraw();
-    let status = match customize::installer_off_thread(&base, &vesselinfo).await {
-        Ok(blob) => {
-            set_text("cib-announce", &format!("The {label} installer is ready."));
-            Status::Ready(Download::new(&blob, &entry.file))
-        }
-        Err(e) => Status::Failed(format!(
-            "The {label} installer could not be made: {}",
-            sentence(&e)
-        )),
-    };
-    set_status(revision, platform, status);
-    redraw();
+    app.root.set_text("cib-announce", &announcement);
+    set_status(app, revision, platform, status);
+    app.redraw();
 }
 
-/// Draws the progress bars and tells screen readers, at most ten times a second.
-fn progress_drawn(announcement: &str, last: bool) {
-    let app = app();
+/// The work of one platform, for whichever builder asks: the base installer named by the
+/// manifest's `entry` is fetched (`progress(received, total)` as bytes arrive), checked against
+/// its sha256, and customized with `vesselinfo` (`customizing()` is called as that begins).
+/// The answer is the installer and its file name.
+pub async fn make_installer(
+    places: &Places,
+    platform: Platform,
+    entry: Option<&ManifestEntry>,
+    vesselinfo: &str,
+    progress: impl FnMut(u64, u64),
+    customizing: impl FnOnce(),
+) -> Result<(Blob, String), String> {
+    let label = platform.label();
+    let entry = entry.ok_or_else(|| format!("This site offers no {label} base installer."))?;
+    let base = installers::base_installer(places, platform, entry, progress).await?;
+    customizing();
+    let blob = customize::installer_off_thread(places, &base, vesselinfo)
+        .await
+        .map_err(|e| format!("The {label} installer could not be made: {}", sentence(&e)))?;
+    Ok((blob, entry.file.clone()))
+}
+
+/// Whether progress should be drawn now: at most ten times a second, and always the last time.
+pub fn throttled(drawn_at: &std::cell::Cell<f64>, last: bool) -> bool {
     let now = js_sys::Date::now();
-    if last || now - app.drawn_at.get() > 100.0 {
-        app.drawn_at.set(now);
-        set_text("cib-announce", announcement);
-        redraw();
+    let due = last || now - drawn_at.get() > 100.0;
+    if due {
+        drawn_at.set(now);
     }
+    due
 }

@@ -1,9 +1,11 @@
-//! Customizing a base installer held as a Blob. A zip is read from its tail only; a tar.gz is
-//! read whole (its gzip stream must be decompressed). The result is a Blob of slices of the base
-//! plus the few new bytes, so the archive itself is never copied.
+//! Customizing a base installer held as a Blob. A zip is read from its tail only, here; a tar.gz
+//! is handed whole to the worker's module (its gzip stream must be decompressed, which takes
+//! long enough to freeze the page, and that code is not in the page's module). The result is a
+//! Blob of slices of the base plus the few new bytes, so the archive itself is never copied.
 
+use crate::app::Places;
 use cib_core::base_installer::{
-    self, customize_zip_tail, zip_tail_start, Customized, Piece, TailOutcome,
+    customize_zip_tail, zip_tail_start, Customized, Piece, Pieces, TailOutcome,
 };
 use cib_core::ArchiveKind;
 use js_sys::{Array, Uint8Array};
@@ -22,14 +24,13 @@ pub async fn read(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, String> 
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// The customized pieces of `base`, with vesselinfo added.
-pub async fn pieces(base: &Blob, vesselinfo: &[u8]) -> Result<Customized, String> {
+fn is_gzip(head: &[u8]) -> bool {
+    head == [0x1f, 0x8b]
+}
+
+/// The customized pieces of a zip `base`, with vesselinfo added, read from its tail.
+pub async fn zip_pieces(base: &Blob, vesselinfo: &[u8]) -> Result<Customized, String> {
     let size = base.size();
-    let head = read(base, 0.0, 2.0).await?;
-    if head == [0x1f, 0x8b] {
-        let whole = read(base, 0.0, size).await?;
-        return base_installer::customize(&whole, vesselinfo).map_err(|e| e.to_string());
-    }
     let mut start = zip_tail_start(size as u64);
     loop {
         let tail = read(base, start as f64, size).await?;
@@ -45,30 +46,15 @@ pub async fn pieces(base: &Blob, vesselinfo: &[u8]) -> Result<Customized, String
 }
 
 /// The Blob a person downloads: slices of `base` and the new bytes, in order.
-pub fn assemble(base: &Blob, customized: &Customized) -> Result<Blob, String> {
-    assemble_js(
-        base,
-        &pieces_to_js(customized),
-        customized.kind.media_type(),
-    )
-}
-
-/// The same from pieces in their JavaScript form (see `pieces_to_js`).
-pub fn assemble_js(base: &Blob, pieces: &Array, media_type: &str) -> Result<Blob, String> {
+pub fn assemble(base: &Blob, pieces: &Pieces, media_type: &str) -> Result<Blob, String> {
     let parts = Array::new();
-    for piece in pieces.iter() {
-        let part: JsValue = match piece.dyn_ref::<Uint8Array>() {
-            Some(bytes) => bytes.into(),
-            None => {
-                let range: Array = piece.unchecked_into();
-                let (start, end) = (range.get(0).as_f64(), range.get(1).as_f64());
-                let (Some(start), Some(end)) = (start, end) else {
-                    return Err("a piece is not a range".into());
-                };
-                base.slice_with_f64_and_f64(start, end)
-                    .map_err(|_| "could not slice the base installer")?
-                    .into()
-            }
+    for piece in pieces.as_slice() {
+        let part: JsValue = match piece {
+            Piece::New(bytes) => Uint8Array::from(bytes.as_slice()).into(),
+            Piece::Base(range) => base
+                .slice_with_f64_and_f64(range.start as f64, range.end as f64)
+                .map_err(|_| "could not slice the base installer")?
+                .into(),
         };
         parts.push(&part);
     }
@@ -78,49 +64,50 @@ pub fn assemble_js(base: &Blob, pieces: &Array, media_type: &str) -> Result<Blob
         .map_err(|_| "could not assemble the installer".into())
 }
 
-/// A base installer Blob customized with vesselinfo, as a new Blob.
-pub async fn installer(base: &Blob, vesselinfo: &[u8]) -> Result<Blob, String> {
-    let customized = pieces(base, vesselinfo).await?;
-    assemble(base, &customized)
+/// Pieces as the worker's module sends them: `[start, end]` for a range of the base, a
+/// `Uint8Array` for new bytes.
+fn pieces_from_js(sent: &JsValue) -> Result<Pieces, String> {
+    let sent: &Array = sent.dyn_ref().ok_or("the worker sent no pieces")?;
+    let mut pieces = Pieces::default();
+    for piece in sent.iter() {
+        match piece.dyn_ref::<Uint8Array>() {
+            Some(bytes) => pieces.add(bytes.to_vec()),
+            None => {
+                let range: Array = piece.dyn_into().map_err(|_| "a piece is not a range")?;
+                let (Some(start), Some(end)) = (range.get(0).as_f64(), range.get(1).as_f64())
+                else {
+                    return Err("a piece is not a range".into());
+                };
+                pieces.keep(start as u64..end as u64);
+            }
+        }
+    }
+    Ok(pieces)
 }
 
-/// The same, with a tar.gz rewritten in the page's worker: decompressing a large gzip stream
-/// takes long enough to freeze the page. Where there is no worker (an embedding page without
-/// trunk's links, the tests), it is done here.
-pub async fn installer_off_thread(base: &Blob, vesselinfo: &str) -> Result<Blob, String> {
-    if read(base, 0.0, 2.0).await? != [0x1f, 0x8b] {
-        return installer(base, vesselinfo.as_bytes()).await;
+/// A base installer Blob customized with vesselinfo, as a new Blob: a zip here, a tar.gz in the
+/// worker.
+pub async fn installer_off_thread(
+    places: &Places,
+    base: &Blob,
+    vesselinfo: &str,
+) -> Result<Blob, String> {
+    if !is_gzip(&read(base, 0.0, 2.0).await?) {
+        let customized = zip_pieces(base, vesselinfo.as_bytes()).await?;
+        return assemble(base, &customized.pieces, customized.kind.media_type());
     }
     let buffer = JsFuture::from(base.array_buffer())
         .await
         .map_err(|_| "could not read the base installer")?;
     let fields = [("bytes", buffer.clone()), ("vesselinfo", vesselinfo.into())];
-    match crate::worker::call("customize", &fields, &Array::of1(&buffer)).await {
-        Ok(answer) => {
-            let pieces = js_sys::Reflect::get(&answer, &"pieces".into())
-                .map_err(|_| "the worker sent no pieces")?;
-            assemble_js(base, &pieces.into(), ArchiveKind::TarGz.media_type())
-        }
-        Err(_) => installer(base, vesselinfo.as_bytes()).await,
-    }
-}
-
-/// Pieces as JavaScript values, to cross from the worker: `[start, end]` for a range of the
-/// base, a `Uint8Array` for new bytes.
-pub fn pieces_to_js(customized: &Customized) -> Array {
-    customized
-        .pieces
-        .as_slice()
-        .iter()
-        .map(|piece| -> JsValue {
-            match piece {
-                Piece::Base(range) => {
-                    Array::of2(&(range.start as f64).into(), &(range.end as f64).into()).into()
-                }
-                Piece::New(bytes) => Uint8Array::from(bytes.as_slice()).into(),
-            }
-        })
-        .collect()
+    let answer = crate::worker::call(places, "customize", &fields, &Array::of1(&buffer)).await?;
+    let pieces =
+        js_sys::Reflect::get(&answer, &"pieces".into()).map_err(|_| "the worker sent no pieces")?;
+    assemble(
+        base,
+        &pieces_from_js(&pieces)?,
+        ArchiveKind::TarGz.media_type(),
+    )
 }
 
 /// Any bytes as a Blob of the given media type (the key zips).

@@ -2,6 +2,7 @@
 //! progress. A file is used only once its sha256 matches the manifest; verified files are kept
 //! (in memory, and in the Cache API when there is one) so a second build fetches nothing.
 
+use crate::app::Places;
 use cib_core::Platform;
 pub use cib_core::{Manifest, ManifestEntry};
 use js_sys::{Array, Reflect, Uint8Array};
@@ -11,7 +12,6 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, Cache, ReadableStreamDefaultReader, Response};
 
-pub const MANIFEST_URL: &str = "base_installers/manifest.json";
 const CACHE_NAME: &str = "cib-base-installers";
 
 fn window() -> web_sys::Window {
@@ -40,8 +40,8 @@ async fn get(url: &str) -> Result<Response, String> {
     Ok(response)
 }
 
-pub async fn manifest() -> Result<Manifest, String> {
-    let response = get(MANIFEST_URL).await?;
+pub async fn manifest(places: &Places) -> Result<Manifest, String> {
+    let response = get(&format!("{}manifest.json", places.installers)).await?;
     let promise = response.text().map_err(|e| js_text(&e))?;
     let text = JsFuture::from(promise)
         .await
@@ -69,13 +69,17 @@ pub async fn sha256_hex(blob: &Blob) -> Result<String, String> {
 }
 
 thread_local! {
-    /// Verified base installers by sha256.
+    /// Verified base installers by sha256: content-addressed like the Cache API below, so every
+    /// builder on the page may share them (two elements need one download of the same file).
     static VERIFIED: RefCell<HashMap<String, Blob>> = RefCell::new(HashMap::new());
 }
 
 /// The Cache API key: the file's URL with its sha256, so a new base installer is a new entry.
-fn cache_key(entry: &ManifestEntry) -> String {
-    format!("base_installers/{}?sha256={}", entry.file, entry.sha256)
+fn cache_key(places: &Places, entry: &ManifestEntry) -> String {
+    format!(
+        "{}{}?sha256={}",
+        places.installers, entry.file, entry.sha256
+    )
 }
 
 async fn cache() -> Option<Cache> {
@@ -86,8 +90,8 @@ async fn cache() -> Option<Cache> {
         .map(|c| c.unchecked_into())
 }
 
-async fn from_cache(entry: &ManifestEntry) -> Option<Blob> {
-    let found = JsFuture::from(cache().await?.match_with_str(&cache_key(entry)))
+async fn from_cache(places: &Places, entry: &ManifestEntry) -> Option<Blob> {
+    let found = JsFuture::from(cache().await?.match_with_str(&cache_key(places, entry)))
         .await
         .ok()?;
     let response: Response = found.dyn_into().ok()?;
@@ -95,16 +99,17 @@ async fn from_cache(entry: &ManifestEntry) -> Option<Blob> {
     Some(blob.unchecked_into())
 }
 
-async fn into_cache(entry: &ManifestEntry, blob: &Blob) {
+async fn into_cache(places: &Places, entry: &ManifestEntry, blob: &Blob) {
     // The Cache API is a convenience: when it is missing or full, the build goes on without it.
     if let (Some(cache), Ok(response)) = (cache().await, Response::new_with_opt_blob(Some(blob))) {
-        let _ = JsFuture::from(cache.put_with_str(&cache_key(entry), &response)).await;
+        let _ = JsFuture::from(cache.put_with_str(&cache_key(places, entry), &response)).await;
     }
 }
 
 /// The verified base installer for `platform`: from memory, the Cache API, or the network
 /// (calling `progress(received, total)` as bytes arrive).
 pub async fn base_installer(
+    places: &Places,
     platform: Platform,
     entry: &ManifestEntry,
     mut progress: impl FnMut(u64, u64),
@@ -112,13 +117,13 @@ pub async fn base_installer(
     if let Some(blob) = VERIFIED.with(|v| v.borrow().get(&entry.sha256).cloned()) {
         return Ok(blob);
     }
-    if let Some(blob) = from_cache(entry).await {
+    if let Some(blob) = from_cache(places, entry).await {
         if sha256_hex(&blob).await.ok().as_deref() == Some(entry.sha256.as_str()) {
             VERIFIED.with(|v| v.borrow_mut().insert(entry.sha256.clone(), blob.clone()));
             return Ok(blob);
         }
     }
-    let blob = download(platform, entry, &mut progress).await?;
+    let blob = download(places, platform, entry, &mut progress).await?;
     let actual = sha256_hex(&blob).await?;
     if actual != entry.sha256 {
         return Err(format!(
@@ -127,19 +132,20 @@ pub async fn base_installer(
             entry.sha256
         ));
     }
-    into_cache(entry, &blob).await;
+    into_cache(places, entry, &blob).await;
     VERIFIED.with(|v| v.borrow_mut().insert(entry.sha256.clone(), blob.clone()));
     Ok(blob)
 }
 
 /// Reads the response body chunk by chunk, for the progress bar; the chunks become one Blob.
 async fn download(
+    places: &Places,
     platform: Platform,
     entry: &ManifestEntry,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<Blob, String> {
     let label = platform.label();
-    let url = format!("base_installers/{}", entry.file);
+    let url = format!("{}{}", places.installers, entry.file);
     let response = get(&url)
         .await
         .map_err(|e| format!("The {label} base installer could not be downloaded: {e}."))?;

@@ -1,6 +1,7 @@
 //! Generating Seattle key pairs without freezing the page: WebCrypto (native code, async) by
 //! default, the `rsa` crate in a Web Worker when WebCrypto is missing or refuses.
 
+use crate::app::Places;
 use crate::worker::{self, js_error};
 use cib_core::{KeyBits, KeyPair, PrivateKey, PublicKey};
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -25,8 +26,12 @@ impl Method {
 }
 
 /// A key pair by `preferred`, falling back to the other way when it fails.
-pub async fn generate(bits: KeyBits, preferred: Method) -> Result<(KeyPair, Method), String> {
-    let first = by(preferred, bits).await;
+pub async fn generate(
+    places: &Places,
+    bits: KeyBits,
+    preferred: Method,
+) -> Result<(KeyPair, Method), String> {
+    let first = by(places, preferred, bits).await;
     let Err(first_error) = first else {
         return first.map(|pair| (pair, preferred));
     };
@@ -34,16 +39,16 @@ pub async fn generate(bits: KeyBits, preferred: Method) -> Result<(KeyPair, Meth
         Method::WebCrypto => Method::Worker,
         Method::Worker => Method::WebCrypto,
     };
-    by(other, bits)
+    by(places, other, bits)
         .await
         .map(|pair| (pair, other))
         .map_err(|second| format!("{first_error}; and then: {second}"))
 }
 
-pub async fn by(method: Method, bits: KeyBits) -> Result<KeyPair, String> {
+pub async fn by(places: &Places, method: Method, bits: KeyBits) -> Result<KeyPair, String> {
     match method {
         Method::WebCrypto => webcrypto(bits).await,
-        Method::Worker => in_worker(bits).await,
+        Method::Worker => in_worker(places, bits).await,
     }
 }
 
@@ -109,9 +114,10 @@ pub fn key_pair_from_jwk(jwk: &JsValue) -> Result<KeyPair, String> {
     )
 }
 
-/// The `rsa` crate in the page's worker.
-pub async fn in_worker(bits: KeyBits) -> Result<KeyPair, String> {
+/// The `rsa` crate in the builder's worker.
+pub async fn in_worker(places: &Places, bits: KeyBits) -> Result<KeyPair, String> {
     let answer = worker::call(
+        places,
         "keygen",
         &[("bits", (bits.bits() as u32).into())],
         &Array::new(),

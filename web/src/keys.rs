@@ -2,7 +2,7 @@
 //! keys, then the installers, each with its progress or its failure and a way to retry.
 
 use crate::build::{Download, Installer, Run, Stage, Status};
-use crate::dom::{self, replace_children, El};
+use crate::dom::{self, El, Root};
 use crate::state::State;
 
 pub fn skeleton() -> El {
@@ -30,9 +30,9 @@ fn link(download: &Download, text: &str, class: &str) -> El {
         .text(text)
 }
 
-pub fn render(state: &State, run: Option<&Run>) {
+pub fn render(root: &Root, state: &State, run: Option<&Run>) {
     let Some(run) = run else {
-        return replace_children(
+        return root.replace_children(
             "cib-result-list",
             [El::new("p")
                 .class("hint")
@@ -77,7 +77,7 @@ pub fn render(state: &State, run: Option<&Run>) {
             ),
         );
     }
-    replace_children("cib-result-list", parts);
+    root.replace_children("cib-result-list", parts);
 }
 
 fn stage(run: &Run) -> El {
@@ -116,18 +116,7 @@ fn installer(installer: &Installer, keys_first: bool) -> El {
     let item = El::new("li").child(El::new("span").class("installer-name").text(label));
     match &installer.status {
         Status::Waiting => item.child(El::new("span").class("hint").text("waiting")),
-        Status::Fetching { received, total } => item
-            .child(
-                El::new("progress")
-                    .attr("max", &total.to_string())
-                    .attr("value", &received.to_string())
-                    .attr("aria-label", &format!("{label} base installer download")),
-            )
-            .child(El::new("span").class("hint").text(&format!(
-                "{} of {}",
-                dom::size(*received),
-                dom::size(*total)
-            ))),
+        Status::Fetching { received, total } => item.children(progress(label, *received, *total)),
         Status::Customizing => item.child(El::new("span").class("hint").text("customizing…")),
         Status::Ready(_) if keys_first => item.child(
             El::new("span")
@@ -157,4 +146,19 @@ fn installer(installer: &Installer, keys_first: bool) -> El {
             )
         }
     }
+}
+
+/// A base installer's download as it goes: a progress bar and how much of how much.
+pub fn progress(label: &str, received: u64, total: u64) -> [El; 2] {
+    [
+        El::new("progress")
+            .attr("max", &total.to_string())
+            .attr("value", &received.to_string())
+            .attr("aria-label", &format!("{label} base installer download")),
+        El::new("span").class("hint").text(&format!(
+            "{} of {}",
+            dom::size(received),
+            dom::size(total)
+        )),
+    ]
 }

@@ -1,10 +1,13 @@
-//! The page that builds Seattle custom installers in the browser: a thin layer over cib-core
-//! that owns what only a browser has (the DOM, fetch with progress, Blobs, WebCrypto, a worker,
-//! the Cache API).
+//! The builder of Seattle custom installers in the browser: a thin layer over cib-core that
+//! owns what only a browser has (the DOM, fetch with progress, Blobs, WebCrypto, a worker, the
+//! Cache API).
 //!
-//! The UI is one state value (`state`), a panel module per step (`users`, `vessels`,
-//! `platforms`, `build`, `keys`) that draws its part of it, and `app`, which routes events and
-//! renders. `mount` puts the whole builder into any element, so another page can embed it.
+//! A builder is an instance (`app::App`): its state (`state`), a panel module per step
+//! (`users`, `vessels`, `platforms`, `build`, `keys`) that draws its part, and `app`, which
+//! routes its events and renders. The page mounts one into `#cib`; each `<seattle-installer>`
+//! element (`embed.js`) holds its own, or, given an `owner-key`, the clearinghouse's one-click
+//! builder (`donation`). Nothing is global but the module itself and a content-addressed cache
+//! of verified base installers.
 
 pub mod api;
 mod app;
@@ -12,6 +15,7 @@ mod assets;
 mod build;
 pub mod customize;
 mod dom;
+pub mod donation;
 pub mod installers;
 pub mod keygen;
 mod keys;
@@ -23,27 +27,114 @@ mod users;
 mod vessels;
 mod worker;
 
+use app::App;
+use dom::Root;
+use donation::Donation;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, ShadowRoot};
 
 // Talc instead of the default dlmalloc: a smaller module and faster allocation in WebAssembly.
 #[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// Puts the builder into `element` (its contents are replaced).
+/// A builder mounted into an element of the page. Dropping it (`free()` from JavaScript)
+/// removes its listeners.
 #[wasm_bindgen]
-pub fn mount(element: web_sys::Element) {
-    app::mount(element);
+pub struct Builder {
+    _app: Rc<App>,
 }
 
-/// On a page with `<div id="cib">`, the builder mounts itself there. In the key worker (no
-/// window) and on an embedding page without that element, nothing happens until `mount`.
+/// Puts the whole builder into `element` (its contents are replaced). Its files and the base
+/// installers are found beside the page's script.
+#[wasm_bindgen]
+pub fn mount(element: web_sys::Element) -> Builder {
+    Builder {
+        _app: App::mount(Root::Element(element), assets::page_places()),
+    }
+}
+
+/// On a page with `<div id="cib">`, the builder mounts itself there, for the life of the page.
+/// In the worker (no window) and on an embedding page, nothing happens.
 #[wasm_bindgen(start)]
 pub fn start() {
     let found = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("cib"));
     if let Some(element) = found {
-        app::mount(element);
+        std::mem::forget(mount(element));
+    }
+}
+
+/// What an element holds: dropping it removes that builder's listeners.
+enum Mode {
+    Builder { _app: Rc<App> },
+    Donation(Rc<Donation>),
+}
+
+/// The Rust side of one `<seattle-installer>` element (embed.js holds one per element and
+/// forwards its attribute changes here).
+#[wasm_bindgen]
+pub struct SeattleInstaller {
+    host: HtmlElement,
+    root: Root,
+    assets: String,
+    /// What is drawn now, and for which attributes.
+    mode: Option<(Mode, Vec<Option<String>>)>,
+}
+
+pub const ATTRIBUTES: [&str; 4] = ["owner-key", "user-key", "platforms", "base-installers"];
+
+#[wasm_bindgen]
+impl SeattleInstaller {
+    /// `assets` is the URL of the folder embed.js was loaded from.
+    #[wasm_bindgen(constructor)]
+    pub fn new(host: HtmlElement, shadow: ShadowRoot, assets: String) -> SeattleInstaller {
+        let mut element = SeattleInstaller {
+            host,
+            root: Root::Shadow(shadow),
+            assets,
+            mode: None,
+        };
+        element.update();
+        element
+    }
+
+    /// Draws the element again for its current attributes, if they changed.
+    pub fn update(&mut self) {
+        let values: Vec<Option<String>> = ATTRIBUTES
+            .iter()
+            .map(|a| self.host.get_attribute(a))
+            .collect();
+        if let Some((mode, old)) = &self.mode {
+            if *old == values {
+                return;
+            }
+            if let Mode::Donation(donation) = mode {
+                donation.retire();
+            }
+        }
+        let places = assets::places(&self.assets, values[3].as_deref());
+        let mode = match &values[0] {
+            // Without an owner, the element is the whole builder.
+            None => Mode::Builder {
+                _app: App::mount(self.root.clone(), places),
+            },
+            Some(owner) => {
+                let request = donation::Request::from_attributes(
+                    owner,
+                    values[1].as_deref(),
+                    values[2].as_deref(),
+                );
+                Mode::Donation(Donation::mount(
+                    self.host.clone(),
+                    self.root.clone(),
+                    places,
+                    request,
+                ))
+            }
+        };
+        self.mode = Some((mode, values));
     }
 }

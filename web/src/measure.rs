@@ -68,15 +68,15 @@ fn ms(time: f64) -> String {
     }
 }
 
-pub async fn run() {
+pub async fn run(app: std::rc::Rc<crate::app::App>) {
+    let places = &app.places;
     watch_long_tasks();
     let mut lines = vec!["Measurements".to_string()];
     for (bits, runs) in [(KeyBits::B1024, 9), (KeyBits::B2048, 5)] {
         for method in [Method::WebCrypto, Method::Worker] {
-            let line = timed(
-                runs,
-                || async move { keygen::by(method, bits).await.is_ok() },
-            )
+            let line = timed(runs, || async move {
+                keygen::by(places, method, bits).await.is_ok()
+            })
             .await;
             lines.push(format!("keygen {bits} bits, {method:?}: {line}"));
             show(&lines);
@@ -86,17 +86,18 @@ pub async fn run() {
         "Percent 80\nOwner {}",
         cib_core::vessel::RESERVED_OWNER_KEY.trim()
     );
-    match installers::manifest().await {
+    match installers::manifest(places).await {
         Ok(manifest) => {
             for platform in Platform::ALL {
                 let Some(entry) = manifest.for_platform(platform) else {
                     continue;
                 };
-                let Ok(base) = installers::base_installer(platform, entry, |_, _| {}).await else {
+                let Ok(base) = installers::base_installer(places, platform, entry, |_, _| {}).await
+                else {
                     continue;
                 };
                 let line = timed(5, || async {
-                    crate::customize::installer(&base, vesselinfo.as_bytes())
+                    crate::customize::installer_off_thread(places, &base, &vesselinfo)
                         .await
                         .is_ok()
                 })

@@ -1,7 +1,7 @@
 //! Step 3, platforms: which base installers to customize. The visitor's own system is chosen
 //! at first, since that is the installer most people came for.
 
-use crate::dom::{self, El};
+use crate::dom::{El, Root};
 use crate::state::State;
 use cib_core::Platform;
 use web_sys::HtmlInputElement;
@@ -64,9 +64,9 @@ pub fn skeleton(state: &State) -> El {
         ])
 }
 
-pub fn render(state: &State) {
+pub fn render(root: &Root, state: &State) {
     for platform in Platform::ALL {
-        if let Some(input) = dom::by_id::<HtmlInputElement>(&box_id(platform)) {
+        if let Some(input) = root.by_id::<HtmlInputElement>(&box_id(platform)) {
             input.set_checked(state.platforms.contains(&platform));
         }
     }

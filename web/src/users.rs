@@ -1,12 +1,13 @@
 //! Step 1, users: a name and a public key (pasted, chosen as a `.publickey` file, or dropped on
 //! the panel), or no key, in which case a pair is generated at build time.
 
-use crate::app::{app, change};
-use crate::dom::{self, replace_children, set_text, El};
+use crate::app::App;
+use crate::dom::{El, Root};
 use crate::state::{State, UserKey};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DragEvent, Element, File, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{DragEvent, Element, Event, File, HtmlInputElement, HtmlTextAreaElement};
 
 pub const NAME_ID: &str = "cib-name";
 const KEY_ID: &str = "cib-key";
@@ -56,13 +57,13 @@ pub fn skeleton() -> El {
     ])
 }
 
-pub fn render(state: &State) {
+pub fn render(root: &Root, state: &State) {
     let name = state.form.name.trim();
     let name_problem = (state.form.tried || !name.is_empty())
         .then(|| state.name_problem(name))
         .flatten();
-    set_text("cib-name-message", name_problem.as_deref().unwrap_or(""));
-    set_invalid(NAME_ID, name_problem.is_some());
+    root.set_text("cib-name-message", name_problem.as_deref().unwrap_or(""));
+    set_invalid(root, NAME_ID, name_problem.is_some());
     let key = state.form_key();
     let key_message = match (&state.form.file_problem, &key) {
         (Some(problem), _) => problem.clone(),
@@ -72,10 +73,14 @@ pub fn render(state: &State) {
         }
         (None, Ok(None)) => String::new(),
     };
-    set_text("cib-key-message", &key_message);
-    set_invalid(KEY_ID, key.is_err() || state.form.file_problem.is_some());
-    sync_value(NAME_ID, &state.form.name);
-    sync_value(KEY_ID, &state.form.key_text);
+    root.set_text("cib-key-message", &key_message);
+    set_invalid(
+        root,
+        KEY_ID,
+        key.is_err() || state.form.file_problem.is_some(),
+    );
+    sync_value(root, NAME_ID, &state.form.name);
+    sync_value(root, KEY_ID, &state.form.key_text);
 
     let own = state
         .users
@@ -105,7 +110,7 @@ pub fn render(state: &State) {
                 .class("quiet"),
         ])
     });
-    replace_children(
+    root.replace_children(
         "cib-user-list",
         [
             El::new("p").attr("id", "cib-user-summary").text(&summary),
@@ -117,55 +122,57 @@ pub fn render(state: &State) {
     );
 }
 
-fn set_invalid(id: &str, invalid: bool) {
-    if let Some(el) = dom::document().get_element_by_id(id) {
+fn set_invalid(root: &Root, id: &str, invalid: bool) {
+    if let Some(el) = root.by_id::<Element>(id) {
         let _ = el.set_attribute("aria-invalid", if invalid { "true" } else { "false" });
     }
 }
 
 /// Puts the state's text into a field when they differ (after an add clears the form, or a
 /// file fills the key), and never while they agree, so typing is not disturbed.
-fn sync_value(id: &str, value: &str) {
-    if let Some(input) = dom::by_id::<HtmlInputElement>(id) {
+fn sync_value(root: &Root, id: &str, value: &str) {
+    if let Some(input) = root.by_id::<HtmlInputElement>(id) {
         if input.value() != value {
             input.set_value(value);
         }
-    } else if let Some(area) = dom::by_id::<HtmlTextAreaElement>(id) {
+    } else if let Some(area) = root.by_id::<HtmlTextAreaElement>(id) {
         if area.value() != value {
             area.set_value(value);
         }
     }
 }
 
-pub fn add() {
+pub fn add(app: &App) {
     let mut added = false;
-    change(|s| added = s.add_user());
+    app.change(|s| added = s.add_user());
     if added {
-        dom::focus(NAME_ID);
+        app.root.focus(NAME_ID);
         return;
     }
     // Take the person to the first thing to fix.
-    let state = app().state.borrow().clone();
-    if state.name_problem(state.form.name.trim()).is_some() {
-        dom::focus(NAME_ID);
+    let state = app.state.borrow();
+    let first = if state.name_problem(state.form.name.trim()).is_some() {
+        NAME_ID
     } else {
-        dom::focus(KEY_ID);
-    }
+        KEY_ID
+    };
+    drop(state);
+    app.root.focus(first);
 }
 
-pub fn read_chosen_file(input: &Element) {
+pub fn read_chosen_file(app: &Rc<App>, input: &Element) {
     let file = input
         .dyn_ref::<HtmlInputElement>()
         .and_then(|i| i.files())
         .and_then(|f| f.get(0));
     if let Some(file) = file {
-        read_key_file(file);
+        read_key_file(app.clone(), file);
     }
 }
 
 /// A dropped or chosen file fills the key field (where the person sees what was read); its
 /// name fills an empty name field, as `alice.publickey` names alice.
-fn read_key_file(file: File) {
+fn read_key_file(app: Rc<App>, file: File) {
     wasm_bindgen_futures::spawn_local(async move {
         let text = if file.size() > MAX_KEY_FILE_BYTES {
             Err(format!(
@@ -180,7 +187,7 @@ fn read_key_file(file: File) {
                 .ok_or(format!("{} could not be read.", file.name()))
         };
         match text {
-            Ok(text) => change(|s| {
+            Ok(text) => app.change(|s| {
                 s.form.file_problem = None;
                 s.form.key_text = text.trim().to_string();
                 if s.form.name.trim().is_empty() {
@@ -189,40 +196,39 @@ fn read_key_file(file: File) {
                     }
                 }
             }),
-            Err(message) => change(|s| s.form.file_problem = Some(message)),
+            Err(message) => app.change(|s| s.form.file_problem = Some(message)),
         }
     });
 }
 
-pub fn listen_for_drops() {
-    let Some(section) = dom::document().get_element_by_id(SECTION_ID) else {
+pub fn listen_for_drops(app: &Rc<App>) {
+    let Some(section) = app.root.by_id::<Element>(SECTION_ID) else {
         return;
     };
-    let over = wasm_bindgen::closure::Closure::<dyn Fn(DragEvent)>::new(|event: DragEvent| {
+    app.listen(&section, "dragover", |app, event| {
         // Without this the browser would open the dropped file instead.
         event.prevent_default();
-        set_dragging(true);
+        set_dragging(&app.root, true);
     });
-    let leave = wasm_bindgen::closure::Closure::<dyn Fn(DragEvent)>::new(|_| set_dragging(false));
-    let drop = wasm_bindgen::closure::Closure::<dyn Fn(DragEvent)>::new(|event: DragEvent| {
+    app.listen(&section, "dragleave", |app, _| {
+        set_dragging(&app.root, false)
+    });
+    app.listen(&section, "drop", |app, event: Event| {
         event.prevent_default();
-        set_dragging(false);
-        if let Some(file) = event
-            .data_transfer()
+        set_dragging(&app.root, false);
+        let file = event
+            .dyn_ref::<DragEvent>()
+            .and_then(|e| e.data_transfer())
             .and_then(|d| d.files())
-            .and_then(|f| f.get(0))
-        {
-            read_key_file(file);
+            .and_then(|f| f.get(0));
+        if let Some(file) = file {
+            read_key_file(app.clone(), file);
         }
     });
-    for (kind, closure) in [("dragover", over), ("dragleave", leave), ("drop", drop)] {
-        let _ = section.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
-        closure.forget();
-    }
 }
 
-fn set_dragging(on: bool) {
-    if let Some(section) = dom::document().get_element_by_id(SECTION_ID) {
+fn set_dragging(root: &Root, on: bool) {
+    if let Some(section) = root.by_id::<Element>(SECTION_ID) {
         let _ = section.class_list().toggle_with_force("dragging", on);
     }
 }

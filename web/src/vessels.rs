@@ -1,7 +1,7 @@
 //! Step 2, vessels: the donated share split into vessels of whole tens totalling 80%, each with
 //! an owner and users; the reserved 20% vessel of the Seattle project comes last.
 
-use crate::dom::{replace_children, El};
+use crate::dom::{El, Root};
 use crate::state::{State, VesselEntry};
 use cib_core::vessel::{DEFINED_TOTAL, MAX_VESSELS, RESERVED_PERCENT};
 
@@ -19,13 +19,13 @@ pub fn skeleton() -> El {
     ])
 }
 
-pub fn render(state: &State) {
+pub fn render(root: &Root, state: &State) {
     let vessels = state
         .vessels
         .iter()
         .enumerate()
         .map(|(i, v)| vessel(state, i, v));
-    replace_children("cib-vessel-list", vessels.collect::<Vec<_>>());
+    root.replace_children("cib-vessel-list", vessels.collect::<Vec<_>>());
 }
 
 fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {

@@ -1,13 +1,49 @@
-//! The page's worker (static/worker.js): a module worker that loads this same wasm (the
-//! compiled module is passed along, so it is neither fetched nor compiled again) and runs the
-//! work that would block the page: key generation by the `rsa` crate, and rewriting a tar.gz.
+//! The builder's worker: runs what would block the page (key generation by the `rsa` crate,
+//! rewriting a tar.gz) in the second WebAssembly module, `cib-worker`, which is fetched only
+//! when first needed. The worker is started from a blob URL of the few lines below, never from
+//! a URL of the host: a browser refuses `new Worker(url)` for another origin, which is where
+//! the builder's files are when a clearinghouse embeds it.
 
-use crate::assets;
+use crate::app::Places;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker, WorkerOptions, WorkerType};
+
+/// The worker module's wasm-bindgen glue and WebAssembly, beside the builder's own files (trunk
+/// names a worker's files without a hash, so they can be named here).
+const GLUE: &str = "cib-worker.js";
+const WASM: &str = "cib-worker_bg.wasm";
+
+/// The worker's script: `GLUE_URL` and `WASM_URL` are filled in; errors go back as text.
+const SCRIPT: &str = r#"let loaded;
+const ops = {
+  keygen: (m, { bits }) => m.generate_key_pair(bits),
+  customize: (m, { bytes, vesselinfo }) => ({ pieces: m.customize_pieces(new Uint8Array(bytes), vesselinfo) }),
+};
+self.onmessage = async ({ data }) => {
+  try {
+    loaded ??= import(GLUE_URL).then(async (m) => { await m.default({ module_or_path: WASM_URL }); return m; });
+    self.postMessage(ops[data.op](await loaded, data));
+  } catch (error) {
+    self.postMessage({ error: String(error?.message ?? error) });
+  }
+};
+"#;
+
+/// A blob URL of the worker's script for the builder whose files are at `places.assets`.
+fn script_url(places: &Places) -> Result<String, String> {
+    let quoted = |name: &str| format!("{:?}", format!("{}{name}", places.assets));
+    let script = SCRIPT
+        .replace("GLUE_URL", &quoted(GLUE))
+        .replace("WASM_URL", &quoted(WASM));
+    let options = BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&script.into()), &options)
+        .map_err(|e| js_error("could not prepare the worker", e))?;
+    Url::create_object_url_with_blob(&blob).map_err(|e| js_error("could not prepare the worker", e))
+}
 
 pub fn js_error(context: &str, e: JsValue) -> String {
     let text = e
@@ -21,15 +57,19 @@ pub fn js_error(context: &str, e: JsValue) -> String {
 /// Runs `op` with `fields` in a fresh worker and returns its answer. `transfer` lists buffers
 /// handed over rather than copied.
 pub async fn call(
+    places: &Places,
     op: &str,
     fields: &[(&str, JsValue)],
     transfer: &Array,
 ) -> Result<JsValue, String> {
-    let glue = assets::glue_url().ok_or("the page's script could not be found for the worker")?;
+    let script = script_url(places)?;
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
-    let worker = Worker::new_with_options(&assets::url("static/worker.js"), &options)
-        .map_err(|e| js_error("could not start the worker", e))?;
+    let worker = Worker::new_with_options(&script, &options);
+    let worker = worker.map_err(|e| {
+        let _ = Url::revoke_object_url(&script);
+        js_error("could not start the worker", e)
+    })?;
     let reply = js_sys::Promise::new(&mut |resolve, reject| {
         let on_message = Closure::once_into_js(move |event: MessageEvent| {
             let _ = resolve.call1(&JsValue::NULL, &event.data());
@@ -41,13 +81,9 @@ pub async fn call(
         worker.set_onerror(Some(on_error.unchecked_ref()));
     });
     let request = Object::new();
-    let fields = [
-        ("op", op.into()),
-        ("glue", glue.into()),
-        ("module", wasm_bindgen::module()),
-    ]
-    .into_iter()
-    .chain(fields.iter().cloned());
+    let fields = [("op", op.into())]
+        .into_iter()
+        .chain(fields.iter().cloned());
     for (name, value) in fields {
         let _ = Reflect::set(&request, &name.into(), &value);
     }
@@ -56,6 +92,7 @@ pub async fn call(
         .map_err(|e| js_error("could not reach the worker", e))?;
     let answer = JsFuture::from(reply).await;
     worker.terminate();
+    let _ = Url::revoke_object_url(&script);
     let answer = answer.map_err(|_| "the worker failed to start".to_string())?;
     if let Some(error) = Reflect::get(&answer, &"error".into())
         .ok()

@@ -5,4 +5,5 @@ pub mod customize;
 pub mod keygen;
 pub mod pack;
 pub mod relayout;
+pub mod verify;
 pub mod vesselinfo;

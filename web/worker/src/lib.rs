@@ -1,0 +1,52 @@
+//! The builder's worker module. The page's own module stays small enough to be interactive
+//! quickly; what the first interaction never needs (the `rsa` crate's key generation, the
+//! fallback when WebCrypto is missing, and rewriting a tar.gz, which must inflate it whole)
+//! lives here and is fetched by the worker the first time it is asked for.
+//!
+//! Both functions answer in plain JavaScript values, which is all that crosses to the page.
+
+use cib_core::base_installer::{self, Piece};
+use cib_core::{KeyBits, KeyPair};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// A key pair by the `rsa` crate as `{public_key: "e n", private_key: "d p q"}`. It blocks for
+/// about 80 ms at 1024 bits, which is why only the worker calls it.
+#[wasm_bindgen]
+pub fn generate_key_pair(key_bits: u32) -> Result<Object, JsError> {
+    let bits = KeyBits::from_bits(key_bits as usize).map_err(|e| JsError::new(&e))?;
+    let pair = KeyPair::generate(&mut rand_core::OsRng, bits).map_err(|e| JsError::new(&e))?;
+    let reply = Object::new();
+    for (name, value) in [
+        ("public_key", pair.public.to_string()),
+        ("private_key", pair.private.to_string()),
+    ] {
+        Reflect::set(&reply, &name.into(), &value.into()).map_err(|_| JsError::new(name))?;
+    }
+    Ok(reply)
+}
+
+/// The pieces of a customized base installer (whole bytes): `[start, end]` for a range of the
+/// base, a `Uint8Array` for new bytes. The page assembles them into a Blob of slices.
+#[wasm_bindgen]
+pub fn customize_pieces(base: &[u8], vesselinfo: &str) -> Result<Array, JsError> {
+    let customized = base_installer::customize(base, vesselinfo.as_bytes())
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(customized
+        .pieces
+        .as_slice()
+        .iter()
+        .map(|piece| -> JsValue {
+            match piece {
+                Piece::Base(range) => {
+                    Array::of2(&(range.start as f64).into(), &(range.end as f64).into()).into()
+                }
+                Piece::New(bytes) => Uint8Array::from(bytes.as_slice()).into(),
+            }
+        })
+        .collect())
+}
