@@ -18,7 +18,9 @@ use crate::build_description::{BuildDescription, User};
 use crate::platform::Platform;
 use crate::public_key::{PublicKey, MAX_MODULUS_BITS};
 use crate::vessel::{check_count, Vessel, MAX_VESSELS, PERCENT_STEP};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::alphabet::URL_SAFE;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
 use base64::{DecodeError, Engine};
 use rsa::BigUint;
 
@@ -31,6 +33,17 @@ pub const MAX_USERS: usize = 128;
 const MAX_NAME_BYTES: usize = 160;
 /// The longest modulus a public key may have; the exponent is below it.
 const MAX_KEY_BYTES: usize = MAX_MODULUS_BITS / 8;
+
+/// base64url without padding. Reading is lenient where it costs nothing: a copy that gained
+/// `=` still reads, and a link cut short says "ends early" rather than failing on its last
+/// character's spare bits.
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// What a share link carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +105,7 @@ pub fn encode(shared: &Shared) -> Result<String, String> {
             put_count(&mut out, index(name)?);
         }
     }
-    Ok(URL_SAFE_NO_PAD.encode(out))
+    Ok(BASE64.encode(out))
 }
 
 /// Reads a link: its fragment, with or without `#`, or the whole URL. Every problem is a
@@ -109,8 +122,8 @@ pub fn decode(link: &str) -> Result<Shared, String> {
     if fragment.is_empty() {
         return Err("this link holds no build description (nothing follows '#')".into());
     }
-    let bytes = URL_SAFE_NO_PAD
-        .decode(fragment.trim_end_matches('='))
+    let bytes = BASE64
+        .decode(fragment)
         .map_err(|e| damaged(&base64_problem(e)))?;
     let mut reader = Reader { bytes: &bytes };
     let format = reader.byte("the format")?;
@@ -165,7 +178,9 @@ fn base64_problem(e: DecodeError) -> String {
             at + 1,
             char::from(byte)
         ),
-        DecodeError::InvalidLength(_) => "its text has a character too many or too few".into(),
+        DecodeError::InvalidLength(_) => {
+            "its text has a character too many or too few (was it cut short?)".into()
+        }
         DecodeError::InvalidPadding => "its text ends wrongly".into(),
     }
 }

@@ -57,11 +57,11 @@ fn several() -> Shared {
 
 /// The link's bytes, for tests that damage them.
 fn bytes_of(shared: &Shared) -> Vec<u8> {
-    URL_SAFE_NO_PAD.decode(encode(shared).unwrap()).unwrap()
+    BASE64.decode(encode(shared).unwrap()).unwrap()
 }
 
 fn link_of(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
+    BASE64.encode(bytes)
 }
 
 #[test]
@@ -73,7 +73,7 @@ fn a_tiny_description_has_this_exact_fragment() {
     expected.extend([0; 62]);
     expected.extend([0x01, 1, 8, 0, 0]);
     let fragment = encode(&bob_alone()).unwrap();
-    assert_eq!(URL_SAFE_NO_PAD.decode(&fragment).unwrap(), expected);
+    assert_eq!(BASE64.decode(&fragment).unwrap(), expected);
     // The same bytes through Python's base64.urlsafe_b64encode, '=' stripped.
     assert_eq!(
         fragment,
@@ -308,5 +308,17 @@ proptest! {
     fn any_bytes_of_format_1_get_an_answer(mut bytes in proptest::collection::vec(any::<u8>(), 1..400)) {
         bytes[0] = FORMAT;
         decodes_stably(&link_of(&bytes))?;
+    }
+}
+
+#[test]
+fn a_link_cut_short_anywhere_says_so() {
+    let text = encode(&several()).unwrap();
+    for end in 1..text.len() {
+        let err = decode(&text[..end]).unwrap_err();
+        assert!(
+            err.starts_with("this link ends early: ") || err.ends_with("(was it cut short?)"),
+            "cut at {end}: {err}"
+        );
     }
 }
