@@ -26,6 +26,9 @@ use rsa::BigUint;
 
 /// The format this cib writes; a link with a higher one came from a newer cib.
 pub const FORMAT: u8 = 1;
+/// Formats grow by one; a first byte beyond this is damage (or not a link at all) rather than
+/// a future format, so that garbage is not blamed on a newer cib.
+const LAST_PLAUSIBLE_FORMAT: u8 = 15;
 /// Far more users than a page or a clearinghouse gives one installer, and every index fits in
 /// one varint byte.
 pub const MAX_USERS: usize = 128;
@@ -127,6 +130,11 @@ pub fn decode(link: &str) -> Result<Shared, String> {
         .map_err(|e| damaged(&base64_problem(e)))?;
     let mut reader = Reader { bytes: &bytes };
     let format = reader.byte("the format")?;
+    if format > LAST_PLAUSIBLE_FORMAT {
+        return Err(damaged(&format!(
+            "it starts with {format}, which is no format of a cib link"
+        )));
+    }
     if format > FORMAT {
         return Err(format!(
             "this link was made by a newer version of cib (format {format}); this one reads format {FORMAT}"
@@ -147,10 +155,10 @@ pub fn decode(link: &str) -> Result<Shared, String> {
         vessels.push(reader.vessel(i, &users)?);
     }
     if !reader.bytes.is_empty() {
-        return Err(damaged(&format!(
-            "{} bytes follow the end of the description",
-            reader.bytes.len()
-        )));
+        return Err(damaged(&match reader.bytes.len() {
+            1 => "1 byte follows the end of the description".to_string(),
+            n => format!("{n} bytes follow the end of the description"),
+        }));
     }
     let description = BuildDescription { vessels, users }
         .checked()

@@ -136,9 +136,11 @@ fn says_what_is_wrong_with_a_bad_link() {
         (with(&|b| b.truncate(200)), "this link ends early: user 2's key modulus is cut off"),
         (with(&|b| b.truncate(1)), "this link ends early: the platforms is cut off"),
         (with(&|b| b[0] = 2), "this link was made by a newer version of cib (format 2); this one reads format 1"),
+        (with(&|b| b[0] = 15), "this link was made by a newer version of cib (format 15)"),
+        (with(&|b| b[0] = 16), "this link is damaged: it starts with 16, which is no format of a cib link"),
         (with(&|b| b[0] = 0), "this link is damaged: its format is 0"),
         (with(&|b| b[1] = 0x1f), "this link is damaged: it names platforms that do not exist (bits 0x1f)"),
-        (with(&|b| b.push(0)), "this link is damaged: 1 bytes follow the end of the description"),
+        (with(&|b| b.push(0)), "this link is damaged: 1 byte follows the end of the description"),
         (with(&|b| b[2] = 0xff), "this link is damaged: the number of users is"),
         // A user count of 2^20 is refused before anything is allocated for it.
         (with(&|b| b.splice(2..3, [0x80, 0x80, 0x40]).for_each(drop)), "this link is damaged: the number of users is 1048576; at most 128 can be"),
