@@ -117,7 +117,9 @@ pub fn decode(link: &str) -> Result<Shared, String> {
     let link = link.trim();
     let fragment = match link.split_once('#') {
         Some((_, fragment)) => fragment,
-        None if link.contains("://") => {
+        // base64url has no ':', so this is a URL without a fragment (a char search is far
+        // smaller in the page's module than a substring search).
+        None if link.contains(':') => {
             return Err("this link has no '#' and no build description after it".into())
         }
         None => link,
@@ -204,7 +206,7 @@ fn platform_bits(platforms: &[Platform]) -> u8 {
 fn platforms_of(bits: u8) -> Result<Vec<Platform>, String> {
     if bits >> Platform::ALL.len() != 0 {
         return Err(damaged(&format!(
-            "it names platforms that do not exist (bits {bits:#04x})"
+            "it names platforms that do not exist (its platform byte is {bits})"
         )));
     }
     Ok(Platform::ALL

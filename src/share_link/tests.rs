@@ -139,7 +139,7 @@ fn says_what_is_wrong_with_a_bad_link() {
         (with(&|b| b[0] = 15), "this link was made by a newer version of cib (format 15)"),
         (with(&|b| b[0] = 16), "this link is damaged: it starts with 16, which is no format of a cib link"),
         (with(&|b| b[0] = 0), "this link is damaged: its format is 0"),
-        (with(&|b| b[1] = 0x1f), "this link is damaged: it names platforms that do not exist (bits 0x1f)"),
+        (with(&|b| b[1] = 0x1f), "this link is damaged: it names platforms that do not exist (its platform byte is 31)"),
         (with(&|b| b.push(0)), "this link is damaged: 1 byte follows the end of the description"),
         (with(&|b| b[2] = 0xff), "this link is damaged: the number of users is"),
         // A user count of 2^20 is refused before anything is allocated for it.
