@@ -26,23 +26,8 @@ installer_mb=${BENCH_INSTALLER_MB:-4}
 timeout=${BENCH_TIMEOUT:-10}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
-if ! command -v wrk >/dev/null; then
-    echo "wrk is missing: apt-get install -y wrk" >&2
-    exit 1
-fi
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-echo "== building cib (release)"
-(cd "$repo" && cargo build --release --quiet --bin cib)
-cib="$repo/target/release/cib"
+# shellcheck source=scripts/bench_lib.sh
+source "$repo/scripts/bench_lib.sh"
 
 # Always a copy: the host is tested on files it cannot disturb, and the benchmark gets an
 # installer of realistic size even where the repository's are small demos.
@@ -63,18 +48,6 @@ free_port() {
 
 peak_memory() {
     awk '/VmHWM/ {print $2 " " $3}' "/proc/$1/status"
-}
-
-# Prints "requests/s transfer/s errors p99 max" for one wrk run against $1.
-load() {
-    local out non2xx socket
-    out=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout "${timeout}s" --latency "$1")
-    echo "$out" | sed 's/^/    /' >&2
-    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-    socket=$(echo "$out" | awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }')
-    echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') \
-$(echo "$out" | awk '/Transfer\/sec/ {print $2}') $((${non2xx:-0} + ${socket:-0})) \
-$(echo "$out" | awk '$1 == "99%" {print $2}') $(echo "$out" | awk '$1 == "Latency" {print $4}')"
 }
 
 errors=0
@@ -173,11 +146,6 @@ if [ -n "$nginx_url" ]; then
     nginx_memory=$(for p in $(pgrep -P "$nginx_pid") "$nginx_pid"; do awk '/VmHWM/ {print $2}' "/proc/$p/status"; done |
         awk '{s += $1} END {print s " kB"}')
 fi
-
-median() {
-    tr ' ' '\n' | grep . | sort -n |
-        awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
 
 echo
 echo "== results: $rounds rounds of ${duration}s per host and file, $connections connections," \

@@ -2,7 +2,7 @@
 
 use crate::failure::Failure;
 use cib_core::base_installer::{customize, Customized, MAX_BASE_BYTES};
-use cib_core::BuildDescription;
+use cib_core::{BuildDescription, Problems};
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -15,16 +15,19 @@ pub fn read_description(path: &Path) -> Result<BuildDescription, Failure> {
             path.display()
         ))
     })?;
-    BuildDescription::parse(&text).map_err(|problems| {
-        let count = problems.0.len();
-        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-        Failure::Invalid(format!(
-            "{} has {count} problem{}:\n{}",
-            path.display(),
-            if count == 1 { "" } else { "s" },
-            list.join("\n")
-        ))
-    })
+    BuildDescription::parse(&text)
+        .map_err(|problems| Failure::Invalid(problem_list(&path.display().to_string(), &problems)))
+}
+
+/// `SUBJECT has N problems:` and one indented line per problem, each with its place.
+pub fn problem_list(subject: &str, problems: &Problems) -> String {
+    let count = problems.0.len();
+    let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+    format!(
+        "{subject} has {count} problem{}:\n{}",
+        if count == 1 { "" } else { "s" },
+        list.join("\n")
+    )
 }
 
 /// A base installer and its customized form, checked before anything is written.

@@ -153,9 +153,13 @@ pub struct Server {
 
 impl Server {
     pub fn start(args: &[String], stderr: &Path) -> Server {
+        let addr = match args.iter().any(|a| a == "--addr") {
+            true => &[][..],
+            false => &["--addr", "127.0.0.1:0"][..],
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_cib"))
             .arg("serve")
-            .args(["--addr", "127.0.0.1:0"])
+            .args(addr)
             .args(args)
             .stdout(Stdio::piped())
             .stderr(fs::File::create(stderr).unwrap())

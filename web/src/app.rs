@@ -6,7 +6,7 @@ use crate::build::{self, Run};
 use crate::dom::{El, Root};
 use crate::keygen::Method;
 use crate::state::State;
-use crate::{keys, platforms, users, vessels};
+use crate::{keys, platforms, share, users, vessels};
 use cib_core::Platform;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -28,6 +28,9 @@ pub struct Places {
 pub struct App {
     pub root: Root,
     pub places: Places,
+    /// The page's own builder offers a share link of its address (an embedded one does not:
+    /// the address is the embedding site's).
+    pub shares: bool,
     pub state: RefCell<State>,
     pub run: RefCell<Option<Run>>,
     pub keygen: Method,
@@ -82,12 +85,20 @@ pub fn query(name: &str) -> Option<String> {
 }
 
 impl App {
-    /// Draws the whole builder into `root` and starts listening there.
-    pub fn mount(root: Root, places: Places) -> Rc<App> {
+    /// Draws the whole builder into `root` and starts listening there. The page's own builder
+    /// (`shares`) starts from the share link in its address, if any.
+    pub fn mount(root: Root, places: Places, shares: bool) -> Rc<App> {
+        let state = State::new(platforms::own_platform());
+        let state = if shares {
+            share::state_from_address(state)
+        } else {
+            state
+        };
         let app = Rc::new(App {
             root,
             places,
-            state: RefCell::new(State::new(platforms::own_platform())),
+            shares,
+            state: RefCell::new(state),
             run: RefCell::new(None),
             keygen: Method::from_query(query("keygen").as_deref()),
             drawn_at: Cell::new(0.0),
@@ -96,6 +107,11 @@ impl App {
         let root = &app.root;
         root.node().set_text_content(None);
         let skeleton = [
+            El::message(
+                "cib-link-problem",
+                app.state.borrow().link_problem.as_deref(),
+            ),
+            build::quick_skeleton(),
             users::skeleton(),
             vessels::skeleton(),
             platforms::skeleton(&app.state.borrow()),
@@ -157,6 +173,9 @@ impl App {
             platforms::render(root, &state);
             build::render(root, &state, run.as_ref());
             keys::render(root, &state, run.as_ref());
+            if self.shares {
+                share::render(self, &state);
+            }
         });
     }
 }
@@ -191,6 +210,14 @@ fn on_click(app: &Rc<App>, event: Event) {
         "grow" => app.change(|s| s.grow(i)),
         "shrink" => app.change(|s| s.shrink(i)),
         "build" => build::start(app),
+        "quick" => {
+            let mut ready = false;
+            app.change(|s| ready = s.quick());
+            if ready {
+                build::start(app);
+            }
+        }
+        "copy-link" => share::copy(app),
         "retry" => build::retry(
             app,
             Platform::ALL.into_iter().find(|p| p.name() == name(&el)),

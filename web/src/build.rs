@@ -103,12 +103,48 @@ pub fn skeleton() -> El {
             .class("primary")
             .attr("aria-describedby", "cib-build-problems"),
         El::new("div").attr("id", "cib-build-problems"),
+        crate::share::skeleton(),
     ])
+}
+
+/// The fast lane, above the steps: one click to an installer and its keys.
+pub fn quick_skeleton() -> El {
+    El::new("div").class("quick").children([
+        El::button("Quick installer", "quick")
+            .attr("id", "cib-quick")
+            .class("primary")
+            .attr("aria-describedby", "cib-quick-hint"),
+        El::new("p").attr("id", "cib-quick-hint").class("hint"),
+    ])
+}
+
+fn render_quick(root: &Root, state: &State, working: bool) {
+    if let Some(button) = root.by_id::<HtmlButtonElement>("cib-quick") {
+        button.set_disabled(!state.users.is_empty() || working);
+    }
+    let platforms: Vec<&str> = state.platforms.iter().map(|p| p.label()).collect();
+    let hint = if !state.users.is_empty() {
+        "The quick installer starts from an empty builder; with the users you added, use \
+         Build installers in step 4."
+            .to_string()
+    } else if platforms.is_empty() {
+        "Choose a platform in step 3 first.".to_string()
+    } else {
+        format!(
+            "Just want an installer? One click makes a user named {} with a new key pair, owning \
+             one vessel of 80%, and the installers for {} (change them in step 3); then save \
+             its keys and installers in step 5.",
+            crate::state::QUICK_USER,
+            platforms.join(", ")
+        )
+    };
+    root.set_text("cib-quick-hint", &hint);
 }
 
 pub fn render(root: &Root, state: &State, run: Option<&Run>) {
     let problems = problems(state);
     let working = run.is_some_and(Run::working);
+    render_quick(root, state, working);
     if let Some(button) = root.by_id::<HtmlButtonElement>("cib-build-button") {
         button.set_disabled(!problems.is_empty() || working);
     }

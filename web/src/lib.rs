@@ -22,6 +22,7 @@ mod keys;
 #[cfg(feature = "measure")]
 mod measure;
 mod platforms;
+mod share;
 pub mod state;
 mod users;
 mod vessels;
@@ -51,7 +52,7 @@ pub struct Builder {
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element) -> Builder {
     Builder {
-        _app: App::mount(Root::Element(element), assets::page_places()),
+        _app: App::mount(Root::Element(element), assets::page_places(), true),
     }
 }
 
@@ -119,7 +120,7 @@ impl SeattleInstaller {
         let mode = match &values[0] {
             // Without an owner, the element is the whole builder.
             None => Mode::Builder {
-                _app: App::mount(self.root.clone(), places),
+                _app: App::mount(self.root.clone(), places, false),
             },
             Some(owner) => {
                 let request = donation::Request::from_attributes(

@@ -2,8 +2,12 @@
 //! change goes through a method here, so the rules (vessels total 80, whole tens, at most 8)
 //! hold whatever the order of clicks; the DOM is only ever a picture of this value.
 
+use cib_core::share_link::Shared;
 use cib_core::vessel::{DEFINED_TOTAL, MAX_VESSELS, PERCENT_STEP};
-use cib_core::{KeyPair, Platform, PublicKey};
+use cib_core::{BuildDescription, KeyPair, Platform, PublicKey};
+
+/// The fast lane's one user, named as the legacy builder's fast lane named it.
+pub const QUICK_USER: &str = "user";
 
 /// Where a user's key comes from.
 #[derive(Debug, Clone)]
@@ -73,6 +77,8 @@ pub struct State {
     pub revision: u64,
     /// The users whose generated private keys the person has downloaded.
     pub saved_private: Vec<String>,
+    /// Why the share link the page was opened with could not be used.
+    pub link_problem: Option<String>,
 }
 
 impl State {
@@ -84,7 +90,67 @@ impl State {
             form: UserForm::default(),
             revision: 0,
             saved_private: Vec::new(),
+            link_problem: None,
         }
+    }
+
+    /// The builder as a share link describes it: its users (each with their own public key),
+    /// vessels and platforms, in their order, so a build gives the very same installers.
+    pub fn from_shared(shared: Shared) -> Self {
+        let Shared {
+            description,
+            platforms,
+        } = shared;
+        let mut state = State::new(Platform::Linux);
+        state.platforms = platforms;
+        state.users = description
+            .users
+            .into_iter()
+            .map(|u| UserEntry {
+                name: u.name,
+                key: u.public_key.map_or(UserKey::Missing, UserKey::Own),
+            })
+            .collect();
+        state.vessels = description
+            .vessels
+            .into_iter()
+            .map(|v| VesselEntry {
+                owner: Some(v.owner),
+                users: v.users,
+                ..VesselEntry::new(v.percent)
+            })
+            .collect();
+        state
+    }
+
+    /// What a share link carries, once the description is complete and every user has a public
+    /// key (never a private one: a `Shared` cannot hold it).
+    pub fn shared(&self) -> Option<Shared> {
+        let description = BuildDescription::parse(&self.description_json()).ok()?;
+        let complete = description.users_without_key().next().is_none();
+        (complete && !self.platforms.is_empty()).then(|| Shared {
+            description,
+            platforms: self.platforms.clone(),
+        })
+    }
+
+    /// The fast lane: one 80% vessel owned by a user named `user`, whose key pair the build
+    /// generates. Only on an empty builder, so nothing the person entered is replaced.
+    pub fn quick(&mut self) -> bool {
+        if !self.users.is_empty() {
+            return false;
+        }
+        self.users.push(UserEntry {
+            name: QUICK_USER.into(),
+            key: UserKey::Missing,
+        });
+        self.vessels = vec![VesselEntry {
+            owner: Some(QUICK_USER.into()),
+            ..VesselEntry::new(DEFINED_TOTAL)
+        }];
+        self.form = UserForm::default();
+        self.edited();
+        true
     }
 
     fn edited(&mut self) {

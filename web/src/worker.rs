@@ -21,6 +21,7 @@ const SCRIPT: &str = r#"let loaded;
 const ops = {
   keygen: (m, { bits }) => m.generate_key_pair(bits),
   customize: (m, { bytes, vesselinfo }) => ({ pieces: m.customize_pieces(new Uint8Array(bytes), vesselinfo) }),
+  qr: (m, { text }) => ({ svg: m.qr_svg(text) }),
 };
 self.onmessage = async ({ data }) => {
   try {

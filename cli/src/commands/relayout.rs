@@ -1,5 +1,6 @@
-//! `cib relayout-base-installer`: rewrite a foreign tar.gz base installer so that customizing it
-//! (in the page or here) costs one decompression instead of a decompression and a recompression.
+//! `cib relayout-base-installer`: rewrite a foreign tar.gz base installer as cib lays out its own,
+//! the end-of-archive blocks in a tiny last gzip member, so that customizing it compresses only
+//! vesselinfo and that member again (a foreign one costs a deflate block more).
 
 use crate::failure::{Failure, Outcome};
 use crate::files::{write_bytes, Existing, Readers};

@@ -7,9 +7,9 @@
 //! load one write then carries many lines, where a write per line cost a twentieth of the
 //! host's time; when idle, a line goes out as soon as its request is done.
 
+use super::served::declared_length;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::header::CONTENT_LENGTH;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use http_body::{Body as _, Frame, SizeHint};
@@ -61,11 +61,6 @@ impl Line {
             })
         })
     }
-}
-
-fn declared_length(response: &Response) -> Option<u64> {
-    let header = response.headers().get(CONTENT_LENGTH)?;
-    header.to_str().ok()?.parse().ok()
 }
 
 struct Counted {

@@ -1,6 +1,7 @@
 //! The HTTP service: two folders, the manifest, and the layers every request passes through.
 
 use super::confine::Confined;
+use super::custom_install::{self, CustomInstall};
 use super::manifest::{self, Manifest};
 use super::store::{Kind, Store};
 use super::wrap::{Wrap, WrapLayer};
@@ -33,9 +34,11 @@ pub struct Folders {
 }
 
 const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
+const ALLOWED_FOR_XMLRPC: &str = "GET, HEAD, POST, OPTIONS";
 
 pub fn build<B>(
     folders: Folders,
+    custom: Option<Arc<CustomInstall>>,
     request_timeout: Duration,
 ) -> impl Service<Request<B>, Response = Response, Error = Infallible, Future: Send + 'static>
        + Clone
@@ -57,6 +60,11 @@ where
         .route("/base_installers/manifest.json", get(manifest::serve))
         .fallback_service(site)
         .with_state(manifest);
+    let xmlrpc = custom.is_some();
+    let router = match custom {
+        Some(custom) => router.merge(custom_install::routes(custom)),
+        None => router,
+    };
     let router = match installers {
         Some(folder) => router.nest_service(
             "/base_installers",
@@ -75,7 +83,7 @@ where
             request_timeout,
         ))
         .layer(cors())
-        .layer(WrapLayer(AllowMethods))
+        .layer(WrapLayer(AllowMethods { xmlrpc }))
         .layer(
             CompressionLayer::new()
                 .quality(CompressionLevel::Precise(5))
@@ -119,20 +127,32 @@ impl Wrap for AdmitAndLog {
     }
 }
 
-/// Inside CORS, which answers the preflight OPTIONS itself.
+/// Inside CORS, which answers the preflight OPTIONS itself. POST reaches the XML-RPC endpoint
+/// only, and only when it is on.
 #[derive(Clone)]
-struct AllowMethods;
+struct AllowMethods {
+    xmlrpc: bool,
+}
 
 impl Wrap for AllowMethods {
     type Noted = ();
 
     fn before(&self, request: &Request) -> ((), Option<Response>) {
+        let endpoint = self.xmlrpc
+            && request.uri().path().trim_end_matches('/')
+                == custom_install::XMLRPC_PATH.trim_end_matches('/');
         let status = match *request.method() {
             Method::GET | Method::HEAD => return ((), None),
+            Method::POST if endpoint => return ((), None),
             Method::OPTIONS => StatusCode::NO_CONTENT,
             _ => StatusCode::METHOD_NOT_ALLOWED,
         };
-        let answer = (status, [(ALLOW, HeaderValue::from_static(ALLOWED_METHODS))]);
+        let allowed = if endpoint {
+            ALLOWED_FOR_XMLRPC
+        } else {
+            ALLOWED_METHODS
+        };
+        let answer = (status, [(ALLOW, HeaderValue::from_static(allowed))]);
         ((), Some(answer.into_response()))
     }
 }

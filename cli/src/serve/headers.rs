@@ -8,7 +8,7 @@ use axum::http::header::{
     CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, REFERRER_POLICY,
     X_CONTENT_TYPE_OPTIONS,
 };
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use cib_core::platform::ArchiveKind;
 
@@ -54,8 +54,12 @@ pub fn shrinks(media_type: &str) -> bool {
 
 pub fn cache_control(path: &str) -> &'static str {
     let name = file_name(path);
-    // Base installers are replaced in place, and the manifest describes them.
-    if path.starts_with("/base_installers/") || name.ends_with(".html") || name.ends_with(".htm") {
+    // Base installers are replaced in place, and the manifest and customized installers follow.
+    if path.starts_with("/base_installers/")
+        || path.starts_with("/custom_install/")
+        || name.ends_with(".html")
+        || name.ends_with(".htm")
+    {
         REVALIDATE
     } else if is_content_hashed(name) {
         IMMUTABLE
@@ -95,8 +99,10 @@ pub struct SetMediaType;
 impl Wrap for SetMediaType {
     type Noted = Option<&'static str>;
 
+    /// By the name of the file fetched; an answer to a POST is no file.
     fn before(&self, request: &Request) -> (Option<&'static str>, Option<Response>) {
-        (media_type(request.uri().path()), None)
+        let fetched = matches!(*request.method(), Method::GET | Method::HEAD);
+        (media_type(request.uri().path()).filter(|_| fetched), None)
     }
 
     fn after(media_type: Option<&'static str>, mut response: Response) -> Response {

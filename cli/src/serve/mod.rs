@@ -8,6 +8,7 @@ mod app;
 mod changes;
 mod confine;
 mod csp;
+mod custom_install;
 mod headers;
 mod manifest;
 mod paths;
@@ -52,6 +53,29 @@ pub struct ServeArgs {
     /// Event loops (threads) serving requests; by default one per CPU.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     threads: Option<u32>,
+    /// Also answer the legacy builder's XML-RPC API at /custom_install/xmlrpc/ and its installer
+    /// URLs, keeping one small record per build in this folder (created if missing).
+    #[arg(long, value_name = "STATE_DIR")]
+    xmlrpc: Option<PathBuf>,
+    /// The origin written into the installer URLs the API returns (what donors' browsers
+    /// follow; behind a TLS proxy, the public address). Default: http://ADDR.
+    #[arg(long, value_name = "URL", requires = "xmlrpc", value_parser = public_url)]
+    public_url: Option<String>,
+}
+
+/// An http or https URL with a host, and neither query nor fragment; a path is kept as a prefix.
+fn public_url(text: &str) -> Result<String, String> {
+    let uri: axum::http::Uri = text.parse().map_err(|err| format!("not a URL: {err}"))?;
+    let scheme = uri.scheme_str().unwrap_or_default();
+    if !matches!(scheme, "http" | "https") || uri.host().is_none_or(str::is_empty) {
+        return Err(
+            "expected http://HOST[:PORT] or https://HOST[:PORT], optionally with a path".into(),
+        );
+    }
+    if uri.query().is_some() || text.contains('#') {
+        return Err("a query or fragment cannot be part of the installer URLs".into());
+    }
+    Ok(text.trim_end_matches('/').to_owned())
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -85,38 +109,70 @@ fn start(args: ServeArgs) -> Result<(), String> {
 
     let manifest = manifest::Manifest::new(installers.clone())
         .map_err(|err| format!("cannot read the base installers: {err}"))?;
+
+    // The listener comes first: the default public URL names the port it got.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| format!("cannot start the async runtime: {err}"))?;
+    let (listener, bound) = runtime.block_on(async {
+        let listener = server::listen(args.addr)
+            .map_err(|err| format!("cannot listen on {}: {err}", args.addr))?;
+        let bound = listener
+            .local_addr()
+            .map_err(|err| format!("cannot read the bound address: {err}"))?;
+        Ok::<_, String>((listener, bound))
+    })?;
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n as usize,
+    );
+    let custom = match &args.xmlrpc {
+        Some(state_dir) => {
+            let public_url = args.public_url.clone().unwrap_or_else(|| {
+                if bound.ip().is_unspecified() {
+                    eprintln!(
+                        "cib serve: warning: the installer URLs will name http://{bound}, which \
+                         no browser can reach; give --public-url"
+                    );
+                }
+                format!("http://{bound}")
+            });
+            let custom = custom_install::CustomInstall::new(
+                state_dir,
+                &public_url,
+                installers.clone(),
+                threads,
+            )
+            .map_err(|err| {
+                format!(
+                    "cannot use {} as the state folder: {err}",
+                    state_dir.display()
+                )
+            })?;
+            Some(Arc::new(custom))
+        }
+        None => None,
+    };
     let folders = app::Folders {
         site,
         installers,
         manifest: Arc::new(manifest),
     };
 
-    let app = app::build(folders, secs(args.request_timeout));
+    let app = app::build(folders, custom, secs(args.request_timeout));
     let limits = server::Limits {
         max_connections: args.max_connections as usize,
         header_timeout: secs(args.header_timeout),
         shutdown_grace: secs(args.shutdown_grace),
     };
-    let threads = args.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |n| n as usize,
-    );
     let loops = server::Loops::start(threads, app, limits)
         .map_err(|err| format!("cannot start the serving threads: {err}"))?;
 
     // This thread accepts the connections and waits for the stop signal.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| format!("cannot start the async runtime: {err}"))?;
     runtime.block_on(async {
         let stop = server::stop_signal()
             .map_err(|err| format!("cannot watch for Ctrl-C and SIGTERM: {err}"))?;
-        let listener = server::listen(args.addr)
-            .map_err(|err| format!("cannot listen on {}: {err}", args.addr))?;
-        let bound = listener
-            .local_addr()
-            .map_err(|err| format!("cannot read the bound address: {err}"))?;
         // Tests and scripts read this line to learn the port, so it goes out before any request.
         println!("Serving http://{bound}/");
         let _ = std::io::stdout().flush();

@@ -18,6 +18,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use std::convert::Infallible;
 use std::future::Future;
+use std::ops::RangeInclusive;
 use tower::Service;
 use tower_http::services::ServeDir;
 
@@ -73,27 +74,32 @@ pub fn service(
 fn with_body_from_memory(response: Response, file: Bytes, range: Option<&HeaderValue>) -> Response {
     let body = match response.status() {
         StatusCode::OK => file,
-        // The same parser and checks as `ServeDir`'s, so the same single range.
-        StatusCode::PARTIAL_CONTENT => {
-            let Some(range) = range
-                .and_then(|value| value.to_str().ok())
-                .and_then(|value| http_range_header::parse_range_header(value).ok())
-                .and_then(|ranges| ranges.validate(file.len() as u64).ok())
-                .and_then(|ranges| ranges.into_iter().next())
-            else {
-                return response;
-            };
-            file.slice(*range.start() as usize..=*range.end() as usize)
-        }
+        StatusCode::PARTIAL_CONTENT => match single_range(range, file.len() as u64) {
+            Some(range) => file.slice(*range.start() as usize..=*range.end() as usize),
+            None => return response,
+        },
         _ => return response,
     };
     // Whatever went differently, `ServeDir`'s own body is the one that matches its headers.
-    let declared = response
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok()?.parse::<usize>().ok());
-    if declared != Some(body.len()) {
+    if declared_length(&response) != Some(body.len() as u64) {
         return response;
     }
     response.map(|_| Body::from(body))
+}
+
+/// The range a 206 of `ServeDir` answered for a file of `len` bytes: the same parser and checks
+/// as `ServeDir`'s, so the same single range.
+pub fn single_range(range: Option<&HeaderValue>, len: u64) -> Option<RangeInclusive<u64>> {
+    range
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| http_range_header::parse_range_header(value).ok())
+        .and_then(|ranges| ranges.validate(len).ok())
+        .and_then(|ranges| ranges.into_iter().next())
+}
+
+pub fn declared_length(response: &Response) -> Option<u64> {
+    response
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse().ok())
 }

@@ -106,6 +106,27 @@ impl Store {
         self.inner.kind == Kind::Page
     }
 
+    /// The bytes `path` is served with now, the stamp of that version and its metadata. An
+    /// installer's bytes are mapped: send them, never read them (see `sendfile`).
+    pub async fn current(&self, path: PathBuf) -> io::Result<(Bytes, Stamp, Meta)> {
+        let entry = self.find(path).await?;
+        let bytes = match &entry.content {
+            Content::Memory(bytes) | Content::Mapped(bytes) => bytes.clone(),
+            // Too large to hold and not mappable: read for this once.
+            Content::Disk(real) => {
+                let real = real.clone();
+                tokio::task::spawn_blocking(move || std::fs::read(real))
+                    .await
+                    .map_err(io::Error::other)??
+                    .into()
+            }
+            Content::Directory => {
+                return Err(io::Error::new(io::ErrorKind::NotFound, "a directory"))
+            }
+        };
+        Ok((bytes, entry.stamp, entry.meta))
+    }
+
     async fn lookup(&self, path: PathBuf) -> io::Result<Arc<Entry>> {
         if let Some(entry) = Served::seen(&path) {
             return Ok(entry);

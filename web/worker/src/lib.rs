@@ -1,7 +1,7 @@
 //! The builder's worker module. The page's own module stays small enough to be interactive
 //! quickly; what the first interaction never needs (the `rsa` crate's key generation, the
-//! fallback when WebCrypto is missing, and rewriting a tar.gz, which must inflate it whole)
-//! lives here and is fetched by the worker the first time it is asked for.
+//! fallback when WebCrypto is missing; rewriting a tar.gz, which must inflate it; the share
+//! link's QR encoder) lives here and is fetched by the worker the first time it is asked for.
 //!
 //! Both functions answer in plain JavaScript values, which is all that crosses to the page.
 
@@ -49,4 +49,18 @@ pub fn customize_pieces(base: &[u8], vesselinfo: &str) -> Result<Array, JsError>
             }
         })
         .collect())
+}
+
+/// The QR code of `text` as an SVG image, four pixels a module at least so that a phone reads it
+/// from a screen; an error when the text is too long for any QR code.
+#[wasm_bindgen]
+pub fn qr_svg(text: &str) -> Result<String, JsError> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::L)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    let side = (code.width() as u32 + 8) * 4;
+    Ok(code
+        .render::<svg::Color>()
+        .min_dimensions(side, side)
+        .build())
 }

@@ -61,3 +61,11 @@ fn a_key_pair_of_the_rsa_crate_matches() {
     assert!(private.matches(&public));
     assert!(cib_worker::generate_key_pair(1000).is_err());
 }
+
+#[wasm_bindgen_test]
+fn a_qr_code_is_an_svg_or_a_refusal() {
+    let svg = cib_worker::qr_svg("http://127.0.0.1:8080/#AQID").unwrap_or_else(|_| panic!("draws"));
+    assert!(svg.contains("<svg"), "{svg}");
+    // The largest QR code holds 2,953 bytes at the lowest error correction.
+    assert!(cib_worker::qr_svg(&"x".repeat(3_000)).is_err());
+}

@@ -15,6 +15,17 @@ pub struct Meta {
     pub(super) modified: Option<SystemTime>,
 }
 
+impl Meta {
+    /// A file of `len` bytes, last changed at `modified`.
+    pub fn file(len: u64, modified: Option<SystemTime>) -> Meta {
+        Meta {
+            directory: false,
+            len,
+            modified,
+        }
+    }
+}
+
 impl Metadata for Meta {
     fn is_dir(&self) -> bool {
         self.directory
