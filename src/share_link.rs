@@ -18,12 +18,17 @@ use crate::build_description::{BuildDescription, User};
 use crate::platform::Platform;
 use crate::public_key::{PublicKey, MAX_MODULUS_BITS};
 use crate::vessel::{check_count, Vessel, MAX_VESSELS, PERCENT_STEP};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::alphabet::URL_SAFE;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
 use base64::{DecodeError, Engine};
 use rsa::BigUint;
 
 /// The format this cib writes; a link with a higher one came from a newer cib.
 pub const FORMAT: u8 = 1;
+/// Formats grow by one; a first byte beyond this is damage (or not a link at all) rather than
+/// a future format, so that garbage is not blamed on a newer cib.
+const LAST_PLAUSIBLE_FORMAT: u8 = 15;
 /// Far more users than a page or a clearinghouse gives one installer, and every index fits in
 /// one varint byte.
 pub const MAX_USERS: usize = 128;
@@ -31,6 +36,17 @@ pub const MAX_USERS: usize = 128;
 const MAX_NAME_BYTES: usize = 160;
 /// The longest modulus a public key may have; the exponent is below it.
 const MAX_KEY_BYTES: usize = MAX_MODULUS_BITS / 8;
+
+/// base64url without padding. Reading is lenient where it costs nothing: a copy that gained
+/// `=` still reads, and a link cut short says "ends early" rather than failing on its last
+/// character's spare bits.
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
 
 /// What a share link carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +108,7 @@ pub fn encode(shared: &Shared) -> Result<String, String> {
             put_count(&mut out, index(name)?);
         }
     }
-    Ok(URL_SAFE_NO_PAD.encode(out))
+    Ok(BASE64.encode(out))
 }
 
 /// Reads a link: its fragment, with or without `#`, or the whole URL. Every problem is a
@@ -101,7 +117,9 @@ pub fn decode(link: &str) -> Result<Shared, String> {
     let link = link.trim();
     let fragment = match link.split_once('#') {
         Some((_, fragment)) => fragment,
-        None if link.contains("://") => {
+        // base64url has no ':', so this is a URL without a fragment (a char search is far
+        // smaller in the page's module than a substring search).
+        None if link.contains(':') => {
             return Err("this link has no '#' and no build description after it".into())
         }
         None => link,
@@ -109,11 +127,16 @@ pub fn decode(link: &str) -> Result<Shared, String> {
     if fragment.is_empty() {
         return Err("this link holds no build description (nothing follows '#')".into());
     }
-    let bytes = URL_SAFE_NO_PAD
-        .decode(fragment.trim_end_matches('='))
+    let bytes = BASE64
+        .decode(fragment)
         .map_err(|e| damaged(&base64_problem(e)))?;
     let mut reader = Reader { bytes: &bytes };
     let format = reader.byte("the format")?;
+    if format > LAST_PLAUSIBLE_FORMAT {
+        return Err(damaged(&format!(
+            "it starts with {format}, which is no format of a cib link"
+        )));
+    }
     if format > FORMAT {
         return Err(format!(
             "this link was made by a newer version of cib (format {format}); this one reads format {FORMAT}"
@@ -134,10 +157,10 @@ pub fn decode(link: &str) -> Result<Shared, String> {
         vessels.push(reader.vessel(i, &users)?);
     }
     if !reader.bytes.is_empty() {
-        return Err(damaged(&format!(
-            "{} bytes follow the end of the description",
-            reader.bytes.len()
-        )));
+        return Err(damaged(&match reader.bytes.len() {
+            1 => "1 byte follows the end of the description".to_string(),
+            n => format!("{n} bytes follow the end of the description"),
+        }));
     }
     let description = BuildDescription { vessels, users }
         .checked()
@@ -165,7 +188,9 @@ fn base64_problem(e: DecodeError) -> String {
             at + 1,
             char::from(byte)
         ),
-        DecodeError::InvalidLength(_) => "its text has a character too many or too few".into(),
+        DecodeError::InvalidLength(_) => {
+            "its text has a character too many or too few (was it cut short?)".into()
+        }
         DecodeError::InvalidPadding => "its text ends wrongly".into(),
     }
 }
@@ -181,7 +206,7 @@ fn platform_bits(platforms: &[Platform]) -> u8 {
 fn platforms_of(bits: u8) -> Result<Vec<Platform>, String> {
     if bits >> Platform::ALL.len() != 0 {
         return Err(damaged(&format!(
-            "it names platforms that do not exist (bits {bits:#04x})"
+            "it names platforms that do not exist (its platform byte is {bits})"
         )));
     }
     Ok(Platform::ALL

@@ -7,6 +7,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "cli/link.rs"]
+mod link;
 #[path = "cli/metainfo.rs"]
 mod metainfo;
 
@@ -66,6 +68,7 @@ fn every_command_has_help() {
         &["customize"],
         &["build"],
         &["keygen"],
+        &["link"],
         &["pack-base-installers"],
         &["verify-base-installer"],
         &["serve"],

@@ -28,6 +28,9 @@ enum Command {
     Customize(commands::customize::Args),
     /// Generate missing keys, then write installers, vesselinfo, key zips and build.json.
     Build(commands::build::Args),
+    /// Print the share link of a build description whose users all have keys: the page opens it,
+    /// `cib build --link` builds from it.
+    Link(commands::link::Args),
     /// Generate a Seattle key pair: NAME.publickey and NAME.privatekey.
     Keygen(commands::keygen::Args),
     /// Make the four base installers from a folder with the Seattle layout; with the updater keys,
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Customize(args) => commands::customize::run(args),
         Command::Build(args) => commands::build::run(args),
         Command::Keygen(args) => commands::keygen::run(args),
+        Command::Link(args) => commands::link::run(args),
         Command::PackBaseInstallers(args) => commands::pack::run(args),
         Command::RelayoutBaseInstaller(args) => commands::relayout::run(args),
         Command::VerifyBaseInstaller(args) => commands::verify::run(args),

@@ -57,11 +57,11 @@ fn several() -> Shared {
 
 /// The link's bytes, for tests that damage them.
 fn bytes_of(shared: &Shared) -> Vec<u8> {
-    URL_SAFE_NO_PAD.decode(encode(shared).unwrap()).unwrap()
+    BASE64.decode(encode(shared).unwrap()).unwrap()
 }
 
 fn link_of(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
+    BASE64.encode(bytes)
 }
 
 #[test]
@@ -73,7 +73,7 @@ fn a_tiny_description_has_this_exact_fragment() {
     expected.extend([0; 62]);
     expected.extend([0x01, 1, 8, 0, 0]);
     let fragment = encode(&bob_alone()).unwrap();
-    assert_eq!(URL_SAFE_NO_PAD.decode(&fragment).unwrap(), expected);
+    assert_eq!(BASE64.decode(&fragment).unwrap(), expected);
     // The same bytes through Python's base64.urlsafe_b64encode, '=' stripped.
     assert_eq!(
         fragment,
@@ -136,9 +136,11 @@ fn says_what_is_wrong_with_a_bad_link() {
         (with(&|b| b.truncate(200)), "this link ends early: user 2's key modulus is cut off"),
         (with(&|b| b.truncate(1)), "this link ends early: the platforms is cut off"),
         (with(&|b| b[0] = 2), "this link was made by a newer version of cib (format 2); this one reads format 1"),
+        (with(&|b| b[0] = 15), "this link was made by a newer version of cib (format 15)"),
+        (with(&|b| b[0] = 16), "this link is damaged: it starts with 16, which is no format of a cib link"),
         (with(&|b| b[0] = 0), "this link is damaged: its format is 0"),
-        (with(&|b| b[1] = 0x1f), "this link is damaged: it names platforms that do not exist (bits 0x1f)"),
-        (with(&|b| b.push(0)), "this link is damaged: 1 bytes follow the end of the description"),
+        (with(&|b| b[1] = 0x1f), "this link is damaged: it names platforms that do not exist (its platform byte is 31)"),
+        (with(&|b| b.push(0)), "this link is damaged: 1 byte follows the end of the description"),
         (with(&|b| b[2] = 0xff), "this link is damaged: the number of users is"),
         // A user count of 2^20 is refused before anything is allocated for it.
         (with(&|b| b.splice(2..3, [0x80, 0x80, 0x40]).for_each(drop)), "this link is damaged: the number of users is 1048576; at most 128 can be"),
@@ -308,5 +310,17 @@ proptest! {
     fn any_bytes_of_format_1_get_an_answer(mut bytes in proptest::collection::vec(any::<u8>(), 1..400)) {
         bytes[0] = FORMAT;
         decodes_stably(&link_of(&bytes))?;
+    }
+}
+
+#[test]
+fn a_link_cut_short_anywhere_says_so() {
+    let text = encode(&several()).unwrap();
+    for end in 1..text.len() {
+        let err = decode(&text[..end]).unwrap_err();
+        assert!(
+            err.starts_with("this link ends early: ") || err.ends_with("(was it cut short?)"),
+            "cut at {end}: {err}"
+        );
     }
 }

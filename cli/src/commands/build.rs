@@ -7,17 +7,23 @@ use crate::files::{
     write_bytes, Existing, Readers,
 };
 use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
-use cib_core::{KeyBits, KeyPair, Platform, PrivateKey};
+use cib_core::{share_link, KeyBits, KeyPair, Platform, PrivateKey};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The build description; users without a "public_key" get a generated key pair.
-    build: PathBuf,
+    #[arg(required_unless_present = "link", conflicts_with = "link")]
+    build: Option<PathBuf>,
+    /// Build from a share link (`cib link`'s or the page's: the fragment or the whole URL)
+    /// instead of BUILD.json. --platform then defaults to the link's platforms.
+    #[arg(long, value_name = "LINK")]
+    link: Option<String>,
     /// The folder holding the base installers, under their usual names (seattle_linux.tgz, ...).
     #[arg(long, default_value = "base_installers")]
     base_installers: PathBuf,
-    /// A platform to build for (linux, mac, windows, android); repeat for several. Default: all four.
+    /// A platform to build for (linux, mac, windows, android); repeat for several. Default: all
+    /// four (with --link, the link's).
     #[arg(long = "platform", value_name = "PLATFORM")]
     platforms: Vec<Platform>,
     /// The folder to write into; created if missing.
@@ -32,13 +38,24 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let mut description = read_description(&args.build)?;
-    let bits = KeyBits::from_bits(args.bits).map_err(Failure::Invalid)?;
-    let mut platforms = if args.platforms.is_empty() {
-        Platform::ALL.to_vec()
-    } else {
-        args.platforms.clone()
+    let (mut description, chosen) = match (&args.build, &args.link) {
+        (Some(path), _) => (read_description(path)?, Platform::ALL.to_vec()),
+        (None, Some(link)) => {
+            let shared = share_link::decode(link).map_err(Failure::Invalid)?;
+            (shared.description, shared.platforms)
+        }
+        (None, None) => return Err(Failure::Invalid("give BUILD.json or --link LINK".into())),
     };
+    let bits = KeyBits::from_bits(args.bits).map_err(Failure::Invalid)?;
+    let mut platforms = match args.platforms.is_empty() {
+        true => chosen,
+        false => args.platforms.clone(),
+    };
+    if platforms.is_empty() {
+        return Err(Failure::Invalid(
+            "the link chooses no platform; name them with --platform".into(),
+        ));
+    }
     platforms.sort();
     platforms.dedup();
 

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod customize;
 pub mod keygen;
+pub mod link;
 pub mod pack;
 pub mod relayout;
 pub mod verify;

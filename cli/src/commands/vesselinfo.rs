@@ -26,9 +26,18 @@ pub fn run(args: Args) -> Outcome {
 pub fn vesselinfo_of(description: &BuildDescription) -> Result<String, Failure> {
     cib_core::vesselinfo::write(description).map_err(|missing| {
         Failure::Invalid(format!(
-            "{} ha{} no public key; `cib build` generates the missing keys (or give each a \"public_key\")",
-            missing.join(", "),
-            if missing.len() == 1 { "s" } else { "ve" }
+            "{}; `cib build` generates the missing keys (or give each a \"public_key\")",
+            no_key(&missing)
         ))
     })
+}
+
+/// "alice, bob have no public key"
+pub fn no_key(names: &[impl AsRef<str>]) -> String {
+    let names: Vec<&str> = names.iter().map(|n| n.as_ref()).collect();
+    format!(
+        "{} ha{} no public key",
+        names.join(", "),
+        if names.len() == 1 { "s" } else { "ve" }
+    )
 }
