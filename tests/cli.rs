@@ -152,7 +152,14 @@ fn invalid_descriptions_list_every_problem_and_print_nothing() {
         ),
         ("{not json", &["not a JSON object"][..]),
     ];
-    for (json, expected) in cases {
+    let cases = cases.map(|(json, expected)| (json.as_bytes().to_vec(), expected));
+    // Not text at all is invalid input too (exit 2), said with where the text stops.
+    let not_text = (
+        b"{\"vessels\": \xff}".to_vec(),
+        &["is not UTF-8 text: it stops being text after 12 bytes"][..],
+    );
+    for (json, expected) in cases.into_iter().chain([not_text]) {
+        let json = &json;
         fs::write(dir.path().join("bad.json"), json).unwrap();
         for command in ["vesselinfo", "build"] {
             let mut args = vec![command, "bad.json"];
@@ -160,7 +167,12 @@ fn invalid_descriptions_list_every_problem_and_print_nothing() {
                 args.extend(["--out", "out"]);
             }
             let out = cib(&args, dir.path());
-            assert_eq!(out.status.code(), Some(2), "{json}");
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{}",
+                String::from_utf8_lossy(json)
+            );
             assert!(out.stdout.is_empty());
             for e in expected {
                 assert!(stderr(&out).contains(e), "{e:?} not in {}", stderr(&out));

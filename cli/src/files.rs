@@ -8,13 +8,22 @@ use std::io::{BufWriter, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-pub fn read_description(path: &Path) -> Result<BuildDescription, Failure> {
-    let text = fs::read_to_string(path).map_err(|e| {
-        Failure::Other(format!(
-            "cannot read the build description {}: {e}",
-            path.display()
+/// A text input: a file that cannot be read is a failure of its own (exit 1), while bytes that
+/// are not UTF-8 are invalid input (exit 2), said with where the text stops.
+fn read_text(path: &Path, what: &str) -> Result<String, Failure> {
+    let bytes = fs::read(path)
+        .map_err(|e| Failure::Other(format!("cannot read the {what} {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::Invalid(format!(
+            "the {what} {} is not UTF-8 text: it stops being text after {} bytes",
+            path.display(),
+            e.utf8_error().valid_up_to()
         ))
-    })?;
+    })
+}
+
+pub fn read_description(path: &Path) -> Result<BuildDescription, Failure> {
+    let text = read_text(path, "build description")?;
     BuildDescription::parse(&text)
         .map_err(|problems| Failure::Invalid(problem_list(&path.display().to_string(), &problems)))
 }
@@ -158,8 +167,7 @@ pub fn read_key<K>(
     parse: fn(&str) -> Result<K, String>,
     problems: &mut Vec<String>,
 ) -> Result<Option<K>, Failure> {
-    let text = fs::read_to_string(path)
-        .map_err(|e| Failure::Other(format!("cannot read the key file {}: {e}", path.display())))?;
+    let text = read_text(path, "key file")?;
     Ok(parse(&text)
         .map_err(|why| problems.push(format!("{}: {why}", path.display())))
         .ok())

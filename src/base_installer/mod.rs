@@ -111,6 +111,18 @@ pub fn repy_files(base: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerError> {
     Err(BaseInstallerError::NotAnArchive)
 }
 
+/// How many bytes a gzip'd base installer unpacks to, by the same inflater and checks as
+/// customizing: the floor that customizing a tar.gz is measured against (the page's benchmark
+/// times both in its worker).
+pub fn inflated_size(base: &[u8]) -> Result<u64, BaseInstallerError> {
+    if !tar_gz::is_gzip(base) {
+        return Err(BaseInstallerError::Unsupported(
+            "only a gzip stream is inflated".into(),
+        ));
+    }
+    tar_gz::inflated_size(base)
+}
+
 /// A gzip'd tar base installer with the same entries, laid out so that customizing it rewrites
 /// only a tiny last gzip member (see `tar_gz`). Zips need no such thing.
 pub fn relayout(base: &[u8]) -> Result<Vec<u8>, BaseInstallerError> {

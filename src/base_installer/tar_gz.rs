@@ -64,6 +64,16 @@ pub(super) fn relayout(base: &[u8]) -> Result<Vec<u8>, BaseInstallerError> {
     Ok(packed)
 }
 
+pub(super) fn inflated_size(base: &[u8]) -> Result<u64, BaseInstallerError> {
+    let mut members = Members::new(base, None);
+    let inflated = std::io::copy(&mut members, &mut std::io::sink());
+    match (members.error.take(), inflated) {
+        (Some(error), _) => Err(error),
+        (None, Ok(size)) => Ok(size),
+        (None, Err(e)) => Err(BaseInstallerError::Corrupt(e.to_string())),
+    }
+}
+
 /// The Seattle folder's regular files, from one decompression (which checks every CRC).
 pub(super) fn repy_files(base: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerError> {
     let mut files = Vec::new();

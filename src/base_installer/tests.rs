@@ -309,3 +309,16 @@ proptest! {
         let _ = customize_zip_tail(&base[cut..], cut as u64, VESSELINFO);
     }
 }
+
+#[test]
+fn a_tar_gz_inflates_to_its_tar_and_damage_is_refused() {
+    let base = pack(ArchiveKind::TarGz, &tree()).unwrap();
+    let mut tar = Vec::new();
+    flate2::read::MultiGzDecoder::new(&base[..])
+        .read_to_end(&mut tar)
+        .unwrap();
+    assert_eq!(inflated_size(&base).unwrap(), tar.len() as u64);
+    assert!(inflated_size(&base[..base.len() - 9]).is_err());
+    let zip = pack(ArchiveKind::Zip, &tree()).unwrap();
+    assert!(inflated_size(&zip).is_err());
+}

@@ -98,3 +98,21 @@ pub async fn customize_installer(base: Blob, vesselinfo: String) -> Result<Blob,
         .await
         .map_err(|e| JsError::new(&e))
 }
+
+/// How many bytes a tar.gz unpacks to, inflated in the worker exactly as `customize_installer`
+/// has it customized there: the benchmark's floor for customizing a tar.gz.
+#[wasm_bindgen]
+pub async fn worker_inflated_size(base: Blob) -> Result<f64, JsError> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(base.array_buffer())
+        .await
+        .map_err(|_| JsError::new("could not read the base installer"))?;
+    let fields = [("bytes", buffer.clone())];
+    let transfer = js_sys::Array::of1(&buffer);
+    let answer = crate::worker::call(&assets::page_places(), "inflate", &fields, &transfer)
+        .await
+        .map_err(|e| JsError::new(&e))?;
+    js_sys::Reflect::get(&answer, &"size".into())
+        .ok()
+        .and_then(|s| s.as_f64())
+        .ok_or_else(|| JsError::new("the worker sent no size"))
+}

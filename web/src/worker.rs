@@ -22,6 +22,7 @@ const ops = {
   keygen: (m, { bits }) => m.generate_key_pair(bits),
   customize: (m, { bytes, vesselinfo }) => ({ pieces: m.customize_pieces(new Uint8Array(bytes), vesselinfo) }),
   qr: (m, { text }) => ({ svg: m.qr_svg(text) }),
+  inflate: (m, { bytes }) => ({ size: m.inflated_size(new Uint8Array(bytes)) }),
 };
 self.onmessage = async ({ data }) => {
   try {

@@ -51,6 +51,15 @@ pub fn customize_pieces(base: &[u8], vesselinfo: &str) -> Result<Array, JsError>
         .collect())
 }
 
+/// How many bytes a tar.gz unpacks to: the page's benchmark times it beside `customize_pieces`,
+/// in the same worker, as the floor of customizing a tar.gz.
+#[wasm_bindgen]
+pub fn inflated_size(base: &[u8]) -> Result<f64, JsError> {
+    base_installer::inflated_size(base)
+        .map(|size| size as f64)
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// The QR code of `text` as an SVG image, four pixels a module at least so that a phone reads it
 /// from a screen; an error when the text is too long for any QR code.
 #[wasm_bindgen]
