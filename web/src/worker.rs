@@ -5,7 +5,9 @@
 //! the builder's files are when a clearinghouse embeds it.
 
 use crate::app::Places;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object, Promise, Reflect, WebAssembly};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -16,7 +18,8 @@ use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker, WorkerOptions, W
 const GLUE: &str = "cib-worker.js";
 const WASM: &str = "cib-worker_bg.wasm";
 
-/// The worker's script: `GLUE_URL` and `WASM_URL` are filled in; errors go back as text.
+/// The worker's script: `GLUE_URL` and `WASM_URL` are filled in; the page hands over the module
+/// compiled when it has it; errors go back as text.
 const SCRIPT: &str = r#"let loaded;
 const ops = {
   keygen: (m, { bits }) => m.generate_key_pair(bits),
@@ -26,13 +29,39 @@ const ops = {
 };
 self.onmessage = async ({ data }) => {
   try {
-    loaded ??= import(GLUE_URL).then(async (m) => { await m.default({ module_or_path: WASM_URL }); return m; });
+    const wasm = data.module ?? WASM_URL;
+    loaded ??= import(GLUE_URL).then(async (m) => { await m.default({ module_or_path: wasm }); return m; });
     self.postMessage(ops[data.op](await loaded, data));
   } catch (error) {
     self.postMessage({ error: String(error?.message ?? error) });
   }
 };
 "#;
+
+thread_local! {
+    /// The worker's module, compiled once and handed to every worker (a compiled module crosses
+    /// to a worker without being compiled again), by its URL: shared, as the HTTP cache is, by
+    /// every builder on the page that uses the same files.
+    static COMPILED: RefCell<HashMap<String, Promise>> = RefCell::new(HashMap::new());
+}
+
+/// The worker's module compiled, or `None` when it cannot be here (the worker then fetches it
+/// itself and reports its own error).
+async fn compiled(places: &Places) -> Option<JsValue> {
+    let url = format!("{}{WASM}", places.assets);
+    let window = web_sys::window()?;
+    let promise = COMPILED.with(|c| {
+        c.borrow_mut()
+            .entry(url.clone())
+            .or_insert_with(|| WebAssembly::compile_streaming(&window.fetch_with_str(&url)))
+            .clone()
+    });
+    let module = JsFuture::from(promise).await;
+    if module.is_err() {
+        COMPILED.with(|c| c.borrow_mut().remove(&url));
+    }
+    module.ok()
+}
 
 /// A blob URL of the worker's script for the builder whose files are at `places.assets`.
 fn script_url(places: &Places) -> Result<String, String> {
@@ -64,6 +93,7 @@ pub async fn call(
     fields: &[(&str, JsValue)],
     transfer: &Array,
 ) -> Result<JsValue, String> {
+    let module = compiled(places).await;
     let script = script_url(places)?;
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
@@ -85,6 +115,7 @@ pub async fn call(
     let request = Object::new();
     let fields = [("op", op.into())]
         .into_iter()
+        .chain(module.map(|m| ("module", m)))
         .chain(fields.iter().cloned());
     for (name, value) in fields {
         let _ = Reflect::set(&request, &name.into(), &value);
