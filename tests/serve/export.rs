@@ -8,11 +8,15 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn export(fixture: &Fixture, out: &Path, extra: &[&str]) -> Output {
+    export_site(&fixture.site(), fixture, out, extra)
+}
+
+fn export_site(site: &Path, fixture: &Fixture, out: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cib"))
         .arg("export")
         .arg(out)
         .arg("--site")
-        .arg(fixture.site())
+        .arg(site)
         .arg("--base-installers")
         .arg(fixture.installers())
         .args(extra)
@@ -29,6 +33,20 @@ fn files_under(root: &Path, prefix: &str, found: &mut BTreeSet<String>) {
         } else {
             found.insert(name);
         }
+    }
+}
+
+/// Exit 1 (not invalid input), nothing on stdout: the message.
+fn failure(output: &Output) -> String {
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn no_staging_left(folder: &Path) {
+    for entry in fs::read_dir(folder).unwrap() {
+        let name = entry.unwrap().file_name();
+        assert!(!name.to_string_lossy().starts_with(".cib-"), "{name:?}");
     }
 }
 
@@ -104,10 +122,7 @@ fn exports_what_serve_serves_with_its_headers() {
         );
     }
     // Nothing of the staging is left beside the export.
-    for entry in fs::read_dir(fixture.root()).unwrap() {
-        let name = entry.unwrap().file_name();
-        assert!(!name.to_string_lossy().starts_with(".cib-"), "{name:?}");
-    }
+    no_staging_left(fixture.root());
 
     let server = fixture.serve(&[]);
     let served = get(&server, "/base_installers/manifest.json", &[])
@@ -165,10 +180,7 @@ fn replaces_an_export_only_when_forced() {
     assert!(export(&fixture, &out, &[]).status.success());
     fs::write(out.join("marker"), "from before").unwrap();
 
-    let refused = export(&fixture, &out, &[]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(refused.stdout.is_empty());
-    let message = String::from_utf8_lossy(&refused.stderr);
+    let message = failure(&export(&fixture, &out, &[]));
     assert!(
         message.contains("exists already") && message.contains("--force"),
         "{message}"
@@ -183,10 +195,7 @@ fn replaces_an_export_only_when_forced() {
     );
     assert!(!out.join("marker").exists());
     assert!(out.join("index.html").is_file() && out.join("_headers").is_file());
-    for entry in fs::read_dir(fixture.root()).unwrap() {
-        let name = entry.unwrap().file_name();
-        assert!(!name.to_string_lossy().starts_with(".cib-"), "{name:?}");
-    }
+    no_staging_left(fixture.root());
 }
 
 #[test]
@@ -195,16 +204,7 @@ fn says_how_to_build_a_missing_page() {
     let out = fixture.root().join("export");
     fs::remove_file(fixture.site().join("index.html")).unwrap();
     for site in [fixture.site(), fixture.root().join("no-such-folder")] {
-        let output = Command::new(env!("CARGO_BIN_EXE_cib"))
-            .arg("export")
-            .arg(&out)
-            .arg("--site")
-            .arg(&site)
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(1));
-        assert!(output.stdout.is_empty());
-        let message = String::from_utf8_lossy(&output.stderr);
+        let message = failure(&export_site(&site, &fixture, &out, &[]));
         assert!(
             message.contains("not built") && message.contains("trunk build --release"),
             "{message}"

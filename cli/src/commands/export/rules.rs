@@ -79,12 +79,9 @@ impl Files {
         let mut cache = String::from("map $uri $cib_cache_control {\n    default \"no-store\";\n");
         let mut policy = String::from("map $uri $cib_csp {\n    default \"\";\n");
         for (url, file) in self.by_url() {
+            let cache_control = headers::cache_control(&url);
             let url = nginx_string(&url);
-            let _ = writeln!(
-                cache,
-                "    {url} \"{}\";",
-                headers::cache_control(&url[1..url.len() - 1])
-            );
+            let _ = writeln!(cache, "    {url} \"{cache_control}\";");
             if let Some(text) = &file.policy {
                 let _ = writeln!(policy, "    {url} {};", nginx_string(text));
             }
