@@ -109,3 +109,38 @@ fn title(name: &str) -> String {
 fn nginx_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_and_nginx_strings() {
+        assert_eq!(title("x-content-type-options"), "X-Content-Type-Options");
+        assert_eq!(title("referrer-policy"), "Referrer-Policy");
+        assert_eq!(nginx_string("a 'b' \"c\" \\"), "\"a 'b' \\\"c\\\" \\\\\"");
+    }
+
+    #[test]
+    fn a_folder_index_is_answered_at_the_folder_too() {
+        let files = Files {
+            files: vec![
+                File {
+                    path: "/docs/index.html".into(),
+                    policy: Some("p".into()),
+                },
+                File {
+                    path: "/a.js".into(),
+                    policy: None,
+                },
+            ],
+        };
+        let urls: Vec<String> = files.by_url().map(|(url, _)| url).collect();
+        assert_eq!(urls, ["/docs/", "/docs/index.html", "/a.js"]);
+        let maps = files.nginx_maps();
+        assert!(maps.contains("    \"/docs/\" \"no-cache\";\n"), "{maps}");
+        assert!(maps.contains("    \"/a.js\" \"no-cache\";\n"), "{maps}");
+        assert!(maps.contains("    \"/docs/\" \"p\";\n"), "{maps}");
+        assert!(!maps.contains("\"/a.js\" \"p\""), "{maps}");
+    }
+}
