@@ -65,9 +65,9 @@ ${block}
 }
 
 /** A GET as a browser sends it (gzip accepted): status, headers and the bytes on the wire. */
-function fetchRaw(path, headers = {}) {
+function fetchRaw(path, headers = {}, method = 'GET') {
   return new Promise((resolve, reject) => {
-    const req = request(`${origin}${path}`, { headers: { 'accept-encoding': 'gzip', ...headers } }, (res) => {
+    const req = request(`${origin}${path}`, { method, headers: { 'accept-encoding': 'gzip', ...headers } }, (res) => {
       let bytes = 0;
       res.on('data', (d) => { bytes += d.length; });
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, bytes }));
@@ -152,6 +152,15 @@ test('nginx with the documented block sends the headers of the export\'s _header
   assert.equal(missing.status, 404);
   assert.equal(missing.headers['cache-control'], 'no-store');
   assert.equal((await fetchRaw('/_headers')).status, 404, 'the header files are not served');
+  // A Range request from another origin is preflighted.
+  const preflight = await fetchRaw('/base_installers/seattle_win.zip', {
+    origin: 'https://clearinghouse.example',
+    'access-control-request-method': 'GET',
+    'access-control-request-headers': 'range',
+  }, 'OPTIONS');
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers['access-control-allow-origin'], '*');
+  assert.match(preflight.headers['access-control-allow-headers'], /\brange\b/);
   assert.equal((await fetchRaw('/_headers.nginx')).status, 404, 'the header files are not served');
 });
 
