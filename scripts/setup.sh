@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing cib need, skipping whatever is already there at the right
 # version. `scripts/setup.sh` for building the page; `scripts/setup.sh --test` adds what the
-# tests need (Chromium and its driver, bsdtar and pigz from Debian, the page tests' npm packages).
+# tests need (Chromium and its driver, bsdtar, pigz and nginx-light from Debian, the page tests' npm packages).
 # Nothing here lets a tool download its own browser or binaries: that fails on this network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,8 @@ if [[ "${1:-}" == "--test" ]]; then
   # Foreign tar.gz base installers in the tests are made by other tools too.
   command -v bsdtar >/dev/null || need_apt+=(libarchive-tools)
   command -v pigz >/dev/null || need_apt+=(pigz)
+  # The export's page test serves it with nginx (its own config, on a loopback port).
+  [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
 fi
 if ((${#need_apt[@]})); then
   say "apt-get install ${need_apt[*]}"

@@ -71,6 +71,7 @@ fn every_command_has_help() {
         &["link"],
         &["pack-base-installers"],
         &["verify-base-installer"],
+        &["export"],
         &["serve"],
     ] {
         let mut args = command.to_vec();

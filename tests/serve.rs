@@ -5,6 +5,8 @@ mod support;
 
 #[path = "serve/downloads.rs"]
 mod downloads;
+#[path = "serve/export.rs"]
+mod export;
 #[path = "serve/lifecycle.rs"]
 mod lifecycle;
 #[path = "serve/manifest.rs"]

@@ -40,6 +40,9 @@ enum Command {
     VerifyBaseInstaller(commands::verify::Args),
     /// Rewrite a tar.gz base installer (same entries) so customizing it needs no recompression.
     RelayoutBaseInstaller(commands::relayout::Args),
+    /// Write the page, the base installers, their manifest and the headers to send into one
+    /// folder any static host serves.
+    Export(commands::export::Args),
     /// Serve the builder page and the base installers over HTTP.
     Serve(serve::ServeArgs),
 }
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::PackBaseInstallers(args) => commands::pack::run(args),
         Command::RelayoutBaseInstaller(args) => commands::relayout::run(args),
         Command::VerifyBaseInstaller(args) => commands::verify::run(args),
+        Command::Export(args) => commands::export::run(args),
         Command::Serve(args) => return serve::run(args),
     };
     match outcome {

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod customize;
+pub mod export;
 pub mod keygen;
 pub mod link;
 pub mod pack;

@@ -8,10 +8,7 @@ use super::wrap::{Wrap, WrapLayer};
 use super::{access_log, headers, paths, served};
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::{
-    ALLOW, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH,
-    RANGE,
-};
+use axum::http::header::{ALLOW, CONTENT_TYPE, IF_MODIFIED_SINCE, IF_NONE_MATCH, RANGE};
 use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Version};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
@@ -102,7 +99,7 @@ fn cors() -> CorsLayer {
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::HEAD])
         .allow_headers([RANGE, IF_NONE_MATCH, IF_MODIFIED_SINCE])
-        .expose_headers([CONTENT_LENGTH, CONTENT_RANGE, ETAG])
+        .expose_headers(headers::EXPOSED)
         .max_age(Duration::from_secs(24 * 60 * 60))
 }
 

@@ -5,10 +5,10 @@ use super::csp;
 use super::wrap::Wrap;
 use axum::extract::Request;
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, REFERRER_POLICY,
-    X_CONTENT_TYPE_OPTIONS,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_SECURITY_POLICY,
+    CONTENT_TYPE, ETAG, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
 };
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use cib_core::platform::ArchiveKind;
 
@@ -52,6 +52,15 @@ pub fn shrinks(media_type: &str) -> bool {
         .any(|t| media_type.starts_with(t))
 }
 
+/// Sent with every answer, whatever it is.
+pub const EVERY_ANSWER: [(HeaderName, &str); 2] = [
+    (X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (REFERRER_POLICY, "no-referrer"),
+];
+
+/// What a page on another origin may read of an answer besides the simple headers (CORS).
+pub const EXPOSED: [HeaderName; 3] = [CONTENT_LENGTH, CONTENT_RANGE, ETAG];
+
 pub fn cache_control(path: &str) -> &'static str {
     let name = file_name(path);
     // Base installers are replaced in place, and the manifest and customized installers follow.
@@ -59,6 +68,7 @@ pub fn cache_control(path: &str) -> &'static str {
         || path.starts_with("/custom_install/")
         || name.ends_with(".html")
         || name.ends_with(".htm")
+        || is_unhashed_code(name)
     {
         REVALIDATE
     } else if is_content_hashed(name) {
@@ -66,6 +76,13 @@ pub fn cache_control(path: &str) -> &'static str {
     } else {
         SHORT
     }
+}
+
+/// Code under a name kept across builds (`embed.js`, `cib-worker.js` and its wasm) must match
+/// the page that loads it, so it is never used without asking whether it changed.
+fn is_unhashed_code(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    !is_content_hashed(name) && [".js", ".mjs", ".wasm"].iter().any(|e| lower.ends_with(e))
 }
 
 /// The last segment; a directory stands for the `index.html` it is served as.
@@ -134,8 +151,9 @@ pub fn apply_policy(path: &str, response: &mut Response) {
     };
     let headers = response.headers_mut();
     headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
-    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    for (name, value) in EVERY_ANSWER {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
     if is_html(headers) && !headers.contains_key(CONTENT_SECURITY_POLICY) {
         headers.insert(CONTENT_SECURITY_POLICY, csp::base_policy());
     }
@@ -209,8 +227,11 @@ mod tests {
             IMMUTABLE
         );
         assert_eq!(cache_control("/styles-0123456789abcdef.css"), IMMUTABLE);
-        assert_eq!(cache_control("/cib-web-1a2b3c4d5e6f7a8.js"), SHORT);
-        assert_eq!(cache_control("/cib-web-1A2B3C4D5E6F7A8B.js"), SHORT);
+        assert_eq!(cache_control("/cib-web-1a2b3c4d5e6f7a8.js"), REVALIDATE);
+        assert_eq!(cache_control("/embed.js"), REVALIDATE);
+        assert_eq!(cache_control("/cib-worker.js"), REVALIDATE);
+        assert_eq!(cache_control("/cib-worker_bg.wasm"), REVALIDATE);
+        assert_eq!(cache_control("/style.css"), SHORT);
         assert_eq!(cache_control("/favicon.ico"), SHORT);
     }
 }

@@ -95,6 +95,11 @@ impl Manifest {
         Ok(fresh)
     }
 
+    /// The document as listed when the manifest was made or last refreshed: what `serve` answers.
+    pub fn json(&self) -> Bytes {
+        self.snapshot().body.clone()
+    }
+
     fn snapshot(&self) -> Arc<Snapshot> {
         self.current
             .read()

@@ -6,11 +6,11 @@
 mod access_log;
 mod app;
 mod changes;
-mod confine;
-mod csp;
+pub(crate) mod confine;
+pub(crate) mod csp;
 mod custom_install;
-mod headers;
-mod manifest;
+pub(crate) mod headers;
+pub(crate) mod manifest;
 mod paths;
 mod sendfile;
 mod served;
