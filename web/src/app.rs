@@ -171,16 +171,18 @@ impl App {
             users::render(root, &state);
             vessels::render(root, &state);
             platforms::render(root, &state);
-            build::render(root, &state, run.as_ref());
+            let described = state.description();
+            build::render(root, &state, &described, run.as_ref());
             keys::render(root, &state, run.as_ref());
             if self.shares {
-                share::render(self, &state);
+                share::render(self, &state, described.as_ref().ok());
             }
         });
     }
 }
 
-fn action_target(event: &Event) -> Option<(Element, String)> {
+/// The element an event is for, and what it does (its `data-action`), for every builder.
+pub fn action_target(event: &Event) -> Option<(Element, String)> {
     let target: Element = event.target()?.dyn_into().ok()?;
     let el = target.closest("[data-action]").ok()??;
     let action = el.get_attribute("data-action")?;
@@ -218,10 +220,7 @@ fn on_click(app: &Rc<App>, event: Event) {
             }
         }
         "copy-link" => share::copy(app),
-        "retry" => build::retry(
-            app,
-            Platform::ALL.into_iter().find(|p| p.name() == name(&el)),
-        ),
+        "retry" => build::retry(app, name(&el).parse::<Platform>().ok()),
         // The link itself starts the download; only remember that it happened.
         "saved-private" => app.change(State::private_keys_saved),
         _ => {}
@@ -261,7 +260,7 @@ fn on_change(app: &Rc<App>, event: Event) {
             }
             "vessel-user" => app.change(|s| s.set_vessel_user(i, &name(&el), checked())),
             "platform" => {
-                if let Some(platform) = Platform::ALL.into_iter().find(|p| p.name() == name(&el)) {
+                if let Ok(platform) = name(&el).parse::<Platform>() {
                     app.change(|s| s.set_platform(platform, checked()));
                 }
             }

@@ -9,7 +9,7 @@ use crate::installers::{self, Manifest, ManifestEntry};
 use crate::keygen;
 use crate::state::{sentence, State};
 use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
-use cib_core::{BuildDescription, KeyBits, Platform};
+use cib_core::{BuildDescription, KeyBits, Platform, Problems};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Blob, HtmlButtonElement, Url};
@@ -77,12 +77,12 @@ impl Run {
 }
 
 /// Everything that blocks the build, in words for the person; empty when it can go.
-pub fn problems(state: &State) -> Vec<String> {
+pub fn problems(state: &State, described: &Result<BuildDescription, Problems>) -> Vec<String> {
     let mut problems = Vec::new();
     if state.users.is_empty() {
         problems.push("Add at least one user in step 1.".to_string());
     }
-    if let Err(found) = BuildDescription::parse(&state.description_json()) {
+    if let Err(found) = described {
         problems.extend(found.iter().map(|p| sentence(&p.to_string())));
     }
     if state.platforms.is_empty() {
@@ -141,8 +141,13 @@ fn render_quick(root: &Root, state: &State, working: bool) {
     root.set_text("cib-quick-hint", &hint);
 }
 
-pub fn render(root: &Root, state: &State, run: Option<&Run>) {
-    let problems = problems(state);
+pub fn render(
+    root: &Root,
+    state: &State,
+    described: &Result<BuildDescription, Problems>,
+    run: Option<&Run>,
+) {
+    let problems = problems(state, described);
     let working = run.is_some_and(Run::working);
     render_quick(root, state, working);
     if let Some(button) = root.by_id::<HtmlButtonElement>("cib-build-button") {
@@ -179,7 +184,9 @@ fn update(app: &App, revision: u64, change: impl FnOnce(&mut Run)) -> bool {
 
 pub fn start(app: &Rc<App>) {
     let state = app.state.borrow().clone();
-    if !problems(&state).is_empty() || app.run.borrow().as_ref().is_some_and(Run::working) {
+    if !problems(&state, &state.description()).is_empty()
+        || app.run.borrow().as_ref().is_some_and(Run::working)
+    {
         return;
     }
     let installers = state.platforms.iter().map(|&platform| Installer {

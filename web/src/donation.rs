@@ -3,7 +3,7 @@
 //! clearinghouse's call: one 80% vessel owned by the donor's key, with the clearinghouse's
 //! "acceptdonation" key as its user, and the reserved vessel.
 
-use crate::app::{listener, Listener, Places};
+use crate::app::{action_target, listener, Listener, Places};
 use crate::build::{make_installer, throttled, Download, Status};
 use crate::dom::{El, Root};
 use crate::installers::{self, Manifest};
@@ -15,7 +15,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{CustomEvent, CustomEventInit, Element, Event, HtmlAnchorElement, HtmlElement};
+use web_sys::{CustomEvent, CustomEventInit, Event, HtmlAnchorElement, HtmlElement};
 
 pub const READY_EVENT: &str = "seattle-installer-ready";
 pub const ERROR_EVENT: &str = "seattle-installer-error";
@@ -272,12 +272,11 @@ impl Donation {
 }
 
 fn on_click(donation: &Rc<Donation>, event: Event) {
-    let target = event.target().and_then(|t| t.dyn_into::<Element>().ok());
-    let Some(button) = target.and_then(|t| t.closest("[data-action=make]").ok().flatten()) else {
+    let Some((button, _)) = action_target(&event).filter(|(_, action)| action == "make") else {
         return;
     };
     let name = button.get_attribute("data-name").unwrap_or_default();
-    if let Some(platform) = Platform::ALL.into_iter().find(|p| p.name() == name) {
+    if let Ok(platform) = name.parse::<Platform>() {
         if !donation.working(platform) {
             spawn_local(make(donation.clone(), platform));
         }

@@ -130,10 +130,7 @@ pub async fn in_worker(places: &Places, bits: KeyBits) -> Result<KeyPair, String
     };
     let public = PublicKey::parse(&text("public_key").unwrap_or_default())?;
     let private = PrivateKey::parse(&text("private_key").unwrap_or_default())?;
-    if !private.matches(&public) {
-        return Err("the worker's private key does not match its public key".into());
-    }
-    Ok(KeyPair { public, private })
+    KeyPair::new(public, private).map_err(|why| format!("the worker's key pair: {why}"))
 }
 
 /// JWK numbers are base64url; the browser's own `atob` decodes them (a base64 crate would only

@@ -6,7 +6,7 @@ use crate::app::{App, Places};
 use crate::dom::El;
 use crate::state::{sentence, State};
 use crate::worker;
-use cib_core::share_link;
+use cib_core::{share_link, BuildDescription};
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -20,14 +20,14 @@ fn page_address() -> Option<String> {
     Some(href.split('#').next().unwrap_or_default().to_string())
 }
 
-/// The share link for the state, when it can have one.
-pub fn link(state: &State) -> Option<String> {
-    let fragment = share_link::encode(&state.shared()?).ok()?;
+/// The share link for the state, when it can have one (its description is checked).
+pub fn link(state: &State, description: Option<&BuildDescription>) -> Option<String> {
+    let fragment = share_link::encode(&state.shared(description?)?).ok()?;
     Some(format!("{}#{fragment}", page_address()?))
 }
 
-/// The state a share link in the page's address describes: `None` without a fragment, and an
-/// empty builder with the reason when the link cannot be used.
+/// The state a share link in the page's address describes: `state` as it is without a
+/// fragment, and an empty builder with the reason when the link cannot be used.
 pub fn state_from_address(state: State) -> State {
     let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
         return state;
@@ -72,9 +72,9 @@ pub fn skeleton() -> El {
     El::new("div").attr("id", "cib-share")
 }
 
-pub fn render(app: &App, state: &State) {
+pub fn render(app: &App, state: &State, description: Option<&BuildDescription>) {
     let root = &app.root;
-    let link = link(state);
+    let link = link(state, description);
     let shown = root
         .by_id::<HtmlInputElement>(FIELD_ID)
         .map(|field| field.value());

@@ -4,7 +4,7 @@
 
 use cib_core::share_link::Shared;
 use cib_core::vessel::{DEFINED_TOTAL, MAX_VESSELS, PERCENT_STEP};
-use cib_core::{BuildDescription, KeyPair, Platform, PublicKey};
+use cib_core::{BuildDescription, KeyPair, Platform, Problems, PublicKey};
 
 /// The fast lane's one user, named as the legacy builder's fast lane named it.
 pub const QUICK_USER: &str = "user";
@@ -123,13 +123,18 @@ impl State {
         state
     }
 
+    /// The state as a build description, checked by the core (once per render: the build step
+    /// and the share link both read it).
+    pub fn description(&self) -> Result<BuildDescription, Problems> {
+        BuildDescription::parse(&self.description_json())
+    }
+
     /// What a share link carries, once the description is complete and every user has a public
     /// key (never a private one: a `Shared` cannot hold it).
-    pub fn shared(&self) -> Option<Shared> {
-        let description = BuildDescription::parse(&self.description_json()).ok()?;
+    pub fn shared(&self, description: &BuildDescription) -> Option<Shared> {
         let complete = description.users_without_key().next().is_none();
         (complete && !self.platforms.is_empty()).then(|| Shared {
-            description,
+            description: description.clone(),
             platforms: self.platforms.clone(),
         })
     }
