@@ -7,6 +7,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "cli/hostile.rs"]
+mod hostile;
 #[path = "cli/link.rs"]
 mod link;
 #[path = "cli/metainfo.rs"]
@@ -57,6 +59,20 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
     )
     .unwrap();
     (dir, build)
+}
+
+/// `keyed.json` in `dir`: one 80% vessel owned by alice, whose public key is `key`.
+fn keyed_build(dir: &Path, key: &str) -> PathBuf {
+    let path = dir.join("keyed.json");
+    fs::write(
+        &path,
+        format!(
+            r#"{{"vessels": [{{"percentage": 80, "owner": "alice"}}], "user_data": {{"alice": {{"public_key": "{}"}}}}}}"#,
+            key.trim()
+        ),
+    )
+    .unwrap();
+    path
 }
 
 #[test]
@@ -425,7 +441,7 @@ fn build_for_chosen_platforms_only_and_refuses_to_overwrite() {
 fn customize_reads_the_type_from_the_bytes_and_refuses_bad_bases() {
     let (dir, _) = workspace();
     let alice = fs::read_to_string(dir.path().join("keys/alice.publickey")).unwrap();
-    fs::write(dir.path().join("keyed.json"), format!(r#"{{"vessels": [{{"percentage": 80, "owner": "alice"}}], "user_data": {{"alice": {{"public_key": "{}"}}}}}}"#, alice.trim())).unwrap();
+    keyed_build(dir.path(), &alice);
     let base = fs::read(Path::new(BASES).join("seattle_win.zip")).unwrap();
     fs::write(dir.path().join("installer.bin"), &base).unwrap();
     let out = cib(
@@ -623,7 +639,7 @@ fn foreign_tar_gz_bases_from_other_tools_are_customized_keeping_their_compressed
     }
     let (dir, _) = workspace();
     let alice = fs::read_to_string(dir.path().join("keys/alice.publickey")).unwrap();
-    fs::write(dir.path().join("keyed.json"), format!(r#"{{"vessels": [{{"percentage": 80, "owner": "alice"}}], "user_data": {{"alice": {{"public_key": "{}"}}}}}}"#, alice.trim())).unwrap();
+    keyed_build(dir.path(), &alice);
     larger_tree(dir.path());
     let makers = [
         ("gnu.tgz", "tar -cf - -C tree seattle | gzip -9 > gnu.tgz"),

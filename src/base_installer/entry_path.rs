@@ -1,8 +1,20 @@
 //! The one check on names inside a base installer: every entry stays inside the archive's folder.
 
+/// Linux's PATH_MAX: longer names are refused by the system's calls, so no extractor could
+/// write such an entry (real installers' names are under 200 bytes).
+const MAX_NAME_BYTES: usize = 4096;
+
 /// The name without a leading `./`, with `\` read as `/` (zips made on Windows use it), or why it
 /// would extract outside the folder the archive is extracted into.
 pub fn check(raw: &[u8]) -> Result<String, String> {
+    if raw.len() > MAX_NAME_BYTES {
+        return Err(format!(
+            "entry {:?}... has a name {} bytes long, longer than the {MAX_NAME_BYTES} any \
+             system extracts",
+            String::from_utf8_lossy(&raw[..64]),
+            raw.len()
+        ));
+    }
     let name = std::str::from_utf8(raw).map_err(|_| {
         format!(
             "entry {:?} has a name that is not UTF-8",
@@ -49,6 +61,7 @@ mod tests {
             b"a\\..\\..\\b",
             b"a\0b",
             b"\xff",
+            "d/".repeat(3000).as_bytes(),
         ] {
             assert!(check(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
         }

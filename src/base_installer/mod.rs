@@ -20,6 +20,9 @@ use std::fmt;
 pub const MAX_BASE_BYTES: u64 = 1 << 30;
 pub const MAX_UNPACKED_BYTES: u64 = 2 << 30;
 pub const MAX_ENTRIES: usize = 200_000;
+/// What reading the Seattle folder's files (to check metainfo) may hold in memory: real ones
+/// are a few megabytes.
+pub const MAX_REPY_FILES_BYTES: u64 = 256 << 20;
 
 /// The folder the Seattle installer runs from; vesselinfo goes in it.
 pub const REPY_FOLDER: &str = "seattle/seattle_repy/";
@@ -132,6 +135,28 @@ pub fn relayout(base: &[u8]) -> Result<Vec<u8>, BaseInstallerError> {
         ));
     }
     tar_gz::relayout(base)
+}
+
+/// What claims to unpack to more than a whole installer may is refused from its header, before
+/// anything is inflated.
+fn check_claimed_size(what: &str, claimed: u64) -> Result<(), BaseInstallerError> {
+    if claimed > MAX_UNPACKED_BYTES {
+        return Err(BaseInstallerError::TooLarge(format!(
+            "{what} would unpack to {claimed} bytes; at most {MAX_UNPACKED_BYTES} are accepted"
+        )));
+    }
+    Ok(())
+}
+
+/// Adds a file's size to what reading the Seattle folder holds, refusing past the bound.
+fn hold_repy_file(held: &mut u64, size: u64) -> Result<(), BaseInstallerError> {
+    *held = held.saturating_add(size);
+    if *held > MAX_REPY_FILES_BYTES {
+        return Err(BaseInstallerError::TooLarge(format!(
+            "the files of its {REPY_FOLDER} folder take more than {MAX_REPY_FILES_BYTES} bytes"
+        )));
+    }
+    Ok(())
 }
 
 /// What the customizing needs to know of each entry's name.

@@ -5,8 +5,8 @@
 //! installer and assemble the rest from slices of the download.
 
 use super::{
-    entry_path, entry_role, BaseInstallerError, Customized, EntryRole, Pieces, TreeEntry,
-    MAX_ENTRIES, MAX_UNPACKED_BYTES, REPY_FOLDER,
+    check_claimed_size, entry_path, entry_role, hold_repy_file, BaseInstallerError, Customized,
+    EntryRole, Pieces, TreeEntry, MAX_ENTRIES, MAX_REPY_FILES_BYTES, REPY_FOLDER,
 };
 use crate::platform::ArchiveKind;
 use crate::vesselinfo::ARCHIVE_PATH;
@@ -115,19 +115,28 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     let prefix = archive.offset();
     let directory_start = archive.central_directory_start();
     if archive.len() > MAX_ENTRIES.min(ZIP32_MAX_ENTRIES) {
-        return Err(Failed(BaseInstallerError::Unsupported(format!(
-            "{} entries; at most {} are supported",
+        return Err(Failed(BaseInstallerError::TooLarge(format!(
+            "{} entries; at most {} are accepted",
             archive.len(),
             MAX_ENTRIES.min(ZIP32_MAX_ENTRIES)
         ))));
     }
     let mut entries = Vec::with_capacity(archive.len());
     let mut has_repy_folder = false;
+    let mut claimed = 0u64;
     for i in 0..archive.len() {
         let data = archive
             .by_index_data(i)
             .map_err(|e| Failed(BaseInstallerError::Corrupt(e.to_string())))?;
         let role = entry_role(data.name_raw())?;
+        // Its bytes are copied unread, so sizes that cannot be true are caught here.
+        check_packed_size(
+            data.name_raw(),
+            data.header_start(),
+            data.compressed_size(),
+            directory_start,
+        )?;
+        claimed = claimed.saturating_add(data.size());
         has_repy_folder |= !matches!(role, EntryRole::Other);
         let central_record = central_record(bytes, start, data.central_header_start())?;
         entries.push(Entry {
@@ -139,6 +148,7 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     if !has_repy_folder {
         return Err(Failed(BaseInstallerError::NoRepyFolder));
     }
+    check_claimed_size("its entries", claimed)?;
     check_local_headers(bytes, start, directory_start, &entries)?;
 
     // Each entry's local part runs to the next one's, or to the central directory.
@@ -211,28 +221,47 @@ pub(super) fn repy_files(bytes: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerEr
         )));
     }
     let mut files = Vec::new();
-    let mut unpacked = 0u64;
+    let mut held = 0u64;
+    let directory_start = archive.central_directory_start();
     for i in 0..archive.len() {
         let mut file = archive.by_index(i).map_err(corrupt)?;
+        check_packed_size(
+            file.name_raw(),
+            file.header_start(),
+            file.compressed_size(),
+            directory_start,
+        )?;
         let name = entry_path::check(file.name_raw()).map_err(BaseInstallerError::UnsafeEntry)?;
         if !name.starts_with(REPY_FOLDER) || !file.is_file() {
             continue;
         }
         let mode = file.unix_mode().unwrap_or(0o644) & 0o7777;
         let mut contents = Vec::new();
+        // Read no further than the bound, whatever the entry claims.
         (&mut file)
-            .take(MAX_UNPACKED_BYTES - unpacked + 1)
+            .take(MAX_REPY_FILES_BYTES - held + 1)
             .read_to_end(&mut contents)
             .map_err(|e| BaseInstallerError::Corrupt(format!("{name}: {e}")))?;
-        unpacked += contents.len() as u64;
-        if unpacked > MAX_UNPACKED_BYTES {
-            return Err(BaseInstallerError::TooLarge(format!(
-                "it unpacks to more than {MAX_UNPACKED_BYTES} bytes"
-            )));
-        }
+        hold_repy_file(&mut held, contents.len() as u64)?;
         files.push(TreeEntry::file(&name, mode, contents));
     }
     Ok(files)
+}
+
+/// An entry's packed bytes lie between its local header and the central directory.
+fn check_packed_size(
+    name: &[u8],
+    header_start: u64,
+    packed: u64,
+    directory_start: u64,
+) -> Result<(), BaseInstallerError> {
+    if header_start.saturating_add(packed) > directory_start {
+        return Err(BaseInstallerError::Corrupt(format!(
+            "entry {:?} claims {packed} packed bytes, more than come before the central directory",
+            String::from_utf8_lossy(name),
+        )));
+    }
+    Ok(())
 }
 
 /// The raw central directory record, copied as it is so every attribute of the entry (mode,

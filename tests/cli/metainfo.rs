@@ -2,7 +2,7 @@
 //! checked against the demo tree's own softwareupdater.py (Seattle's check, in Python) and with
 //! archives tampered by GNU tar and Python's zipfile.
 
-use super::{cib, run, stderr};
+use super::{cib, keyed_build, run, stderr};
 use std::fs;
 use std::path::Path;
 
@@ -89,18 +89,14 @@ fn customizing_leaves_the_metainfo_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     pack_demo(dir.path(), "bases");
     let key = fs::read_to_string(demo_key("publickey")).unwrap();
-    fs::write(
-        dir.path().join("build.json"),
-        format!(
-            r#"{{"vessels": [{{"percentage": 80, "owner": "alice"}}], "user_data": {{"alice": {{"public_key": "{}"}}}}}}"#,
-            key.trim()
-        ),
-    )
-    .unwrap();
+    let build = keyed_build(dir.path(), &key);
     for file in ["seattle_linux.tgz", "seattle_win.zip"] {
         let base = format!("bases/{file}");
         let custom = format!("custom-{file}");
-        let out = cib(&["customize", "build.json", &base, &custom], dir.path());
+        let out = cib(
+            &["customize", build.to_str().unwrap(), &base, &custom],
+            dir.path(),
+        );
         assert!(out.status.success(), "{}", stderr(&out));
         extract(dir.path(), &base, "before");
         extract(dir.path(), &custom, "after");

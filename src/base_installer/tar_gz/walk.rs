@@ -5,7 +5,8 @@
 use super::members::{Boundary, Cut, Members};
 use super::BLOCK;
 use crate::base_installer::{
-    entry_path, entry_role, BaseInstallerError, EntryRole, TreeEntry, MAX_ENTRIES,
+    check_claimed_size, entry_path, entry_role, hold_repy_file, BaseInstallerError, EntryRole,
+    TreeEntry, MAX_ENTRIES,
 };
 use std::cell::RefCell;
 use std::io::{self, Read};
@@ -37,6 +38,11 @@ pub(super) fn scan(
 ) -> Result<Scan, BaseInstallerError> {
     let members = RefCell::new(Members::new(base, Some(Cut::default())));
     let walked = walk(&members, repy_files);
+    // Refused from a header: nothing more to inflate.
+    if let Err(e @ (BaseInstallerError::TooLarge(_) | BaseInstallerError::Unsupported(_))) = walked
+    {
+        return Err(e);
+    }
     let mut members = members.into_inner();
     members.limit = None;
     // What follows the entries is checked like the rest; the gzip's own errors come first.
@@ -93,6 +99,7 @@ fn walk(
     members: &RefCell<Members>,
     mut repy_files: Option<&mut Vec<TreeEntry>>,
 ) -> Result<Walked, BaseInstallerError> {
+    let mut held = 0;
     let mut walked = Walked {
         layout: TarLayout {
             end: 0,
@@ -123,6 +130,12 @@ fn walk(
             )));
         }
         let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        if entry.header().entry_type().is_gnu_sparse() {
+            return Err(BaseInstallerError::Unsupported(format!(
+                "entry {name:?} is a GNU sparse file, which no Seattle installer holds"
+            )));
+        }
+        check_claimed_size(&format!("entry {name:?}"), entry.size())?;
         let Some((data_end, padded_end)) = entry
             .raw_file_position()
             .checked_add(entry.size())
@@ -166,6 +179,7 @@ fn walk(
             let name =
                 entry_path::check(&entry.path_bytes()).map_err(BaseInstallerError::UnsafeEntry)?;
             let mode = entry.header().mode().unwrap_or(0o644) & 0o7777;
+            hold_repy_file(&mut held, entry.size())?;
             let mut data = Vec::new();
             // A short read shows as a tar cut off inside this entry, once the walk is over.
             if let Err(e) = entry.read_to_end(&mut data) {
