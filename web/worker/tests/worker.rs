@@ -1,14 +1,17 @@
 //! The worker's module in headless Chromium: its pieces of a tar.gz are the core's, and its key
 //! pairs match. (`cargo test -p cib-worker --target wasm32-unknown-unknown --release`)
 
-use cib_core::base_installer::{self, pack, Piece, TreeEntry};
+use cib_core::base_installer::{self, pack, Piece, TailOutcome, TreeEntry};
 use cib_core::vessel::RESERVED_OWNER_KEY;
 use cib_core::{ArchiveKind, PrivateKey, PublicKey};
 use js_sys::{Array, Reflect, Uint8Array};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "../../../tests/cli/hostile_archives.rs"]
+mod hostile_archives;
 
 fn base() -> Vec<u8> {
     let tree = [
@@ -68,4 +71,79 @@ fn a_qr_code_is_an_svg_or_a_refusal() {
     assert!(svg.contains("<svg"), "{svg}");
     // The largest QR code holds 2,953 bytes at the lowest error correction.
     assert!(cib_worker::qr_svg(&"x".repeat(3_000)).is_err());
+}
+
+/// The worker refuses the hostile archive `name` with the core's message, and so does the page's
+/// way of customizing a zip (from its tail, fetching earlier bytes when told).
+fn refused_in_the_browser(name: &str) {
+    let base = hostile_archives::named(name);
+    let vesselinfo = format!("Percent 80\nOwner {}", RESERVED_OWNER_KEY.trim());
+    let error = cib_worker::customize_pieces(&base, &vesselinfo).expect_err(name);
+    let message = js_sys::Error::from(JsValue::from(error))
+        .message()
+        .as_string()
+        .unwrap();
+    let expected = hostile_archives::refusal(name);
+    assert!(
+        expected.iter().all(|gist| message.contains(gist)),
+        "{name}: {message}"
+    );
+    if name.ends_with(".zip") {
+        let mut from = base_installer::zip_tail_start(base.len() as u64);
+        let error = loop {
+            match base_installer::customize_zip_tail(
+                &base[from as usize..],
+                from,
+                vesselinfo.as_bytes(),
+            ) {
+                Ok(TailOutcome::NeedsBytesFrom(earlier)) if earlier < from => from = earlier,
+                Ok(outcome) => panic!("{name}: {outcome:?}"),
+                Err(error) => break error.to_string(),
+            }
+        };
+        assert!(
+            expected.iter().all(|gist| error.contains(gist)),
+            "{name} from its tail: {error}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_tar_gz_that_unpacks_to_3_gib_is_refused() {
+    refused_in_the_browser("bomb.tgz");
+}
+
+#[wasm_bindgen_test]
+fn a_tar_gz_of_300_000_entries_is_refused() {
+    refused_in_the_browser("tar-entries.tgz");
+}
+
+#[wasm_bindgen_test]
+fn a_zip_of_300_000_entries_is_refused() {
+    refused_in_the_browser("zip-entries.zip");
+}
+
+#[wasm_bindgen_test]
+fn a_zip_claiming_a_2_gb_directory_is_refused() {
+    refused_in_the_browser("huge-directory.zip");
+}
+
+#[wasm_bindgen_test]
+fn a_64_mb_pax_path_is_refused() {
+    refused_in_the_browser("pax-path.tgz");
+}
+
+#[wasm_bindgen_test]
+fn a_60_000_level_path_is_refused() {
+    refused_in_the_browser("deep-path.tgz");
+}
+
+#[wasm_bindgen_test]
+fn a_sparse_entry_claiming_1_tib_is_refused() {
+    refused_in_the_browser("sparse.tgz");
+}
+
+#[wasm_bindgen_test]
+fn a_zip64_with_lying_sizes_is_refused() {
+    refused_in_the_browser("zip64-lying.zip");
 }
