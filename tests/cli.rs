@@ -7,6 +7,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "cli/exit_codes.rs"]
+mod exit_codes;
 #[path = "cli/hostile.rs"]
 mod hostile;
 #[path = "cli/link.rs"]

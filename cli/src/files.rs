@@ -76,6 +76,16 @@ pub fn read_base(base_path: &Path) -> Result<Vec<u8>, Failure> {
     })
 }
 
+/// Writes a command's result to standard output; a closed pipe or a full disk is a failure
+/// (exit 1) with its message, never a panic.
+pub fn print(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .map_err(|e| Failure::Other(format!("cannot write to standard output: {e}")))
+}
+
 /// Whether an existing file at the output path may be replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Existing {

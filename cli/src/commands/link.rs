@@ -3,10 +3,9 @@
 
 use crate::commands::vesselinfo::no_key;
 use crate::failure::{Failure, Outcome};
-use crate::files::read_description;
+use crate::files::{print, read_description};
 use cib_core::share_link::{encode, Shared};
 use cib_core::Platform;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -50,8 +49,5 @@ pub fn run(args: Args) -> Outcome {
         Some(page) => format!("{}#{fragment}", page.split('#').next().unwrap_or_default()),
         None => fragment,
     };
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{link}")
-        .and_then(|_| stdout.flush())
-        .map_err(|e| Failure::Other(format!("cannot write to standard output: {e}")))
+    print(&format!("{link}\n"))
 }

@@ -3,7 +3,7 @@
 //! every listed file's SHA-1 and size against the archive.
 
 use crate::failure::{Failure, Outcome};
-use crate::files::{read_base, read_key};
+use crate::files::{print, read_base, read_key};
 use cib_core::base_installer::repy_files;
 use cib_core::metainfo::{self, Verification};
 use cib_core::PublicKey;
@@ -40,8 +40,7 @@ pub fn run(args: Args) -> Outcome {
     let verification = metainfo::verify(&files, expected.as_ref(), now);
     let report = report(&verification, expected.is_some(), now);
     if verification.problems.is_empty() {
-        print!("{name}: metainfo holds\n{report}");
-        Ok(())
+        print(&format!("{name}: metainfo holds\n{report}"))
     } else {
         let count = verification.problems.len();
         let found = if report.is_empty() {

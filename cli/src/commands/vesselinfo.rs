@@ -1,9 +1,8 @@
 //! `cib vesselinfo`: print the vesselinfo of a build description.
 
 use crate::failure::{Failure, Outcome};
-use crate::files::read_description;
+use crate::files::{print, read_description};
 use cib_core::BuildDescription;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -15,11 +14,7 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     let description = read_description(&args.build)?;
     let text = vesselinfo_of(&description)?;
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .map_err(|e| Failure::Other(format!("cannot write to standard output: {e}")))
+    print(&text)
 }
 
 /// The vesselinfo, or the users who still need a key and where to get one.
