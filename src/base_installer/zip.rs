@@ -27,6 +27,14 @@ const CENTRAL_LOCAL_OFFSET_AT: usize = 42;
 /// Beyond these, zip64 records are needed; base installers are far smaller.
 const ZIP32_MAX_ENTRIES: usize = 0xFFFE;
 const ZIP32_MAX_OFFSET: u64 = 0xFFFF_FFFE;
+/// A customized zip keeps zip32's end record.
+const CUSTOMIZE_MAX_ENTRIES: usize = if MAX_ENTRIES < ZIP32_MAX_ENTRIES {
+    MAX_ENTRIES
+} else {
+    ZIP32_MAX_ENTRIES
+};
+const ZIP64_LOCATOR_SIGNATURE: &[u8] = b"PK\x06\x07";
+const ZIP64_END_SIGNATURE: &[u8] = b"PK\x06\x06";
 
 pub(super) fn looks_like_zip(bytes: &[u8]) -> bool {
     let end = &bytes[bytes.len().saturating_sub(MAX_END_LEN)..];
@@ -101,6 +109,7 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
         position: start,
         lowest_missing: lowest_missing.clone(),
     };
+    check_entry_count(claimed_entries(bytes, start), CUSTOMIZE_MAX_ENTRIES)?;
     let archive = match ZipArchive::new(reader) {
         Ok(archive) => archive,
         Err(e) => {
@@ -114,13 +123,7 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     };
     let prefix = archive.offset();
     let directory_start = archive.central_directory_start();
-    if archive.len() > MAX_ENTRIES.min(ZIP32_MAX_ENTRIES) {
-        return Err(Failed(BaseInstallerError::TooLarge(format!(
-            "{} entries; at most {} are accepted",
-            archive.len(),
-            MAX_ENTRIES.min(ZIP32_MAX_ENTRIES)
-        ))));
-    }
+    check_entry_count(archive.len() as u64, CUSTOMIZE_MAX_ENTRIES)?;
     let mut entries = Vec::with_capacity(archive.len());
     let mut has_repy_folder = false;
     let mut claimed = 0u64;
@@ -212,14 +215,10 @@ pub(super) fn repy_files(bytes: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerEr
         position: 0,
         lowest_missing: Rc::default(),
     };
+    check_entry_count(claimed_entries(bytes, 0), MAX_ENTRIES)?;
     let mut archive = ZipArchive::new(reader)
         .map_err(|e| BaseInstallerError::Corrupt(format!("not a readable zip: {e}")))?;
-    if archive.len() > MAX_ENTRIES {
-        return Err(BaseInstallerError::TooLarge(format!(
-            "{} entries; at most {MAX_ENTRIES} are accepted",
-            archive.len()
-        )));
-    }
+    check_entry_count(archive.len() as u64, MAX_ENTRIES)?;
     let mut files = Vec::new();
     let mut held = 0u64;
     let directory_start = archive.central_directory_start();
@@ -246,6 +245,50 @@ pub(super) fn repy_files(bytes: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerEr
         files.push(TreeEntry::file(&name, mode, contents));
     }
     Ok(files)
+}
+
+fn check_entry_count(count: u64, limit: usize) -> Result<(), BaseInstallerError> {
+    if count > limit as u64 {
+        return Err(BaseInstallerError::TooLarge(format!(
+            "{count} entries; at most {limit} are accepted"
+        )));
+    }
+    Ok(())
+}
+
+/// How many entries the end record (or the zip64 end record it defers to) says the archive
+/// has, 0 when the bytes at hand do not tell. The zip crate reads every record of the central
+/// directory before it says how many there are, holding hundreds of bytes for each; this lets a
+/// zip of far too many entries be refused first (APPNOTE 4.3.14 to 4.3.16).
+fn claimed_entries(bytes: &[u8], start: u64) -> u64 {
+    let u16_at = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u64_at = |at: usize| {
+        let b = bytes.get(at..at + 8)?;
+        Some(u64::from_le_bytes(b.try_into().ok()?))
+    };
+    let tail_from = bytes.len().saturating_sub(MAX_END_LEN);
+    let Some(end) = bytes[tail_from..]
+        .windows(END_SIGNATURE.len())
+        .rposition(|w| w == END_SIGNATURE)
+        .map(|at| tail_from + at)
+    else {
+        return 0;
+    };
+    let count = u16_at(end + 10).unwrap_or(0);
+    if count != u16::MAX {
+        return u64::from(count);
+    }
+    let zip64_end = end
+        .checked_sub(20)
+        .filter(|&at| bytes.get(at..at + 4) == Some(ZIP64_LOCATOR_SIGNATURE))
+        .and_then(|at| u64_at(at + 8))
+        .and_then(|offset| usize::try_from(offset.checked_sub(start)?).ok())
+        .filter(|&at| bytes.get(at..at + 4) == Some(ZIP64_END_SIGNATURE));
+    zip64_end.and_then(|at| u64_at(at + 32)).unwrap_or(0)
 }
 
 /// An entry's packed bytes lie between its local header and the central directory.
