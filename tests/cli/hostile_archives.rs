@@ -74,6 +74,19 @@ pub fn gzip_bomb() -> Vec<u8> {
     bomb
 }
 
+/// About 2.6 MB of gzip that unpacks to 2.5 GiB, whose one file claims 1 GiB, within the limit:
+/// only inflating tells that the whole goes past it.
+pub fn gzip_bomb_within_claims() -> Vec<u8> {
+    let mut tar = seattle_folders();
+    tar.extend_from_slice(header("seattle/big", tar::EntryType::Regular, 1 << 30).as_bytes());
+    let mut bomb = gzip(9, |gz| gz.write_all(&tar).unwrap());
+    let zeros = gzip(9, |gz| gz.write_all(&vec![0; 64 << 20]).unwrap());
+    for _ in 0..40 {
+        bomb.extend_from_slice(&zeros);
+    }
+    bomb
+}
+
 /// A tar.gz of `count` empty files in the Seattle folder.
 pub fn tar_entries(count: usize) -> Vec<u8> {
     gzip(1, |gz| {
@@ -212,8 +225,9 @@ fn crc32(data: &[u8]) -> u32 {
 }
 
 /// Every hostile archive's name, for tests that try each the same way.
-pub const NAMES: [&str; 8] = [
+pub const NAMES: [&str; 9] = [
     "bomb.tgz",
+    "bomb-within-claims.tgz",
     "tar-entries.tgz",
     "zip-entries.zip",
     "huge-directory.zip",
@@ -227,6 +241,7 @@ pub const NAMES: [&str; 8] = [
 pub fn named(name: &str) -> Vec<u8> {
     match name {
         "bomb.tgz" => gzip_bomb(),
+        "bomb-within-claims.tgz" => gzip_bomb_within_claims(),
         "tar-entries.tgz" => tar_entries(300_000),
         "zip-entries.zip" => zip_entries(300_000),
         "huge-directory.zip" => zip_claiming_a_huge_directory(),
@@ -242,6 +257,7 @@ pub fn named(name: &str) -> Vec<u8> {
 pub fn refusal(name: &str) -> &'static [&'static str] {
     match name {
         "bomb.tgz" => &["too large: entry \"seattle/seattle_repy/big\" would unpack to 3221225472"],
+        "bomb-within-claims.tgz" => &["too large: it unpacks to more than 2147483648 bytes"],
         "tar-entries.tgz" => &["too large: more than 200000 entries"],
         "zip-entries.zip" => &["too large: 300001 entries; at most"],
         "huge-directory.zip" => &["damaged or truncated: not a readable zip"],

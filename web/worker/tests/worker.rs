@@ -114,6 +114,11 @@ fn a_tar_gz_that_unpacks_to_3_gib_is_refused() {
 }
 
 #[wasm_bindgen_test]
+fn a_tar_gz_that_unpacks_past_the_limit_within_its_claims_is_refused() {
+    refused_in_the_browser("bomb-within-claims.tgz");
+}
+
+#[wasm_bindgen_test]
 fn a_tar_gz_of_300_000_entries_is_refused() {
     refused_in_the_browser("tar-entries.tgz");
 }
