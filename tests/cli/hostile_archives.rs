@@ -61,27 +61,23 @@ fn tar_end() -> [u8; 1024] {
 
 /// About 3 MB of gzip that unpacks to 3 GiB: one file's header claiming 3 GiB, then zeros.
 pub fn gzip_bomb() -> Vec<u8> {
-    let mut tar = seattle_folders();
-    tar.extend_from_slice(
-        header("seattle/seattle_repy/big", tar::EntryType::Regular, 3 << 30).as_bytes(),
-    );
-    let mut bomb = gzip(9, |gz| gz.write_all(&tar).unwrap());
-    // Concatenated gzip members are one stream to every reader.
-    let zeros = gzip(9, |gz| gz.write_all(&vec![0; 64 << 20]).unwrap());
-    for _ in 0..48 {
-        bomb.extend_from_slice(&zeros);
-    }
-    bomb
+    file_then_zeros("seattle/seattle_repy/big", 3 << 30, 48)
 }
 
 /// About 2.6 MB of gzip that unpacks to 2.5 GiB, whose one file claims 1 GiB, within the limit:
 /// only inflating tells that the whole goes past it.
 pub fn gzip_bomb_within_claims() -> Vec<u8> {
+    file_then_zeros("seattle/big", 1 << 30, 40)
+}
+
+/// A file's header claiming `claimed` bytes, then `members` gzip members of 64 MiB of zeros
+/// (concatenated members are one stream to every reader).
+fn file_then_zeros(path: &str, claimed: u64, members: usize) -> Vec<u8> {
     let mut tar = seattle_folders();
-    tar.extend_from_slice(header("seattle/big", tar::EntryType::Regular, 1 << 30).as_bytes());
+    tar.extend_from_slice(header(path, tar::EntryType::Regular, claimed).as_bytes());
     let mut bomb = gzip(9, |gz| gz.write_all(&tar).unwrap());
     let zeros = gzip(9, |gz| gz.write_all(&vec![0; 64 << 20]).unwrap());
-    for _ in 0..40 {
+    for _ in 0..members {
         bomb.extend_from_slice(&zeros);
     }
     bomb
