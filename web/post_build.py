@@ -1,5 +1,8 @@
-"""trunk's post-build step: writes embed.js with the hashed names of this build's files, and
-copies the example embedding page. trunk runs it from web/ with TRUNK_STAGING_DIR set."""
+"""trunk's post-build step: writes embed.js with the hashed names of this build's files, copies
+the example embedding page, and writes the saved page, seattle-installer-builder.html, with every
+file it needs inside. trunk runs it from web/ with TRUNK_STAGING_DIR set. The output depends on
+the build's files only (no time, no randomness), so the same build gives the same bytes."""
+import base64
 import os
 import pathlib
 import sys
@@ -25,3 +28,19 @@ for placeholder, name in names.items():
     embed = embed.replace(placeholder, name)
 (staging / "embed.js").write_text(embed)
 (staging / "embed-example.html").write_text((here / "embed-example.html").read_text())
+
+
+def inline(name):
+    return base64.b64encode((staging / name).read_bytes()).decode("ascii")
+
+
+saved = (here / "saved.html").read_text()
+for placeholder, text in {
+    "__CSS__": (staging / names["__CSS__"]).read_text(),
+    "__PAGE_GLUE__": inline(names["__GLUE__"]),
+    "__PAGE_WASM__": inline(names["__WASM__"]),
+    "__WORKER_GLUE__": inline("cib-worker.js"),
+    "__WORKER_WASM__": inline("cib-worker_bg.wasm"),
+}.items():
+    saved = saved.replace(placeholder, text)
+(staging / "seattle-installer-builder.html").write_text(saved)
