@@ -17,9 +17,10 @@ const MANIFEST = 'base_installers/manifest.json';
 const here = new URL('./', self.location.href);
 
 self.addEventListener('install', (event) => {
-  // `reload` skips the HTTP cache, so no file of an older build can slip in.
+  // `no-cache` asks the host whether the browser's copy is current (so no file of an older build
+  // slips in) without downloading again what the page just loaded (a 304).
   event.waitUntil(caches.open(PAGE_CACHE).then((cache) =>
-    cache.addAll(FILES.map((file) => new Request(new URL(file, here), { cache: 'reload' })))));
+    cache.addAll(FILES.map((file) => new Request(new URL(file, here), { cache: 'no-cache' })))));
 });
 
 self.addEventListener('activate', (event) => {
