@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import {
-  CIB, BASES, SITE, REPO, serveAndBrowse, tempDir, run, download, zipEntries, zipFile, filesUnder,
+  CIB, BASES, SITE, REPO, require, serveAndBrowse, tempDir, run, download, zipEntries, zipFile, filesUnder,
 } from './helpers.mjs';
 
 const VESSELINFO = 'seattle/seattle_repy/vesselinfo';
@@ -188,6 +188,25 @@ test('the saved file: bad files get messages, an unknown name asks for the platf
   await page.getByLabel('Owner of vessel 1', { exact: true }).selectOption('carol');
   assert.match(await page.locator('#cib-build-problems').textContent(), /Choose the Windows base installer \(seattle_win\.zip\)/);
   assert.equal(await page.getByRole('button', { name: 'Build installers', exact: true }).isEnabled(), false);
+
+  // A file dropped on the list is taken as a chosen one.
+  const android = [...readFileSync(join(BASES, 'seattle_android.zip'))];
+  await page.evaluate((bytes) => {
+    const files = new DataTransfer();
+    files.items.add(new File([new Uint8Array(bytes)], 'seattle_android.zip', { type: 'application/zip' }));
+    const area = document.getElementById('cib-chosen');
+    for (const kind of ['dragover', 'drop']) {
+      area.dispatchEvent(new DragEvent(kind, { dataTransfer: files, bubbles: true, cancelable: true }));
+    }
+  }, android);
+  await status(page, 'seattle_android.zip').filter({ hasText: 'Ready for Android.' }).waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByRole('checkbox', { name: 'Android', exact: true }).isChecked(), true);
+
+  // axe-core, on the list with its messages, choices and buttons: no violation of any impact.
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+  assert.deepEqual(violations, [], 'axe-core finds nothing');
   assert.deepEqual(problems, [], 'no script errors');
   await context.close();
 });

@@ -53,8 +53,8 @@ enum Verdict {
 }
 
 impl Chosen {
-    /// The platform a file is for: the person's choice, else the manifest's entry of the same
-    /// sha256 (the contents say), else its usual file name.
+    /// The platform a file is for: the person's choice, else its usual file name, else the
+    /// manifest's entry of the same sha256 (two platforms may have the same file).
     fn platform_of(&self, file: &ChosenFile) -> Option<Platform> {
         let by_sha256 = || {
             let manifest = self.manifest.as_ref()?.1.as_ref().ok()?;
@@ -64,8 +64,8 @@ impl Chosen {
                 .find(|&p| manifest.for_platform(p).is_some_and(|e| e.sha256 == sha256))
         };
         file.picked
-            .or_else(by_sha256)
             .or_else(|| Platform::from_file_name(&file.name))
+            .or_else(by_sha256)
     }
 
     fn verdict(&self, at: usize) -> Verdict {
