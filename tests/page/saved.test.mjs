@@ -63,6 +63,18 @@ async function manifestFile() {
   return path;
 }
 
+/** Drops the file at `path` on the element `id`, as a person dragging it from their files. */
+async function drop(page, id, path) {
+  const bytes = [...readFileSync(path)];
+  await page.evaluate(([id, name, bytes]) => {
+    const files = new DataTransfer();
+    files.items.add(new File([new Uint8Array(bytes)], name));
+    for (const kind of ['dragover', 'drop']) {
+      document.getElementById(id).dispatchEvent(new DragEvent(kind, { dataTransfer: files, bubbles: true, cancelable: true }));
+    }
+  }, [id, path.split('/').pop(), bytes]);
+}
+
 const status = (page, name) => page.getByRole('listitem').filter({ hasText: name }).locator('.status');
 
 test('the saved file builds Linux and Windows installers offline from base installers on disk', { timeout: 240_000 }, async () => {
@@ -189,18 +201,14 @@ test('the saved file: bad files get messages, an unknown name asks for the platf
   assert.match(await page.locator('#cib-build-problems').textContent(), /Choose the Windows base installer \(seattle_win\.zip\)/);
   assert.equal(await page.getByRole('button', { name: 'Build installers', exact: true }).isEnabled(), false);
 
-  // A file dropped on the list is taken as a chosen one.
-  const android = [...readFileSync(join(BASES, 'seattle_android.zip'))];
-  await page.evaluate((bytes) => {
-    const files = new DataTransfer();
-    files.items.add(new File([new Uint8Array(bytes)], 'seattle_android.zip', { type: 'application/zip' }));
-    const area = document.getElementById('cib-chosen');
-    for (const kind of ['dragover', 'drop']) {
-      area.dispatchEvent(new DragEvent(kind, { dataTransfer: files, bubbles: true, cancelable: true }));
-    }
-  }, android);
+  // A file dropped on the list is taken as a chosen one; a key file dropped on step 1 fills the key.
+  await drop(page, 'cib-chosen', join(BASES, 'seattle_android.zip'));
   await status(page, 'seattle_android.zip').filter({ hasText: 'Ready for Android.' }).waitFor({ timeout: 60_000 });
   assert.equal(await page.getByRole('checkbox', { name: 'Android', exact: true }).isChecked(), true);
+  run(CIB, ['keygen', 'erin', '--out', files]);
+  await drop(page, 'cib-users', join(files, 'erin.publickey'));
+  await page.waitForFunction(() => document.querySelector('#cib-key')?.value.length > 100);
+  assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'erin');
 
   // axe-core, on the list with its messages, choices and buttons: no violation of any impact.
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });

@@ -14,7 +14,8 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
-    Element, Event, EventTarget, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
+    DragEvent, Element, Event, EventTarget, FileList, HtmlInputElement, HtmlSelectElement,
+    HtmlTextAreaElement,
 };
 
 /// Where a builder finds the worker's module and the base installers.
@@ -156,6 +157,41 @@ impl App {
     /// Whether the base installers come from the person's disk (the saved page).
     pub fn chooses_from_disk(&self) -> bool {
         self.places.installers.is_none()
+    }
+
+    /// Files dropped on the element `area` go to `take`; while files are dragged over it, it has
+    /// the class `dragging`.
+    pub fn take_drops(self: &Rc<Self>, area: &'static str, take: fn(&Rc<App>, FileList)) {
+        let Some(target) = self.root.by_id::<Element>(area) else {
+            return;
+        };
+        let dragging = move |app: &App, on: bool| {
+            if let Some(el) = app.root.by_id::<Element>(area) {
+                let _ = el.class_list().toggle_with_force("dragging", on);
+            }
+        };
+        let added = [
+            listener(self, &target, "dragover", move |app, event| {
+                // Without this the browser would open the dropped file instead.
+                event.prevent_default();
+                dragging(app, true);
+            }),
+            listener(self, &target, "dragleave", move |app, _| {
+                dragging(app, false)
+            }),
+            listener(self, &target, "drop", move |app, event| {
+                event.prevent_default();
+                dragging(app, false);
+                let files = event
+                    .dyn_ref::<DragEvent>()
+                    .and_then(|e| e.data_transfer())
+                    .and_then(|d| d.files());
+                if let Some(files) = files {
+                    take(app, files);
+                }
+            }),
+        ];
+        self.listeners.borrow_mut().extend(added);
     }
 
     pub fn listen(

@@ -14,7 +14,7 @@ use cib_core::{ArchiveKind, Platform};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{DragEvent, Element, Event, File, FileList, HtmlInputElement};
+use web_sys::{Element, File, FileList, HtmlInputElement};
 
 pub const INPUT_ID: &str = "cib-base-installers";
 const AREA_ID: &str = "cib-chosen";
@@ -422,35 +422,9 @@ pub fn remove(app: &App, id: Option<u32>) {
     app.root.focus(INPUT_ID);
 }
 
+/// Files dropped on the base installers' field are chosen as if by its input.
 pub fn listen(app: &Rc<App>) {
-    let Some(area) = app.root.by_id::<Element>(AREA_ID) else {
-        return;
-    };
-    app.listen(&area, "dragover", |app, event| {
-        // Without this the browser would open the dropped file instead.
-        event.prevent_default();
-        toggle_dragging(&app.root, true);
-    });
-    app.listen(&area, "dragleave", |app, _| {
-        toggle_dragging(&app.root, false)
-    });
-    app.listen(&area, "drop", |app, event: Event| {
-        event.prevent_default();
-        toggle_dragging(&app.root, false);
-        let files = event
-            .dyn_ref::<DragEvent>()
-            .and_then(|e| e.data_transfer())
-            .and_then(|d| d.files());
-        if let Some(files) = files {
-            choose(app, &files);
-        }
-    });
-}
-
-fn toggle_dragging(root: &Root, on: bool) {
-    if let Some(area) = root.by_id::<Element>(AREA_ID) {
-        let _ = area.class_list().toggle_with_force("dragging", on);
-    }
+    app.take_drops(AREA_ID, |app, files| choose(app, &files));
 }
 
 /// The input's files, taken; the input is emptied so that choosing the same file again (after
