@@ -1,5 +1,10 @@
-"""trunk's post-build step: writes embed.js with the hashed names of this build's files, and
-copies the example embedding page. trunk runs it from web/ with TRUNK_STAGING_DIR set."""
+"""trunk's post-build step: writes embed.js with the hashed names of this build's files, copies
+the example embedding page, writes the saved page, seattle-installer-builder.html, with every
+file it needs inside, and the service worker, sw.js, with the list of this build's page files. trunk runs it from web/ with TRUNK_STAGING_DIR set. The output depends on
+the build's files only (no time, no randomness), so the same build gives the same bytes."""
+import base64
+import hashlib
+import json
 import os
 import pathlib
 import sys
@@ -16,6 +21,7 @@ def one(pattern):
 
 
 names = {
+    "__OFFLINE__": one("offline-*.js"),
     "__GLUE__": one("cib-web-*.js"),
     "__WASM__": one("cib-web-*_bg.wasm"),
     "__CSS__": one("style-*.css"),
@@ -25,3 +31,30 @@ for placeholder, name in names.items():
     embed = embed.replace(placeholder, name)
 (staging / "embed.js").write_text(embed)
 (staging / "embed-example.html").write_text((here / "embed-example.html").read_text())
+
+
+def inline(name):
+    return base64.b64encode((staging / name).read_bytes()).decode("ascii")
+
+
+saved = (here / "saved.html").read_text()
+for placeholder, text in {
+    "__CSS__": (staging / names["__CSS__"]).read_text(),
+    "__PAGE_GLUE__": inline(names["__GLUE__"]),
+    "__PAGE_WASM__": inline(names["__WASM__"]),
+    "__WORKER_GLUE__": inline("cib-worker.js"),
+    "__WORKER_WASM__": inline("cib-worker_bg.wasm"),
+}.items():
+    saved = saved.replace(placeholder, text)
+(staging / "seattle-installer-builder.html").write_text(saved)
+
+# The service worker keeps exactly this build's page files; its version is their digest, so any
+# change to any of them is a new worker (and the page offers the update).
+page_files = ["index.html", *(names[k] for k in ("__OFFLINE__", "__GLUE__", "__WASM__", "__CSS__")),
+              "cib-worker.js", "cib-worker_bg.wasm"]
+digest = hashlib.sha256()
+for name in page_files:
+    digest.update(name.encode() + b"\0" + (staging / name).read_bytes())
+worker = (here / "sw.js").read_text()
+worker = worker.replace("__VERSION__", digest.hexdigest()[:16]).replace("__FILES__", json.dumps(page_files))
+(staging / "sw.js").write_text(worker)

@@ -204,6 +204,19 @@ fn a_zip_can_be_customized_from_its_tail() {
     assert_eq!(tail_result, whole);
 }
 
+#[test]
+fn a_small_file_read_as_a_tail_is_judged_as_a_whole_file_is() {
+    for (bytes, expected) in [
+        (&b""[..], "empty file"),
+        (b"hello, world", "neither a zip nor"),
+    ] {
+        let whole = customize(bytes, VESSELINFO).unwrap_err();
+        let tail = customize_zip_tail(bytes, 0, VESSELINFO).unwrap_err();
+        assert_eq!(tail, whole);
+        assert!(tail.to_string().contains(expected), "{tail}");
+    }
+}
+
 fn assert_refused(base: &[u8], expected: &str) {
     let err = customize(base, VESSELINFO).unwrap_err().to_string();
     assert!(err.contains(expected), "expected {expected:?}, got {err:?}");

@@ -61,6 +61,14 @@ pub fn customize_zip_tail(
     tail_start: u64,
     vesselinfo: &[u8],
 ) -> Result<TailOutcome, BaseInstallerError> {
+    // The whole file is here: judge it as `base_installer::customize` does.
+    if tail_start == 0 && !looks_like_zip(tail) {
+        return Err(if tail.is_empty() {
+            BaseInstallerError::Empty
+        } else {
+            BaseInstallerError::NotAnArchive
+        });
+    }
     match customize(tail, tail_start, vesselinfo) {
         Err(NeedsEarlier(offset)) => Ok(TailOutcome::NeedsBytesFrom(offset)),
         Ok(pieces) => Ok(TailOutcome::Customized(Customized {

@@ -217,13 +217,15 @@ test('what a visitor downloads from nginx (gzip as sent)', { timeout: 30_000 }, 
   const names = readFileSync(join(exported, '_headers'), 'utf8').split('\n').filter((l) => l.startsWith('/') && l !== '/*');
   const sizes = {};
   for (const url of names) sizes[url] = (await fetchRaw(url)).bytes;
-  const pageFiles = names.filter((u) => u === '/' || /^\/(cib-web-|style-)/.test(u) || u === '/base_installers/manifest.json');
+  const pageFiles = names.filter((u) => u === '/' || /^\/(cib-web-|style-|offline-)/.test(u)
+    || ['/base_installers/manifest.json', '/sw.js'].includes(u));
   const workerFiles = names.filter((u) => u.startsWith('/cib-worker'));
   const sum = (xs) => xs.reduce((a, u) => a + sizes[u], 0);
-  assert.equal(pageFiles.length, 5, pageFiles.join(' '));
+  assert.equal(pageFiles.length, 7, pageFiles.join(' '));
   assert.equal(workerFiles.length, 2, workerFiles.join(' '));
   console.log(`the page (${pageFiles.join(' ')}): ${sum(pageFiles)} bytes`);
-  console.log(`the worker, on the first build (${workerFiles.join(' ')}): ${sum(workerFiles)} bytes`);
+  console.log(`the worker, kept by the service worker after the first visit (${workerFiles.join(' ')}): ${sum(workerFiles)} bytes`);
+  console.log(`the saved page, on "Save for offline use": ${sizes['/seattle-installer-builder.html']} bytes`);
   for (const url of names.filter((u) => u.startsWith('/base_installers/seattle_'))) console.log(`${url}: ${sizes[url]} bytes`);
   assert.ok(sum(pageFiles) < 300_000, 'the page stays small');
 });

@@ -45,16 +45,16 @@ export function run(program, args, options = {}) {
 }
 
 /**
- * Starts `cib serve --addr 127.0.0.1:0` and resolves once it printed its URL.
+ * Starts `cib serve --addr 127.0.0.1:0` (or `addr`) and resolves once it printed its URL.
  * `site` and `bases` default to web/dist and the repository's base_installers/.
  */
 // Servers still running when node exits (a test that threw before its `after`) are killed.
 const servers = new Set();
 process.on('exit', () => { for (const child of servers) child.kill('SIGKILL'); });
 
-export async function startServer({ site = SITE, bases = BASES } = {}) {
+export async function startServer({ site = SITE, bases = BASES, addr = '127.0.0.1:0' } = {}) {
   const child = spawn(CIB, [
-    'serve', '--addr', '127.0.0.1:0', '--site', site, '--base-installers', bases,
+    'serve', '--addr', addr, '--site', site, '--base-installers', bases,
     '--shutdown-grace', '1',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   servers.add(child);

@@ -36,8 +36,9 @@ test('(c) base installer changed on disk after the manifest was read: refused, t
   const { page, context, problems } = await openBuilder(env.browser, env.server.url);
   const linuxPath = join(bases, 'seattle_linux.tgz');
   const original = readFileSync(linuxPath);
-  // The page reads the manifest, then the host's file changes before the page fetches it.
-  await page.route('**/base_installers/manifest.json', async (route) => {
+  // The page reads the manifest, then the host's file changes before the page fetches it. The
+  // context's route sees the request whether the page or its service worker makes it.
+  await context.route('**/base_installers/manifest.json', async (route) => {
     const response = await route.fetch();
     writeFileSync(linuxPath, flipped(original));
     await route.fulfill({ response });

@@ -3,6 +3,7 @@
 //! parts that depend on the state. A page can hold several builders; each owns all of this.
 
 use crate::build::{self, Run};
+use crate::chosen::{self, Chosen};
 use crate::dom::{El, Root};
 use crate::keygen::Method;
 use crate::state::State;
@@ -13,16 +14,20 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
-    Element, Event, EventTarget, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
+    DragEvent, Element, Event, EventTarget, FileList, HtmlInputElement, HtmlSelectElement,
+    HtmlTextAreaElement,
 };
 
-/// Where a builder finds its files and the base installers (absolute URLs, ending in `/`).
+/// Where a builder finds the worker's module and the base installers.
 #[derive(Clone, Debug)]
 pub struct Places {
-    /// The folder of the builder's own files (its scripts, the worker's module).
-    pub assets: String,
-    /// The base installers folder, with its `manifest.json`.
-    pub installers: String,
+    /// The worker module's wasm-bindgen glue script and its WebAssembly (URLs; `data:` and
+    /// `blob:` ones in the saved page, which may fetch nothing).
+    pub worker_glue: String,
+    pub worker_wasm: String,
+    /// The base installers folder (an absolute URL ending in `/`) with its `manifest.json`, or
+    /// `None` when the person chooses them from disk (the saved page).
+    pub installers: Option<String>,
 }
 
 pub struct App {
@@ -32,6 +37,8 @@ pub struct App {
     /// the address is the embedding site's).
     pub shares: bool,
     pub state: RefCell<State>,
+    /// The base installers chosen from disk, when `places` has no folder of them.
+    pub chosen: RefCell<Chosen>,
     pub run: RefCell<Option<Run>>,
     pub keygen: Method,
     /// When the progress bars were last drawn (ms), to draw them at most ten times a second.
@@ -99,6 +106,7 @@ impl App {
             places,
             shares,
             state: RefCell::new(state),
+            chosen: RefCell::new(Chosen::default()),
             run: RefCell::new(None),
             keygen: Method::from_query(query("keygen").as_deref()),
             drawn_at: Cell::new(0.0),
@@ -114,7 +122,10 @@ impl App {
             build::quick_skeleton(),
             users::skeleton(),
             vessels::skeleton(),
-            platforms::skeleton(&app.state.borrow()),
+            platforms::skeleton(
+                &app.state.borrow(),
+                app.chooses_from_disk().then(chosen::skeleton),
+            ),
             build::skeleton(),
             keys::skeleton(),
             El::new("p")
@@ -129,6 +140,9 @@ impl App {
         app.listen(target, "input", on_input);
         app.listen(target, "change", on_change);
         users::listen_for_drops(&app);
+        if app.chooses_from_disk() {
+            chosen::listen(&app);
+        }
         if let Some(window) = web_sys::window() {
             app.listen(&window, "beforeunload", on_before_unload);
         }
@@ -138,6 +152,46 @@ impl App {
             wasm_bindgen_futures::spawn_local(crate::measure::run(app.clone()));
         }
         app
+    }
+
+    /// Whether the base installers come from the person's disk (the saved page).
+    pub fn chooses_from_disk(&self) -> bool {
+        self.places.installers.is_none()
+    }
+
+    /// Files dropped on the element `area` go to `take`; while files are dragged over it, it has
+    /// the class `dragging`.
+    pub fn take_drops(self: &Rc<Self>, area: &'static str, take: fn(&Rc<App>, FileList)) {
+        let Some(target) = self.root.by_id::<Element>(area) else {
+            return;
+        };
+        let dragging = move |app: &App, on: bool| {
+            if let Some(el) = app.root.by_id::<Element>(area) {
+                let _ = el.class_list().toggle_with_force("dragging", on);
+            }
+        };
+        let added = [
+            listener(self, &target, "dragover", move |app, event| {
+                // Without this the browser would open the dropped file instead.
+                event.prevent_default();
+                dragging(app, true);
+            }),
+            listener(self, &target, "dragleave", move |app, _| {
+                dragging(app, false)
+            }),
+            listener(self, &target, "drop", move |app, event| {
+                event.prevent_default();
+                dragging(app, false);
+                let files = event
+                    .dyn_ref::<DragEvent>()
+                    .and_then(|e| e.data_transfer())
+                    .and_then(|d| d.files());
+                if let Some(files) = files {
+                    take(app, files);
+                }
+            }),
+        ];
+        self.listeners.borrow_mut().extend(added);
     }
 
     pub fn listen(
@@ -172,7 +226,13 @@ impl App {
             vessels::render(root, &state);
             platforms::render(root, &state);
             let described = state.description();
-            build::render(root, &state, &described, run.as_ref());
+            let mut waiting = Vec::new();
+            if self.chooses_from_disk() {
+                let chosen = self.chosen.borrow();
+                chosen::render(root, &chosen);
+                waiting = chosen.problems(&state.platforms);
+            }
+            build::render(root, &state, &described, &waiting, run.as_ref());
             keys::render(root, &state, run.as_ref());
             if self.shares {
                 share::render(self, &state, described.as_ref().ok());
@@ -220,6 +280,8 @@ fn on_click(app: &Rc<App>, event: Event) {
             }
         }
         "copy-link" => share::copy(app),
+        "remove-installer" => chosen::remove(app, Some(i as u32)),
+        "remove-manifest" => chosen::remove(app, None),
         "retry" => build::retry(app, name(&el).parse::<Platform>().ok()),
         // The link itself starts the download; only remember that it happened.
         "saved-private" => app.change(State::private_keys_saved),
@@ -265,6 +327,14 @@ fn on_change(app: &Rc<App>, event: Event) {
                 }
             }
             "key-file" => users::read_chosen_file(app, &el),
+            "base-installers" => chosen::take_from_input(app, &el),
+            "installer-platform" => {
+                let value = el
+                    .dyn_ref::<HtmlSelectElement>()
+                    .map(|s| s.value())
+                    .unwrap_or_default();
+                chosen::pick_platform(app, i as u32, &value);
+            }
             _ => {}
         }
     }

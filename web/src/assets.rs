@@ -6,6 +6,11 @@ use crate::dom::document;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlLinkElement;
 
+/// The worker module's files, beside the builder's own (trunk names a worker's files without a
+/// hash, so they can be named here).
+const WORKER_GLUE: &str = "cib-worker.js";
+const WORKER_WASM: &str = "cib-worker_bg.wasm";
+
 /// The wasm-bindgen glue script, from the `modulepreload` link trunk writes into the page.
 fn glue_url() -> Option<String> {
     let links = document()
@@ -33,8 +38,9 @@ pub fn places(assets: &str, installers: Option<&str>) -> Places {
         .and_then(|i| resolve(i, &assets))
         .unwrap_or_else(|| format!("{assets}base_installers/"));
     Places {
-        installers: folder(installers),
-        assets,
+        worker_glue: format!("{assets}{WORKER_GLUE}"),
+        worker_wasm: format!("{assets}{WORKER_WASM}"),
+        installers: Some(folder(installers)),
     }
 }
 

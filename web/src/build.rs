@@ -76,8 +76,13 @@ impl Run {
     }
 }
 
-/// Everything that blocks the build, in words for the person; empty when it can go.
-pub fn problems(state: &State, described: &Result<BuildDescription, Problems>) -> Vec<String> {
+/// Everything that blocks the build, in words for the person; empty when it can go. `waiting`
+/// is what the base installers chosen from disk still need.
+pub fn problems(
+    state: &State,
+    described: &Result<BuildDescription, Problems>,
+    waiting: &[String],
+) -> Vec<String> {
     let mut problems = Vec::new();
     if state.users.is_empty() {
         problems.push("Add at least one user in step 1.".to_string());
@@ -88,7 +93,24 @@ pub fn problems(state: &State, described: &Result<BuildDescription, Problems>) -
     if state.platforms.is_empty() {
         problems.push("Choose at least one platform in step 3.".to_string());
     }
+    problems.extend(waiting.iter().cloned());
     problems
+}
+
+/// What the chosen base installers still need, when the builder takes them from disk.
+fn waiting(app: &App) -> Vec<String> {
+    if !app.chooses_from_disk() {
+        return Vec::new();
+    }
+    app.chosen.borrow().problems(&app.state.borrow().platforms)
+}
+
+/// The manifest of the base installers to build from: the host's, or the chosen files'.
+async fn manifest(app: &App) -> Result<Manifest, String> {
+    if app.chooses_from_disk() {
+        return Ok(app.chosen.borrow().manifest());
+    }
+    installers::manifest(&app.places).await
 }
 
 pub fn skeleton() -> El {
@@ -145,9 +167,10 @@ pub fn render(
     root: &Root,
     state: &State,
     described: &Result<BuildDescription, Problems>,
+    waiting: &[String],
     run: Option<&Run>,
 ) {
-    let problems = problems(state, described);
+    let problems = problems(state, described, waiting);
     let working = run.is_some_and(Run::working);
     render_quick(root, state, working);
     if let Some(button) = root.by_id::<HtmlButtonElement>("cib-build-button") {
@@ -184,7 +207,7 @@ fn update(app: &App, revision: u64, change: impl FnOnce(&mut Run)) -> bool {
 
 pub fn start(app: &Rc<App>) {
     let state = app.state.borrow().clone();
-    if !problems(&state, &state.description()).is_empty()
+    if !problems(&state, &state.description(), &waiting(app)).is_empty()
         || app.run.borrow().as_ref().is_some_and(Run::working)
     {
         return;
@@ -219,7 +242,7 @@ pub fn retry(app: &Rc<App>, platform: Option<Platform>) {
             spawn_local(async move {
                 // The host may have replaced the file since (a new release): read the manifest
                 // again, so a retry compares against what is served now.
-                if let Ok(manifest) = installers::manifest(&app.places).await {
+                if let Ok(manifest) = manifest(&app).await {
                     update(&app, revision, |run| run.manifest = Some(manifest));
                 }
                 installer(&app, revision, platform).await;
@@ -294,7 +317,7 @@ async fn run(app: Rc<App>, revision: u64) {
         return;
     }
     app.redraw();
-    let manifest = match installers::manifest(&app.places).await {
+    let manifest = match manifest(app).await {
         Ok(manifest) => manifest,
         Err(e) => {
             return fail(
@@ -425,7 +448,10 @@ pub async fn make_installer(
     customizing: impl FnOnce(),
 ) -> Result<(Blob, String), String> {
     let label = platform.label();
-    let entry = entry.ok_or_else(|| format!("This site offers no {label} base installer."))?;
+    let entry = entry.ok_or_else(|| match places.installers {
+        Some(_) => format!("This site offers no {label} base installer."),
+        None => crate::chosen::missing(platform),
+    })?;
     let base = installers::base_installer(places, platform, entry, progress).await?;
     customizing();
     let blob = customize::installer_off_thread(places, &base, vesselinfo)

@@ -40,13 +40,26 @@ async fn get(url: &str) -> Result<Response, String> {
     Ok(response)
 }
 
+/// The host's folder of base installers; the saved page has none (they are chosen from disk
+/// and verified as they are chosen, see `chosen`).
+fn folder(places: &Places) -> Result<&str, String> {
+    places
+        .installers
+        .as_deref()
+        .ok_or_else(|| "this page has no site to download base installers from".to_string())
+}
+
+/// The host's manifest. A new one replaces the base installers kept for the old one.
 pub async fn manifest(places: &Places) -> Result<Manifest, String> {
-    let response = get(&format!("{}manifest.json", places.installers)).await?;
+    let folder = folder(places)?;
+    let response = get(&format!("{folder}manifest.json")).await?;
     let promise = response.text().map_err(|e| js_text(&e))?;
     let text = JsFuture::from(promise)
         .await
         .map_err(|e| format!("the manifest could not be read: {}", js_text(&e)))?;
-    Manifest::parse(&text.as_string().unwrap_or_default())
+    let manifest = Manifest::parse(&text.as_string().unwrap_or_default())?;
+    forget_replaced(folder, &manifest).await;
+    Ok(manifest)
 }
 
 /// The sha256 of a Blob, in lower-case hex, by WebCrypto (native speed, off the wasm heap).
@@ -75,11 +88,8 @@ thread_local! {
 }
 
 /// The Cache API key: the file's URL with its sha256, so a new base installer is a new entry.
-fn cache_key(places: &Places, entry: &ManifestEntry) -> String {
-    format!(
-        "{}{}?sha256={}",
-        places.installers, entry.file, entry.sha256
-    )
+fn cache_key(folder: &str, entry: &ManifestEntry) -> String {
+    format!("{folder}{}?sha256={}", entry.file, entry.sha256)
 }
 
 async fn cache() -> Option<Cache> {
@@ -90,8 +100,8 @@ async fn cache() -> Option<Cache> {
         .map(|c| c.unchecked_into())
 }
 
-async fn from_cache(places: &Places, entry: &ManifestEntry) -> Option<Blob> {
-    let found = JsFuture::from(cache().await?.match_with_str(&cache_key(places, entry)))
+async fn from_cache(folder: &str, entry: &ManifestEntry) -> Option<Blob> {
+    let found = JsFuture::from(cache().await?.match_with_str(&cache_key(folder, entry)))
         .await
         .ok()?;
     let response: Response = found.dyn_into().ok()?;
@@ -99,10 +109,30 @@ async fn from_cache(places: &Places, entry: &ManifestEntry) -> Option<Blob> {
     Some(blob.unchecked_into())
 }
 
-async fn into_cache(places: &Places, entry: &ManifestEntry, blob: &Blob) {
+async fn into_cache(folder: &str, entry: &ManifestEntry, blob: &Blob) {
     // The Cache API is a convenience: when it is missing or full, the build goes on without it.
     if let (Some(cache), Ok(response)) = (cache().await, Response::new_with_opt_blob(Some(blob))) {
-        let _ = JsFuture::from(cache.put_with_str(&cache_key(places, entry), &response)).await;
+        let _ = JsFuture::from(cache.put_with_str(&cache_key(folder, entry), &response)).await;
+    }
+}
+
+/// Deletes the kept base installers of `folder` that `manifest` no longer names (the host
+/// replaced them), so that what is kept offline is what the newest manifest vouches for.
+async fn forget_replaced(folder: &str, manifest: &Manifest) {
+    let Some(cache) = cache().await else { return };
+    let Ok(requests) = JsFuture::from(cache.keys()).await else {
+        return;
+    };
+    let named: Vec<String> = manifest
+        .installers
+        .values()
+        .map(|entry| cache_key(folder, entry))
+        .collect();
+    for request in Array::from(&requests).iter() {
+        let url = request.unchecked_into::<web_sys::Request>().url();
+        if url.starts_with(folder) && !named.contains(&url) {
+            let _ = JsFuture::from(cache.delete_with_str(&url)).await;
+        }
     }
 }
 
@@ -117,13 +147,14 @@ pub async fn base_installer(
     if let Some(blob) = VERIFIED.with(|v| v.borrow().get(&entry.sha256).cloned()) {
         return Ok(blob);
     }
-    if let Some(blob) = from_cache(places, entry).await {
+    let folder = folder(places)?;
+    if let Some(blob) = from_cache(folder, entry).await {
         if sha256_hex(&blob).await.ok().as_deref() == Some(entry.sha256.as_str()) {
-            VERIFIED.with(|v| v.borrow_mut().insert(entry.sha256.clone(), blob.clone()));
+            verified(&entry.sha256, &blob);
             return Ok(blob);
         }
     }
-    let blob = download(places, platform, entry, &mut progress).await?;
+    let blob = download(folder, platform, entry, &mut progress).await?;
     let actual = sha256_hex(&blob).await?;
     if actual != entry.sha256 {
         return Err(format!(
@@ -132,20 +163,25 @@ pub async fn base_installer(
             entry.sha256
         ));
     }
-    into_cache(places, entry, &blob).await;
-    VERIFIED.with(|v| v.borrow_mut().insert(entry.sha256.clone(), blob.clone()));
+    into_cache(folder, entry, &blob).await;
+    verified(&entry.sha256, &blob);
     Ok(blob)
+}
+
+/// Keeps a base installer whose sha256 was checked, for every builder of the page.
+pub fn verified(sha256: &str, blob: &Blob) {
+    VERIFIED.with(|v| v.borrow_mut().insert(sha256.to_string(), blob.clone()));
 }
 
 /// Reads the response body chunk by chunk, for the progress bar; the chunks become one Blob.
 async fn download(
-    places: &Places,
+    folder: &str,
     platform: Platform,
     entry: &ManifestEntry,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<Blob, String> {
     let label = platform.label();
-    let url = format!("{}{}", places.installers, entry.file);
+    let url = format!("{folder}{}", entry.file);
     let response = get(&url)
         .await
         .map_err(|e| format!("The {label} base installer could not be downloaded: {e}."))?;

@@ -13,6 +13,7 @@ pub mod api;
 mod app;
 mod assets;
 mod build;
+mod chosen;
 pub mod customize;
 mod dom;
 pub mod donation;
@@ -53,6 +54,22 @@ pub struct Builder {
 pub fn mount(element: web_sys::Element) -> Builder {
     Builder {
         _app: App::mount(Root::Element(element), assets::page_places(), true),
+    }
+}
+
+/// The saved page's builder (`seattle-installer-builder.html`, opened from disk): a page there
+/// may fetch nothing, so the worker's files come as `data:`/`blob:` URLs made from the file
+/// itself, and the base installers are chosen from disk. No share link: its address would be a
+/// path on this computer.
+#[wasm_bindgen]
+pub fn mount_saved(element: web_sys::Element, worker_glue: String, worker_wasm: String) -> Builder {
+    let places = app::Places {
+        worker_glue,
+        worker_wasm,
+        installers: None,
+    };
+    Builder {
+        _app: App::mount(Root::Element(element), places, false),
     }
 }
 

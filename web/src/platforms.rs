@@ -37,7 +37,8 @@ fn box_id(platform: Platform) -> String {
     format!("cib-platform-{}", platform.name())
 }
 
-pub fn skeleton(state: &State) -> El {
+/// The step's checkboxes, and `more` below them (the saved page's base installers).
+pub fn skeleton(state: &State, more: Option<El>) -> El {
     let boxes = Platform::ALL.into_iter().map(|p| {
         El::new("div").class("check").children([
             El::new("input")
@@ -62,6 +63,7 @@ pub fn skeleton(state: &State) -> El {
                 .children([El::new("legend").text("Make installers for")])
                 .children(boxes.collect::<Vec<_>>()),
         ])
+        .children(more)
 }
 
 pub fn render(root: &Root, state: &State) {

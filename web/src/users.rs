@@ -7,7 +7,7 @@ use crate::state::{State, UserKey};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DragEvent, Element, Event, File, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{Element, File, HtmlInputElement, HtmlTextAreaElement};
 
 pub const NAME_ID: &str = "cib-name";
 const KEY_ID: &str = "cib-key";
@@ -201,34 +201,11 @@ fn read_key_file(app: Rc<App>, file: File) {
     });
 }
 
+/// A `.publickey` file dropped anywhere on this step fills the key field.
 pub fn listen_for_drops(app: &Rc<App>) {
-    let Some(section) = app.root.by_id::<Element>(SECTION_ID) else {
-        return;
-    };
-    app.listen(&section, "dragover", |app, event| {
-        // Without this the browser would open the dropped file instead.
-        event.prevent_default();
-        set_dragging(&app.root, true);
-    });
-    app.listen(&section, "dragleave", |app, _| {
-        set_dragging(&app.root, false)
-    });
-    app.listen(&section, "drop", |app, event: Event| {
-        event.prevent_default();
-        set_dragging(&app.root, false);
-        let file = event
-            .dyn_ref::<DragEvent>()
-            .and_then(|e| e.data_transfer())
-            .and_then(|d| d.files())
-            .and_then(|f| f.get(0));
-        if let Some(file) = file {
+    app.take_drops(SECTION_ID, |app, files| {
+        if let Some(file) = files.get(0) {
             read_key_file(app.clone(), file);
         }
     });
-}
-
-fn set_dragging(root: &Root, on: bool) {
-    if let Some(section) = root.by_id::<Element>(SECTION_ID) {
-        let _ = section.class_list().toggle_with_force("dragging", on);
-    }
 }

@@ -11,12 +11,7 @@ use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker, WorkerOptions, WorkerType};
-
-/// The worker module's wasm-bindgen glue and WebAssembly, beside the builder's own files (trunk
-/// names a worker's files without a hash, so they can be named here).
-const GLUE: &str = "cib-worker.js";
-const WASM: &str = "cib-worker_bg.wasm";
+use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
 
 /// The worker's script: `GLUE_URL` and `WASM_URL` are filled in; the page hands over the module
 /// compiled when it has it; errors go back as text.
@@ -48,7 +43,7 @@ thread_local! {
 /// The worker's module compiled, or `None` when it cannot be here (the worker then fetches it
 /// itself and reports its own error).
 async fn compiled(places: &Places) -> Option<JsValue> {
-    let url = format!("{}{WASM}", places.assets);
+    let url = places.worker_wasm.clone();
     let window = web_sys::window()?;
     let promise = COMPILED.with(|c| {
         c.borrow_mut()
@@ -63,12 +58,11 @@ async fn compiled(places: &Places) -> Option<JsValue> {
     module.ok()
 }
 
-/// A blob URL of the worker's script for the builder whose files are at `places.assets`.
+/// A blob URL of the worker's script for the builder whose worker files are at `places`.
 fn script_url(places: &Places) -> Result<String, String> {
-    let quoted = |name: &str| format!("{:?}", format!("{}{name}", places.assets));
     let script = SCRIPT
-        .replace("GLUE_URL", &quoted(GLUE))
-        .replace("WASM_URL", &quoted(WASM));
+        .replace("GLUE_URL", &format!("{:?}", places.worker_glue))
+        .replace("WASM_URL", &format!("{:?}", places.worker_wasm));
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&script.into()), &options)
@@ -95,9 +89,9 @@ pub async fn call(
 ) -> Result<JsValue, String> {
     let module = compiled(places).await;
     let script = script_url(places)?;
-    let options = WorkerOptions::new();
-    options.set_type(WorkerType::Module);
-    let worker = Worker::new_with_options(&script, &options);
+    // A classic worker, which loads the module with `import()`: Chromium refuses a module
+    // worker from a blob URL to a page opened from disk (the saved page).
+    let worker = Worker::new(&script);
     let worker = worker.map_err(|e| {
         let _ = Url::revoke_object_url(&script);
         js_error("could not start the worker", e)
