@@ -57,14 +57,22 @@ fn every_hostile_archive_is_refused_quickly_within_bounded_memory() {
         let bytes = hostile_archives::named(name);
         let size = bytes.len();
         fs::write(dir.path().join(name), bytes).unwrap();
-        let (customized, customize_cost) =
-            bounded_cib(&["customize", "keyed.json", name, "out"], dir.path());
-        let (verified, verify_cost) = bounded_cib(&["verify-base-installer", name], dir.path());
-        println!(
-            "{name} ({size} bytes): customize {customize_cost}; verify-base-installer {verify_cost}"
-        );
-        for (command, output) in [("customize", &customized), ("verify", &verified)] {
-            let said = stderr(output);
+        let mut runs = vec![
+            ("customize", vec!["customize", "keyed.json", name, "out"]),
+            ("verify-base-installer", vec!["verify-base-installer", name]),
+        ];
+        // Only a tar.gz is laid out again; a zip is refused as not needing it.
+        if name.ends_with(".tgz") {
+            runs.push((
+                "relayout-base-installer",
+                vec!["relayout-base-installer", name, "out"],
+            ));
+        }
+        let mut costs = Vec::new();
+        for (command, args) in runs {
+            let (output, cost) = bounded_cib(&args, dir.path());
+            costs.push(format!("{command} {cost}"));
+            let said = stderr(&output);
             println!("  {command}: {}", said.trim_end());
             let refused = output.status.code() == Some(2)
                 && hostile_archives::refusal(name)
@@ -76,8 +84,9 @@ fn every_hostile_archive_is_refused_quickly_within_bounded_memory() {
                 wrong.push(format!("{command} {name}: {:?} {said}", output.status));
             }
         }
+        println!("{name} ({size} bytes): {}", costs.join("; "));
         if dir.path().join("out").exists() {
-            wrong.push(format!("customize {name} wrote its output"));
+            wrong.push(format!("{name}: an output was written"));
             fs::remove_file(dir.path().join("out")).unwrap();
         }
         fs::remove_file(dir.path().join(name)).unwrap();
