@@ -153,50 +153,62 @@ def get(port, path, headers=None, timeout=30):
 
 
 class Moving:
-    """The base installer replaced and truncated while it is downloaded: every content it ever
-    had is remembered, so each completed download can be matched to one."""
+    """The base installer replaced and truncated while it is downloaded. Its content is always a
+    prefix of one of the versions (a replacement puts a whole one, a truncation shortens it), so
+    every content it ever had is remembered as (version, length), and each completed download
+    can be matched to one."""
 
     def __init__(self, folder, versions):
         self.path = os.path.join(folder, MOVING)
         self.versions = [open(os.path.join(v, MOVING), "rb").read() for v in versions]
-        self.seen = set()
-        # (time, length before, where cut, SHA-256 of what was kept) of each in-place truncation.
-        self.truncations = []
         self.lock = threading.Lock()
-        self.replace(self.versions[0])
+        self.seen = set()
+        self.now = None
+        # (time, version, length before, length after) of each in-place truncation.
+        self.truncations = []
+        self.replace(0)
         self.changes = 0
 
-    def replace(self, data):
+    def replace(self, version):
         with self.lock:
-            self.seen.add(sha256(data))
+            self.now = (version, len(self.versions[version]))
+            self.seen.add(self.now)
         temporary = self.path + ".new"
         with open(temporary, "wb") as f:
-            f.write(data)
+            f.write(self.versions[version])
         os.rename(temporary, self.path)
 
     def truncate(self):
-        with open(self.path, "r+b") as f:
-            data = f.read()
-            cut = random.randrange(len(data) // 4, len(data))
-            with self.lock:
-                self.seen.add(sha256(data[:cut]))
-                self.truncations.append((time.monotonic(), len(data), cut, sha256(data[:cut])))
-            f.truncate(cut)
+        version, length = self.now
+        cut = random.randrange(length // 4, length)
+        with self.lock:
+            self.now = (version, cut)
+            self.seen.add(self.now)
+            self.truncations.append((time.monotonic(), version, length, cut))
+        os.truncate(self.path, cut)
 
     def was_real(self, data):
         with self.lock:
-            return sha256(data) in self.seen
+            seen = list(self.seen)
+        return any(len(data) == length and data == self.versions[version][:length]
+                   for version, length in seen)
 
     def torn_by_truncation(self, data, started, ended):
-        """Whether `data` is a whole version up to where a truncation made during its download
-        cut the file, and of that version's full length: the kernel had queued the file's pages
-        on the socket (sendfile) and the truncation zeroed their tail (see docs/serve.md)."""
+        """Whether `data` has the length the file had when a truncation during its download
+        began, and is that content up to the shortest cut made during the download: the kernel
+        had queued the file's pages on the socket (sendfile) and the truncation zeroed their tail
+        (see docs/serve.md)."""
         # The time is taken just before the truncation, which may land after the host looked at
         # the file for a download that started a moment later.
         with self.lock:
-            cuts = [t for t in self.truncations if started - 1 <= t[0] <= ended]
-        return any(len(data) == length and sha256(data[:cut]) == kept
-                   for _, length, cut, kept in cuts)
+            during = [t for t in self.truncations if started - 1 <= t[0] <= ended]
+        for i, (_, version, before, _) in enumerate(during):
+            if len(data) != before:
+                continue
+            shortest = min(after for _, v, _, after in during[i:] if v == version)
+            if data[:shortest] == self.versions[version][:shortest]:
+                return True
+        return False
 
     def loop(self, stop):
         while not stop.is_set():
@@ -204,7 +216,7 @@ class Moving:
             if random.random() < 0.5:
                 self.truncate()
             else:
-                self.replace(random.choice(self.versions))
+                self.replace(random.randrange(len(self.versions)))
             self.changes += 1
 
 
