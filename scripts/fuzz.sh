@@ -37,7 +37,8 @@ dict_of() {
 
 cd fuzz
 nice -n 10 cargo +nightly fuzz build
-logs="$(mktemp -d)"
+logs=logs
+mkdir -p "$logs"
 failed=0
 for target in "${TARGETS[@]}"; do
   [[ "$only" == all || "$only" == "$target" ]] || continue
@@ -50,7 +51,7 @@ for target in "${TARGETS[@]}"; do
     -dict="dict/$(dict_of "$target").dict" -print_final_stats=1 \
     >"$logs/$target.log" 2>&1 || status=$?
   crashes=$(( $(find "artifacts/$target" -type f | wc -l) - before ))
-  executions=$(sed -n 's/^stat::number_executed_units: *//p' "$logs/$target.log" | tail -1)
+  executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logs/$target.log" | tail -1)
   per_second=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$logs/$target.log" | tail -1)
   rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$logs/$target.log" | tail -1)
   edges=$(grep -o 'cov: [0-9]*' "$logs/$target.log" | tail -1 | cut -d' ' -f2)

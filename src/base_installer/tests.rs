@@ -240,6 +240,45 @@ fn refuses_what_is_not_a_good_base_installer() {
     }
 }
 
+/// Found by fuzzing (fuzz/regressions/zip/): an entry whose data, by its central record, runs
+/// into the entries after it would read differently once vesselinfo is taken out from under it.
+#[test]
+fn refuses_zip_entries_whose_data_overlaps_the_next() {
+    let zip = pack(ArchiveKind::Zip, &tree()).unwrap();
+    let directory = zip.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    let mut overlapping = zip.clone();
+    // The first central record's compressed size (APPNOTE 4.3.12), now past the next entry.
+    overlapping[directory + 20..directory + 24].copy_from_slice(&1000u32.to_le_bytes());
+    assert_refused(&overlapping, "runs");
+    let tail = zip_tail_start(overlapping.len() as u64) as usize;
+    let err = customize_zip_tail(&overlapping[tail..], tail as u64, VESSELINFO).unwrap_err();
+    assert!(err.to_string().contains("runs"), "{err}");
+}
+
+/// Found by fuzzing (fuzz/regressions/zip_tail/): from a tail, an entry whose local header is
+/// missing was taken, while the whole zip was refused.
+#[test]
+fn a_tail_checks_the_local_headers_it_holds() {
+    let mut zip = pack(ArchiveKind::Zip, &tree()).unwrap();
+    let last = zip.windows(4).rposition(|w| w == b"PK\x03\x04").unwrap();
+    zip[last] = b'X';
+    let mut start = last as u64 - 1;
+    let err = loop {
+        match customize_zip_tail(&zip[start as usize..], start, VESSELINFO) {
+            Ok(TailOutcome::NeedsBytesFrom(earlier)) => start = earlier,
+            Ok(TailOutcome::Customized(_)) => panic!("a missing local header is taken"),
+            Err(err) => break err.to_string(),
+        }
+    };
+    assert!(
+        err.contains(&format!(
+            "no entry where the central directory puts one (byte {last})"
+        )),
+        "{err}"
+    );
+    assert_refused(&zip, "no entry where the central directory puts one");
+}
+
 fn first_member_len(gz: &[u8]) -> usize {
     let mut decoder = flate2::bufread::GzDecoder::new(gz);
     std::io::copy(&mut decoder, &mut std::io::sink()).unwrap();

@@ -23,6 +23,8 @@ const END_SIGNATURE: &[u8] = b"PK\x05\x06";
 const MAX_END_LEN: usize = 22 + u16::MAX as usize;
 /// Fields of a central directory record (APPNOTE 4.3.12).
 const CENTRAL_FIXED_LEN: usize = 46;
+/// The fixed fields of a local file header (APPNOTE 4.3.7).
+const LOCAL_FIXED_LEN: u64 = 30;
 const CENTRAL_LOCAL_OFFSET_AT: usize = 42;
 /// Beyond these, zip64 records are needed; base installers are far smaller.
 const ZIP32_MAX_ENTRIES: usize = 0xFFFE;
@@ -88,7 +90,9 @@ impl From<BaseInstallerError> for TailError {
 
 /// One entry as the central directory places it.
 struct Entry {
+    name: String,
     local_start: u64,
+    compressed_size: u64,
     central_record: Vec<u8>,
     is_vesselinfo: bool,
 }
@@ -128,10 +132,13 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
             .by_index_data(i)
             .map_err(|e| Failed(BaseInstallerError::Corrupt(e.to_string())))?;
         let role = entry_role(data.name_raw())?;
+        let name = String::from_utf8_lossy(data.name_raw()).into_owned();
         has_repy_folder |= !matches!(role, EntryRole::Other);
         let central_record = central_record(bytes, start, data.central_header_start())?;
         entries.push(Entry {
+            name,
             local_start: data.header_start(),
+            compressed_size: data.compressed_size(),
             central_record,
             is_vesselinfo: matches!(role, EntryRole::Vesselinfo),
         });
@@ -144,6 +151,7 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     // Each entry's local part runs to the next one's, or to the central directory.
     let mut by_position: Vec<&Entry> = entries.iter().collect();
     by_position.sort_by_key(|e| e.local_start);
+    check_extents(bytes, start, &by_position, directory_start)?;
     let mut pieces = Pieces::default();
     let mut removed: Vec<(u64, u64)> = Vec::new();
     let mut kept_from = 0;
@@ -273,8 +281,9 @@ fn set_local_offset(record: &mut [u8], offset: u64) -> Result<(), TailError> {
     Ok(())
 }
 
-/// When the whole archive is at hand, every entry must start with a local header before the
-/// central directory: a cheap check that catches truncation and garbage without inflating.
+/// Every entry must start with a local header before the central directory: a cheap check that
+/// catches truncation and garbage without inflating. From a tail, the headers before it are
+/// taken on trust (the whole archive, when at hand, checks them all).
 fn check_local_headers(
     bytes: &[u8],
     start: u64,
@@ -287,13 +296,58 @@ fn check_local_headers(
                 "an entry starts after the central directory".into(),
             )));
         }
-        if start == 0 {
-            let at = entry.local_start as usize;
+        if let Some(at) = entry.local_start.checked_sub(start) {
+            let at = at as usize;
             if bytes.get(at..at + 4) != Some(LOCAL_HEADER_SIGNATURE) {
                 return Err(Failed(BaseInstallerError::Corrupt(format!(
-                    "no entry where the central directory puts one (byte {at})"
+                    "no entry where the central directory puts one (byte {})",
+                    entry.local_start
                 ))));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Each kept entry must read the same once customized: its data has to end before the bytes
+/// that change, the old vesselinfo taken out after it or the central directory (found by
+/// fuzzing: an entry whose sizes or local header lengths claimed more ran into them).
+/// `by_position` is in local header order. The local header gives the exact lengths; when it
+/// lies before the bytes at hand, the largest it could hold decides, or it is asked for.
+fn check_extents(
+    bytes: &[u8],
+    start: u64,
+    by_position: &[&Entry],
+    directory_start: u64,
+) -> Result<(), TailError> {
+    let mut changed_at = (directory_start, "the central directory");
+    for entry in by_position.iter().rev() {
+        if entry.is_vesselinfo {
+            changed_at = (entry.local_start, "the vesselinfo entry that is replaced");
+            continue;
+        }
+        let lengths = entry
+            .local_start
+            .checked_sub(start)
+            .and_then(|at| bytes.get(at as usize + 26..at as usize + LOCAL_FIXED_LEN as usize))
+            .map(|f| {
+                u64::from(u16::from_le_bytes([f[0], f[1]]))
+                    + u64::from(u16::from_le_bytes([f[2], f[3]]))
+            });
+        let end = entry
+            .local_start
+            .saturating_add(LOCAL_FIXED_LEN + lengths.unwrap_or(2 * u64::from(u16::MAX)))
+            .saturating_add(entry.compressed_size);
+        if end > changed_at.0 {
+            return Err(match lengths {
+                None if entry.local_start < start => NeedsEarlier(entry.local_start),
+                _ => Failed(BaseInstallerError::Corrupt(format!(
+                    "the data of {:?} runs {} bytes into {}",
+                    entry.name,
+                    end - changed_at.0,
+                    changed_at.1
+                ))),
+            });
         }
     }
     Ok(())

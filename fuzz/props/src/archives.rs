@@ -62,6 +62,16 @@ pub fn zip_tail(data: &[u8]) {
         }
     };
     let whole = customize(base, VESSELINFO);
+    if let (Ok(_), Err(e)) = (&from_tail, &whole) {
+        // The one check a tail cannot make: the local headers before it, which it never sees.
+        let before_tail = e
+            .to_string()
+            .rsplit_once("(byte ")
+            .and_then(|(_, at)| at.trim_end_matches(')').parse::<u64>().ok());
+        if before_tail.is_some_and(|at| at < start) {
+            return;
+        }
+    }
     match (&from_tail, &whole) {
         (Ok(tail), Ok(whole)) => assert_eq!(tail, whole),
         (Ok(tail), Err(e)) => panic!(
@@ -126,8 +136,7 @@ fn kept_and_added(before: &[Entry], after: &[Entry]) {
             }
             assert!(
                 is_vesselinfo(&old.name),
-                "the base's {:?} is left out",
-                String::from_utf8_lossy(&old.name)
+                "the base's {old:?} is left out; the customized installer has {entry:?}"
             );
         }
     }
