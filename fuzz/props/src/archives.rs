@@ -61,7 +61,13 @@ pub fn zip_tail(data: &[u8]) {
             Err(error) => break Err(error),
         }
     };
-    let whole = customize(base, VESSELINFO);
+    // The same zip reader from byte 0 (`customize` would first tell the archive type from the
+    // bytes, and a zip may well start like a gzip).
+    let whole = match customize_zip_tail(base, 0, VESSELINFO) {
+        Ok(TailOutcome::Customized(customized)) => Ok(customized),
+        Ok(TailOutcome::NeedsBytesFrom(at)) => panic!("the whole zip asks for bytes from {at}"),
+        Err(error) => Err(error),
+    };
     if let (Ok(_), Err(e)) = (&from_tail, &whole) {
         // The one check a tail cannot make: the local headers before it, which it never sees.
         let before_tail = e
