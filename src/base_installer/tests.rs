@@ -204,6 +204,22 @@ fn a_zip_can_be_customized_from_its_tail() {
     assert_eq!(tail_result, whole);
 }
 
+/// A tail that starts after a large entry needs nothing earlier.
+#[test]
+fn a_zip_tail_past_a_large_early_entry_asks_for_nothing_earlier() {
+    let mut big = tree();
+    let mut noise = vec![0u8; 300_000];
+    StdRng::seed_from_u64(7).fill_bytes(&mut noise);
+    big.insert(1, entry("seattle/noise.bin", 0o644, &noise));
+    let base = pack(ArchiveKind::Zip, &big).unwrap();
+    let start = zip_tail_start(base.len() as u64);
+    assert!(start > 0);
+    match customize_zip_tail(&base[start as usize..], start, VESSELINFO).unwrap() {
+        TailOutcome::Customized(c) => assert_eq!(c, customize(&base, VESSELINFO).unwrap()),
+        TailOutcome::NeedsBytesFrom(earlier) => panic!("asked for bytes from {earlier}"),
+    }
+}
+
 fn assert_refused(base: &[u8], expected: &str) {
     let err = customize(base, VESSELINFO).unwrap_err().to_string();
     assert!(err.contains(expected), "expected {expected:?}, got {err:?}");

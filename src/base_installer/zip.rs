@@ -116,6 +116,11 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
             })
         }
     };
+    // The zip crate may weigh readings of the archive against each other (where its end
+    // record, where its start); one that needed bytes before the tail might have won with them.
+    if let Some(offset) = lowest_missing.get() {
+        return Err(NeedsEarlier(offset));
+    }
     let prefix = archive.offset();
     let directory_start = archive.central_directory_start();
     if archive.len() > MAX_ENTRIES.min(ZIP32_MAX_ENTRIES) {
@@ -312,42 +317,46 @@ fn check_local_headers(
 /// Each kept entry must read the same once customized: its data has to end before the bytes
 /// that change, the old vesselinfo taken out after it or the central directory (found by
 /// fuzzing: an entry whose sizes or local header lengths claimed more ran into them).
-/// `by_position` is in local header order. The local header gives the exact lengths; when it
-/// lies before the bytes at hand, the largest it could hold decides, or it is asked for.
+/// `by_position` is in local header order. The local header's name and extra lengths place the
+/// data; from a tail, a header before it is taken on trust to have its central record's.
 fn check_extents(
     bytes: &[u8],
     start: u64,
     by_position: &[&Entry],
     directory_start: u64,
 ) -> Result<(), TailError> {
+    let lengths_at = |record: &[u8], at: usize| {
+        record.get(at..at + 4).map(|f| {
+            u64::from(u16::from_le_bytes([f[0], f[1]]))
+                + u64::from(u16::from_le_bytes([f[2], f[3]]))
+        })
+    };
     let mut changed_at = (directory_start, "the central directory");
     for entry in by_position.iter().rev() {
         if entry.is_vesselinfo {
             changed_at = (entry.local_start, "the vesselinfo entry that is replaced");
             continue;
         }
-        let lengths = entry
+        let local = entry
             .local_start
             .checked_sub(start)
-            .and_then(|at| bytes.get(at as usize + 26..at as usize + LOCAL_FIXED_LEN as usize))
-            .map(|f| {
-                u64::from(u16::from_le_bytes([f[0], f[1]]))
-                    + u64::from(u16::from_le_bytes([f[2], f[3]]))
-            });
+            .and_then(|at| bytes.get(at as usize..))
+            .and_then(|header| lengths_at(header, 26));
+        let lengths = local
+            .or_else(|| lengths_at(&entry.central_record, 28))
+            .unwrap_or(0);
         let end = entry
             .local_start
-            .saturating_add(LOCAL_FIXED_LEN + lengths.unwrap_or(2 * u64::from(u16::MAX)))
+            .saturating_add(LOCAL_FIXED_LEN + lengths)
             .saturating_add(entry.compressed_size);
         if end > changed_at.0 {
-            return Err(match lengths {
-                None if entry.local_start < start => NeedsEarlier(entry.local_start),
-                _ => Failed(BaseInstallerError::Corrupt(format!(
-                    "the data of {:?} runs {} bytes into {}",
-                    entry.name,
-                    end - changed_at.0,
-                    changed_at.1
-                ))),
-            });
+            return Err(Failed(BaseInstallerError::Corrupt(format!(
+                "the data of {:?} (its local header at byte {}) runs {} bytes into {}",
+                entry.name,
+                entry.local_start,
+                end - changed_at.0,
+                changed_at.1
+            ))));
         }
     }
     Ok(())

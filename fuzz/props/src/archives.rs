@@ -69,11 +69,12 @@ pub fn zip_tail(data: &[u8]) {
         Err(error) => Err(error),
     };
     if let (Ok(_), Err(e)) = (&from_tail, &whole) {
-        // The one check a tail cannot make: the local headers before it, which it never sees.
-        let before_tail = e
-            .to_string()
-            .rsplit_once("(byte ")
-            .and_then(|(_, at)| at.trim_end_matches(')').parse::<u64>().ok());
+        // The checks a tail cannot make: on the local headers before it, which it never sees
+        // (the whole zip's refusal names the header's place).
+        let before_tail = e.to_string().rsplit_once("byte ").and_then(|(_, at)| {
+            let digits: String = at.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<u64>().ok()
+        });
         if before_tail.is_some_and(|at| at < start) {
             return;
         }
