@@ -295,6 +295,21 @@ fn a_tail_checks_the_local_headers_it_holds() {
     assert_refused(&zip, "no entry where the central directory puts one");
 }
 
+/// Found by fuzzing (fuzz/regressions/zip/): a comment holding an end record was copied into
+/// the customized zip, where readers took that record for the zip's end.
+#[test]
+fn refuses_a_zip_whose_comment_holds_an_end_record() {
+    let mut zip = pack(ArchiveKind::Zip, &tree()).unwrap();
+    let comment = b"PK\x05\x06 and more";
+    let at = zip.len() - 2;
+    zip[at..].copy_from_slice(&(comment.len() as u16).to_le_bytes());
+    zip.extend_from_slice(comment);
+    assert_refused(
+        &zip,
+        "comment holds another end-of-central-directory record",
+    );
+}
+
 fn first_member_len(gz: &[u8]) -> usize {
     let mut decoder = flate2::bufread::GzDecoder::new(gz);
     std::io::copy(&mut decoder, &mut std::io::sink()).unwrap();

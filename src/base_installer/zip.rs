@@ -121,6 +121,15 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     if let Some(offset) = lowest_missing.get() {
         return Err(NeedsEarlier(offset));
     }
+    // The comment is copied into the customized zip, where readers that look for the end
+    // record from the end would take one inside it (found by fuzzing).
+    if archive.comment().windows(4).any(|w| w == END_SIGNATURE) {
+        return Err(Failed(BaseInstallerError::Corrupt(
+            "the zip's comment holds another end-of-central-directory record, so readers \
+             disagree on where the zip ends"
+                .into(),
+        )));
+    }
     let prefix = archive.offset();
     let directory_start = archive.central_directory_start();
     if archive.len() > MAX_ENTRIES.min(ZIP32_MAX_ENTRIES) {
