@@ -68,16 +68,22 @@ pub fn zip_tail(data: &[u8]) {
         Ok(TailOutcome::NeedsBytesFrom(at)) => panic!("the whole zip asks for bytes from {at}"),
         Err(error) => Err(error),
     };
-    if let (Ok(_), Err(e)) = (&from_tail, &whole) {
-        // The checks a tail cannot make: on the local headers before it, which it never sees
-        // (the whole zip's refusal names the header's place).
-        let before_tail = e.to_string().rsplit_once("byte ").and_then(|(_, at)| {
+    // The checks a tail cannot make exactly: on the local headers before it, which it never
+    // sees (it takes them to be what their central records say). Either side's refusal then
+    // names the header's place.
+    let refusal = match (&from_tail, &whole) {
+        (Ok(_), Err(e)) | (Err(e), Ok(_)) => Some(e.to_string()),
+        _ => None,
+    };
+    let before_tail = refusal
+        .as_deref()
+        .and_then(|e| e.rsplit_once("byte "))
+        .and_then(|(_, at)| {
             let digits: String = at.chars().take_while(char::is_ascii_digit).collect();
             digits.parse::<u64>().ok()
         });
-        if before_tail.is_some_and(|at| at < start) {
-            return;
-        }
+    if before_tail.is_some_and(|at| at < start) {
+        return;
     }
     match (&from_tail, &whole) {
         (Ok(tail), Ok(whole)) => assert_eq!(tail, whole),
