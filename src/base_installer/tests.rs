@@ -217,6 +217,22 @@ fn a_small_file_read_as_a_tail_is_judged_as_a_whole_file_is() {
     }
 }
 
+/// A tail that starts after a large entry needs nothing earlier.
+#[test]
+fn a_zip_tail_past_a_large_early_entry_asks_for_nothing_earlier() {
+    let mut big = tree();
+    let mut noise = vec![0u8; 300_000];
+    StdRng::seed_from_u64(7).fill_bytes(&mut noise);
+    big.insert(1, entry("seattle/noise.bin", 0o644, &noise));
+    let base = pack(ArchiveKind::Zip, &big).unwrap();
+    let start = zip_tail_start(base.len() as u64);
+    assert!(start > 0);
+    match customize_zip_tail(&base[start as usize..], start, VESSELINFO).unwrap() {
+        TailOutcome::Customized(c) => assert_eq!(c, customize(&base, VESSELINFO).unwrap()),
+        TailOutcome::NeedsBytesFrom(earlier) => panic!("asked for bytes from {earlier}"),
+    }
+}
+
 fn assert_refused(base: &[u8], expected: &str) {
     let err = customize(base, VESSELINFO).unwrap_err().to_string();
     assert!(err.contains(expected), "expected {expected:?}, got {err:?}");
@@ -251,6 +267,62 @@ fn refuses_what_is_not_a_good_base_installer() {
         .unwrap();
         assert_refused(&other, "no seattle/seattle_repy/ folder");
     }
+}
+
+/// Found by fuzzing (fuzz/regressions/zip/): an entry whose data, by its central record, runs
+/// into the entries after it would read differently once vesselinfo is taken out from under it.
+#[test]
+fn refuses_zip_entries_whose_data_overlaps_the_next() {
+    let zip = pack(ArchiveKind::Zip, &tree()).unwrap();
+    let directory = zip.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    let mut overlapping = zip.clone();
+    // The first central record's compressed size (APPNOTE 4.3.12), now past the central
+    // directory's start: the claimed size alone refuses it, before the extents are compared.
+    overlapping[directory + 20..directory + 24].copy_from_slice(&1000u32.to_le_bytes());
+    let refusal = "more than come before the central directory";
+    assert_refused(&overlapping, refusal);
+    let tail = zip_tail_start(overlapping.len() as u64) as usize;
+    let err = customize_zip_tail(&overlapping[tail..], tail as u64, VESSELINFO).unwrap_err();
+    assert!(err.to_string().contains(refusal), "{err}");
+}
+
+/// Found by fuzzing (fuzz/regressions/zip_tail/): from a tail, an entry whose local header is
+/// missing was taken, while the whole zip was refused.
+#[test]
+fn a_tail_checks_the_local_headers_it_holds() {
+    let mut zip = pack(ArchiveKind::Zip, &tree()).unwrap();
+    let last = zip.windows(4).rposition(|w| w == b"PK\x03\x04").unwrap();
+    zip[last] = b'X';
+    let mut start = last as u64 - 1;
+    let err = loop {
+        match customize_zip_tail(&zip[start as usize..], start, VESSELINFO) {
+            Ok(TailOutcome::NeedsBytesFrom(earlier)) => start = earlier,
+            Ok(TailOutcome::Customized(_)) => panic!("a missing local header is taken"),
+            Err(err) => break err.to_string(),
+        }
+    };
+    assert!(
+        err.contains(&format!(
+            "no entry where the central directory puts one (byte {last})"
+        )),
+        "{err}"
+    );
+    assert_refused(&zip, "no entry where the central directory puts one");
+}
+
+/// Found by fuzzing (fuzz/regressions/zip/): a comment holding an end record was copied into
+/// the customized zip, where readers took that record for the zip's end.
+#[test]
+fn refuses_a_zip_whose_comment_holds_an_end_record() {
+    let mut zip = pack(ArchiveKind::Zip, &tree()).unwrap();
+    let comment = b"PK\x05\x06 and more";
+    let at = zip.len() - 2;
+    zip[at..].copy_from_slice(&(comment.len() as u16).to_le_bytes());
+    zip.extend_from_slice(comment);
+    assert_refused(
+        &zip,
+        "comment holds another end-of-central-directory record",
+    );
 }
 
 fn first_member_len(gz: &[u8]) -> usize {

@@ -23,6 +23,8 @@ const END_SIGNATURE: &[u8] = b"PK\x05\x06";
 const MAX_END_LEN: usize = 22 + u16::MAX as usize;
 /// Fields of a central directory record (APPNOTE 4.3.12).
 const CENTRAL_FIXED_LEN: usize = 46;
+/// The fixed fields of a local file header (APPNOTE 4.3.7).
+const LOCAL_FIXED_LEN: u64 = 30;
 const CENTRAL_LOCAL_OFFSET_AT: usize = 42;
 /// Beyond these, zip64 records are needed; base installers are far smaller.
 const ZIP32_MAX_ENTRIES: usize = 0xFFFE;
@@ -104,7 +106,9 @@ impl From<BaseInstallerError> for TailError {
 
 /// One entry as the central directory places it.
 struct Entry {
+    name: String,
     local_start: u64,
+    compressed_size: u64,
     central_record: Vec<u8>,
     is_vesselinfo: bool,
 }
@@ -129,6 +133,20 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
             })
         }
     };
+    // The zip crate may weigh readings of the archive against each other (where its end
+    // record, where its start); one that needed bytes before the tail might have won with them.
+    if let Some(offset) = lowest_missing.get() {
+        return Err(NeedsEarlier(offset));
+    }
+    // The comment is copied into the customized zip, where readers that look for the end
+    // record from the end would take one inside it (found by fuzzing).
+    if archive.comment().windows(4).any(|w| w == END_SIGNATURE) {
+        return Err(Failed(BaseInstallerError::Corrupt(
+            "the zip's comment holds another end-of-central-directory record, so readers \
+             disagree on where the zip ends"
+                .into(),
+        )));
+    }
     let prefix = archive.offset();
     let directory_start = archive.central_directory_start();
     check_entry_count(archive.len() as u64, CUSTOMIZE_MAX_ENTRIES)?;
@@ -148,10 +166,13 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
             directory_start,
         )?;
         claimed = claimed.saturating_add(data.size());
+        let name = String::from_utf8_lossy(data.name_raw()).into_owned();
         has_repy_folder |= !matches!(role, EntryRole::Other);
         let central_record = central_record(bytes, start, data.central_header_start())?;
         entries.push(Entry {
+            name,
             local_start: data.header_start(),
+            compressed_size: data.compressed_size(),
             central_record,
             is_vesselinfo: matches!(role, EntryRole::Vesselinfo),
         });
@@ -165,6 +186,7 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     // Each entry's local part runs to the next one's, or to the central directory.
     let mut by_position: Vec<&Entry> = entries.iter().collect();
     by_position.sort_by_key(|e| e.local_start);
+    check_extents(bytes, start, &by_position, directory_start)?;
     let mut pieces = Pieces::default();
     let mut removed: Vec<(u64, u64)> = Vec::new();
     let mut kept_from = 0;
@@ -353,8 +375,9 @@ fn set_local_offset(record: &mut [u8], offset: u64) -> Result<(), TailError> {
     Ok(())
 }
 
-/// When the whole archive is at hand, every entry must start with a local header before the
-/// central directory: a cheap check that catches truncation and garbage without inflating.
+/// Every entry must start with a local header before the central directory: a cheap check that
+/// catches truncation and garbage without inflating. From a tail, the headers before it are
+/// taken on trust (the whole archive, when at hand, checks them all).
 fn check_local_headers(
     bytes: &[u8],
     start: u64,
@@ -367,13 +390,62 @@ fn check_local_headers(
                 "an entry starts after the central directory".into(),
             )));
         }
-        if start == 0 {
-            let at = entry.local_start as usize;
+        if let Some(at) = entry.local_start.checked_sub(start) {
+            let at = at as usize;
             if bytes.get(at..at + 4) != Some(LOCAL_HEADER_SIGNATURE) {
                 return Err(Failed(BaseInstallerError::Corrupt(format!(
-                    "no entry where the central directory puts one (byte {at})"
+                    "no entry where the central directory puts one (byte {})",
+                    entry.local_start
                 ))));
             }
+        }
+    }
+    Ok(())
+}
+
+/// Each kept entry must read the same once customized: its data has to end before the bytes
+/// that change, the old vesselinfo taken out after it or the central directory (found by
+/// fuzzing: an entry whose sizes or local header lengths claimed more ran into them).
+/// `by_position` is in local header order. The local header's name and extra lengths place the
+/// data; from a tail, a header before it is taken on trust to have its central record's.
+fn check_extents(
+    bytes: &[u8],
+    start: u64,
+    by_position: &[&Entry],
+    directory_start: u64,
+) -> Result<(), TailError> {
+    let lengths_at = |record: &[u8], at: usize| {
+        record.get(at..at + 4).map(|f| {
+            u64::from(u16::from_le_bytes([f[0], f[1]]))
+                + u64::from(u16::from_le_bytes([f[2], f[3]]))
+        })
+    };
+    let mut changed_at = (directory_start, "the central directory");
+    for entry in by_position.iter().rev() {
+        if entry.is_vesselinfo {
+            changed_at = (entry.local_start, "the vesselinfo entry that is replaced");
+            continue;
+        }
+        let local = entry
+            .local_start
+            .checked_sub(start)
+            .and_then(|at| bytes.get(at as usize..))
+            .and_then(|header| lengths_at(header, 26));
+        let lengths = local
+            .or_else(|| lengths_at(&entry.central_record, 28))
+            .unwrap_or(0);
+        let end = entry
+            .local_start
+            .saturating_add(LOCAL_FIXED_LEN + lengths)
+            .saturating_add(entry.compressed_size);
+        if end > changed_at.0 {
+            return Err(Failed(BaseInstallerError::Corrupt(format!(
+                "the data of {:?} (its local header at byte {}) runs {} bytes into {}",
+                entry.name,
+                entry.local_start,
+                end - changed_at.0,
+                changed_at.1
+            ))));
         }
     }
     Ok(())

@@ -12,6 +12,7 @@ mod build_id;
 mod download;
 mod methods;
 mod records;
+mod request;
 mod screen;
 mod values;
 mod xmlrpc;

@@ -2,7 +2,7 @@
 //! a [`Fault`] naming what is wrong; the build description's rules are the core's.
 
 use super::build_id::BuildId;
-use super::values::{string, structure, to_json, type_name};
+use super::values::{description_json, string, structure, type_name};
 use super::CustomInstall;
 use crate::files::problem_list;
 use cib_core::{BuildDescription, KeyBits, KeyPair, Platform};
@@ -70,15 +70,9 @@ fn arguments(name: &str, params: &[Value], expected: &[&str]) -> Result<(), Faul
 
 async fn build_installers(host: &CustomInstall, params: &[Value]) -> Result<Value, Fault> {
     arguments("build_installers", params, &["vessel_list", "user_data"])?;
-    let mut refused = Vec::new();
-    let json = serde_json::json!({
-        "vessels": to_json(&params[0], "vessel_list", &mut refused),
-        "user_data": to_json(&params[1], "user_data", &mut refused),
-    });
-    if !refused.is_empty() {
-        return Err(Fault::new("TypeError", refused.join("; ")));
-    }
-    let mut description = BuildDescription::parse(&json.to_string()).map_err(|problems| {
+    let json = description_json(&params[0], &params[1])
+        .map_err(|refused| Fault::new("TypeError", refused.join("; ")))?;
+    let mut description = BuildDescription::parse(&json).map_err(|problems| {
         Fault::new(
             "ValidationError",
             problem_list("the build description", &problems),

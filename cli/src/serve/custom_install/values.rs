@@ -5,6 +5,20 @@
 use dxr::Value;
 use serde_json::{Map, Number, Value as Json};
 
+/// The arguments of `build_installers` (vessel_list, user_data) as a build description's JSON
+/// text, or the places of the values that have no JSON form.
+pub fn description_json(vessel_list: &Value, user_data: &Value) -> Result<String, Vec<String>> {
+    let mut refused = Vec::new();
+    let json = serde_json::json!({
+        "vessels": to_json(vessel_list, "vessel_list", &mut refused),
+        "user_data": to_json(user_data, "user_data", &mut refused),
+    });
+    match refused.is_empty() {
+        true => Ok(json.to_string()),
+        false => Err(refused),
+    }
+}
+
 /// `value` as JSON, or the places of the values that have no JSON form.
 pub fn to_json(value: &Value, place: &str, refused: &mut Vec<String>) -> Json {
     match value {

@@ -1,9 +1,9 @@
 //! `POST /custom_install/xmlrpc/`: an XML-RPC call in, a response or a fault out, always with
-//! HTTP 200 as the legacy server did. The body is screened (`screen`), read by dxr, and the
-//! method called; nothing in a body can make more than a fault.
+//! HTTP 200 as the legacy server did. The body is read (`request`: screened, then read by dxr),
+//! and the method called; nothing in a body can make more than a fault.
 
 use super::methods::{self, Fault};
-use super::screen::screen;
+use super::request;
 use super::CustomInstall;
 use axum::body::Bytes;
 use axum::http::header::CONTENT_TYPE;
@@ -23,21 +23,7 @@ pub async fn answer(host: &CustomInstall, body: &Bytes) -> Response {
 }
 
 fn read(body: &[u8]) -> Result<MethodCall<'static>, Fault> {
-    let invalid = |message: String| Fault::new("InvalidRequestError", message);
-    let text = std::str::from_utf8(body)
-        .map_err(|err| invalid(format!("the request is not UTF-8: {err}")))?;
-    screen(text).map_err(invalid)?;
-    let call = MethodCall::from_xml(text).map_err(|_| {
-        invalid(
-            "the request is XML but not an XML-RPC methodCall: a methodName, then params \
-             holding one value each of int, i4, boolean, string, double, struct or array"
-                .into(),
-        )
-    })?;
-    Ok(MethodCall {
-        name: call.name.into_owned().into(),
-        params: call.params,
-    })
+    request::read(body).map_err(|message| Fault::new("InvalidRequestError", message))
 }
 
 fn respond(outcome: Result<dxr::Value, Fault>) -> Response {
