@@ -15,6 +15,8 @@ mod hostile;
 mod link;
 #[path = "cli/metainfo.rs"]
 mod metainfo;
+#[path = "tmpfs.rs"]
+mod tmpfs;
 
 const BASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../base_installers");
 

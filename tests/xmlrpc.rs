@@ -3,6 +3,9 @@
 //! extracted with tar or unzip and compared with its base installer, every bad input, and a
 //! restart that keeps the builds.
 
+#[path = "tmpfs.rs"]
+mod tmpfs;
+use tmpfs::Mounted;
 #[allow(dead_code)]
 #[path = "serve/support.rs"]
 mod support;
@@ -137,37 +140,6 @@ fn public_url_names_the_origin_and_needs_xmlrpc() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
-    }
-}
-
-/// A small tmpfs mounted for one test, unmounted when dropped; `None` where mounting is not
-/// allowed (not root, or no such capability in a container).
-struct Mounted(std::path::PathBuf);
-
-impl Mounted {
-    fn tmpfs(at: &Path, size: &str) -> Option<Mounted> {
-        std::fs::create_dir_all(at).unwrap();
-        let mounted = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(at)
-            .output()
-            .ok()?;
-        mounted.status.success().then(|| Mounted(at.to_path_buf()))
-    }
-
-    fn read_only(&self) {
-        let status = Command::new("mount")
-            .args(["-o", "remount,ro"])
-            .arg(&self.0)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
     }
 }
 

@@ -147,6 +147,65 @@ pub fn write_bytes(
     write_atomically(path, existing, readers, |out| out.write_all(bytes))
 }
 
+/// The files a command writes as one result. Dropped before `keep()` (a later write failed),
+/// it removes the files it wrote and the folder it created, so a failed command leaves nothing
+/// half-done (an installer without its keys, keys without their installers).
+pub struct Outputs {
+    created: Option<PathBuf>,
+    written: Vec<PathBuf>,
+}
+
+impl Outputs {
+    /// Outputs into `folder`, which is created if missing.
+    pub fn in_folder(folder: &Path) -> Result<Outputs, Failure> {
+        let created = (!folder.exists()).then(|| folder.to_path_buf());
+        create_folder(folder)?;
+        Ok(Outputs {
+            created,
+            written: Vec::new(),
+        })
+    }
+
+    pub fn write(
+        &mut self,
+        path: &Path,
+        existing: Existing,
+        readers: Readers,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Failure> {
+        write_atomically(path, existing, readers, write)?;
+        self.written.push(path.to_path_buf());
+        Ok(())
+    }
+
+    pub fn write_bytes(
+        &mut self,
+        path: &Path,
+        existing: Existing,
+        readers: Readers,
+        bytes: &[u8],
+    ) -> Result<(), Failure> {
+        self.write(path, existing, readers, |out| out.write_all(bytes))
+    }
+
+    /// Every output was written: they stay.
+    pub fn keep(mut self) {
+        self.written.clear();
+        self.created = None;
+    }
+}
+
+impl Drop for Outputs {
+    fn drop(&mut self) {
+        for path in &self.written {
+            let _ = fs::remove_file(path);
+        }
+        if let Some(folder) = &self.created {
+            let _ = fs::remove_dir(folder);
+        }
+    }
+}
+
 pub fn create_folder(path: &Path) -> Result<(), Failure> {
     fs::create_dir_all(path)
         .map_err(|e| Failure::Other(format!("cannot create {}: {e}", path.display())))

@@ -287,3 +287,43 @@ fn a_full_disk_under_standard_output_exits_1() {
         );
     }
 }
+
+/// A full disk is not the input's fault: exit 1 with the system's reason, nothing on stdout, and
+/// no file left half-written where the output was to go. Needs a tmpfs (root); says skipped
+/// otherwise.
+#[test]
+fn a_full_disk_under_the_output_exits_1_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    inputs(dir.path());
+    let full = dir.path().join("full");
+    // One page: smaller than any installer or key pair written below.
+    let Some(_mounted) = crate::tmpfs::Mounted::tmpfs(&full, "4k") else {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    fs::write(full.join("filler"), vec![b'x'; 4096]).unwrap();
+    let win = format!("{BASES}/seattle_win.zip");
+    for args in [
+        &["customize", "keyed.json", &win, "full/seattle_win.zip"][..],
+        &[
+            "build",
+            "keyed.json",
+            "--base-installers",
+            BASES,
+            "--out",
+            "full/built",
+        ],
+        &["keygen", "carol", "--out", "full"],
+    ] {
+        let out = cib(args, dir.path());
+        let said = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {said}");
+        assert!(said.contains("No space left on device"), "{args:?}: {said}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let left: Vec<_> = fs::read_dir(&full)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["filler"], "{args:?} left files behind");
+    }
+}

@@ -2,10 +2,7 @@
 
 use crate::commands::vesselinfo::vesselinfo_of;
 use crate::failure::{Failure, Outcome};
-use crate::files::{
-    create_folder, customize_file, read_description, refuse_existing, write_atomically,
-    write_bytes, Existing, Readers,
-};
+use crate::files::{customize_file, read_description, refuse_existing, Existing, Outputs, Readers};
 use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
 use cib_core::{share_link, KeyBits, KeyPair, Platform, PrivateKey};
 use std::path::PathBuf;
@@ -109,7 +106,7 @@ pub fn run(args: Args) -> Outcome {
         .map(|(platform, path)| Ok((*platform, customize_file(path, &vesselinfo)?)))
         .collect::<Result<Vec<_>, Failure>>()?;
 
-    create_folder(&args.out)?;
+    let mut written = Outputs::in_folder(&args.out)?;
     let existing = if args.force {
         Existing::Replace
     } else {
@@ -118,7 +115,7 @@ pub fn run(args: Args) -> Outcome {
     // The private keys first: they are the one thing that cannot be made again.
     if !generated.is_empty() {
         let keys = generated.iter().map(|(name, key)| (name.as_str(), key));
-        write_bytes(
+        written.write_bytes(
             &args.out.join(PRIVATE_KEYS_ZIP),
             existing,
             Readers::Owner,
@@ -129,19 +126,19 @@ pub fn run(args: Args) -> Outcome {
         .users
         .iter()
         .filter_map(|u| u.public_key.as_ref().map(|k| (u.name.as_str(), k)));
-    write_bytes(
+    written.write_bytes(
         &args.out.join(PUBLIC_KEYS_ZIP),
         existing,
         Readers::All,
         &public_keys_zip(public),
     )?;
-    write_bytes(
+    written.write_bytes(
         &args.out.join("build.json"),
         existing,
         Readers::All,
         description.to_json().as_bytes(),
     )?;
-    write_bytes(
+    written.write_bytes(
         &args.out.join("vesselinfo"),
         existing,
         Readers::All,
@@ -149,10 +146,11 @@ pub fn run(args: Args) -> Outcome {
     )?;
     for (platform, installer) in &installers {
         let path = args.out.join(platform.file_name());
-        write_atomically(&path, existing, Readers::All, |out| {
+        written.write(&path, existing, Readers::All, |out| {
             installer.customized.pieces.write_to(&installer.base, out)
         })?;
     }
+    written.keep();
     eprintln!(
         "built {} installer{} in {}{}",
         installers.len(),

@@ -1,7 +1,7 @@
 //! `cib keygen`: a Seattle key pair in NAME.publickey and NAME.privatekey.
 
 use crate::failure::{Failure, Outcome};
-use crate::files::{create_folder, refuse_existing, write_bytes, Existing, Readers};
+use crate::files::{refuse_existing, Existing, Outputs, Readers};
 use cib_core::{KeyBits, KeyPair};
 use std::path::PathBuf;
 
@@ -23,20 +23,21 @@ pub fn run(args: Args) -> Outcome {
     let public_path = args.out.join(format!("{}.publickey", args.name));
     let private_path = args.out.join(format!("{}.privatekey", args.name));
     refuse_existing(&[public_path.clone(), private_path.clone()], "")?;
-    create_folder(&args.out)?;
+    let mut outputs = Outputs::in_folder(&args.out)?;
     let pair = KeyPair::generate(&mut rand::rngs::OsRng, bits).map_err(Failure::Other)?;
-    write_bytes(
+    outputs.write_bytes(
         &private_path,
         Existing::Keep,
         Readers::Owner,
         pair.private.to_string().as_bytes(),
     )?;
-    write_bytes(
+    outputs.write_bytes(
         &public_path,
         Existing::Keep,
         Readers::All,
         pair.public.to_string().as_bytes(),
     )?;
+    outputs.keep();
     eprintln!(
         "wrote {} and {}",
         public_path.display(),
