@@ -70,48 +70,46 @@ impl fmt::Display for BaseInstallerError {
 
 impl std::error::Error for BaseInstallerError {}
 
+/// What kind of archive `base` is, from its bytes (never its name); an empty file or one that is
+/// neither kind is refused here, for every reader alike.
+pub fn archive_kind(base: &[u8]) -> Result<ArchiveKind, BaseInstallerError> {
+    if base.is_empty() {
+        Err(BaseInstallerError::Empty)
+    } else if tar_gz::is_gzip(base) {
+        Ok(ArchiveKind::TarGz)
+    } else if zip::looks_like_zip(base) {
+        Ok(ArchiveKind::Zip)
+    } else {
+        Err(BaseInstallerError::NotAnArchive)
+    }
+}
+
 /// Customizes a whole base installer. The archive type comes from the bytes, not a file name.
 pub fn customize(base: &[u8], vesselinfo: &[u8]) -> Result<Customized, BaseInstallerError> {
-    if base.is_empty() {
-        return Err(BaseInstallerError::Empty);
-    }
     if base.len() as u64 > MAX_BASE_BYTES {
         return Err(BaseInstallerError::TooLarge(format!(
             "{} bytes; at most {MAX_BASE_BYTES} are accepted",
             base.len()
         )));
     }
-    if tar_gz::is_gzip(base) {
-        let pieces = tar_gz::customize(base, vesselinfo)?;
-        return Ok(Customized {
-            kind: ArchiveKind::TarGz,
-            pieces,
-        });
-    }
-    if zip::looks_like_zip(base) {
-        let pieces = zip::customize(base, 0, vesselinfo).map_err(BaseInstallerError::from)?;
-        return Ok(Customized {
-            kind: ArchiveKind::Zip,
-            pieces,
-        });
-    }
-    Err(BaseInstallerError::NotAnArchive)
+    let kind = archive_kind(base)?;
+    let pieces = match kind {
+        ArchiveKind::TarGz => tar_gz::customize(base, vesselinfo)?,
+        ArchiveKind::Zip => {
+            zip::customize(base, 0, vesselinfo).map_err(BaseInstallerError::from)?
+        }
+    };
+    Ok(Customized { kind, pieces })
 }
 
 /// The regular files of the installer's Seattle folder (`seattle/seattle_repy/...`) with their
 /// bytes, read by the same readers as customizing (so with the same checks); folders and links
 /// are left out. This is what metainfo describes.
 pub fn repy_files(base: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerError> {
-    if base.is_empty() {
-        return Err(BaseInstallerError::Empty);
+    match archive_kind(base)? {
+        ArchiveKind::TarGz => tar_gz::repy_files(base),
+        ArchiveKind::Zip => zip::repy_files(base),
     }
-    if tar_gz::is_gzip(base) {
-        return tar_gz::repy_files(base);
-    }
-    if zip::looks_like_zip(base) {
-        return zip::repy_files(base);
-    }
-    Err(BaseInstallerError::NotAnArchive)
 }
 
 /// How many bytes a gzip'd base installer unpacks to, by the same inflater and checks as

@@ -332,12 +332,16 @@ async fn check(app: Rc<App>, id: u32, file: File) {
     } else {
         match installers::sha256_hex(&file).await {
             Ok(sha256) => {
-                installers::verified(&sha256, &file);
                 if !update(&|f| f.sha256 = Some(sha256.clone())) {
                     return;
                 }
                 app.redraw();
-                kind_of(&app, &file).await
+                let kind = kind_of(&app, &file).await;
+                // Only a file that customizes joins the verified ones the build takes.
+                if kind.is_ok() {
+                    installers::verified(&sha256, &file);
+                }
+                kind
             }
             Err(e) => Err(format!("It could not be read: {}", sentence(&e))),
         }
@@ -347,12 +351,12 @@ async fn check(app: Rc<App>, id: u32, file: File) {
     }
 }
 
+/// The archive kind, as customizing found it (the type of the installer it made).
 async fn kind_of(app: &App, file: &File) -> Result<ArchiveKind, String> {
-    let head = customize::read(file, 0.0, 2.0).await?;
-    customize::installer_off_thread(&app.places, file, "")
+    let made = customize::installer_off_thread(&app.places, file, "")
         .await
         .map_err(|e| format!("It cannot be used: {}", sentence(&e)))?;
-    Ok(if customize::is_gzip(&head) {
+    Ok(if made.type_() == ArchiveKind::TarGz.media_type() {
         ArchiveKind::TarGz
     } else {
         ArchiveKind::Zip
