@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The host under faults for SECONDS (default 60), on loopback only: the release `cib serve
 # --xmlrpc` under wrk at 256 connections on the page, the manifest and an installer, slow
-# clients, clients that quit mid-download, ranges past the end, a base installer replaced and
-# truncated while downloaded, and concurrent `build_installers` calls (scripts/soak.py says
+# clients, clients that quit mid-download, ranges past the end, a base installer replaced,
+# written over and truncated while downloaded, and concurrent `build_installers` calls (scripts/soak.py says
 # what is checked). Prints one line per check and the figures; exits 1 if a check failed.
 #
 #   scripts/soak.sh          # 60 s

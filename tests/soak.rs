@@ -1,7 +1,7 @@
 //! The host under faults, briefly: the same driver as `scripts/soak.sh` (scripts/soak.py), for a
 //! few seconds, without wrk. `cib serve --xmlrpc` on loopback under keep-alive load on the page,
 //! the manifest and an installer, slow and quitting clients, ranges past the end, a base
-//! installer replaced and truncated while downloaded, and concurrent `build_installers` calls:
+//! installer replaced, written over and truncated while downloaded, and concurrent `build_installers` calls:
 //! the host stays up without a panic, every completed download is a version its file really
 //! had, the manifest equals the files once writes settle, and SIGTERM ends it cleanly.
 

@@ -1,5 +1,5 @@
-//! Installers as the page downloads them: whole or in ranges, sent from the page cache, and
-//! what happens when one is cut short on disk mid-download.
+//! Installers as the page downloads them: whole or in ranges, sent by `sendfile`, and what
+//! happens when one is changed on disk mid-download.
 
 use crate::support::*;
 use std::fs;
@@ -51,39 +51,65 @@ fn large_installers_arrive_whole_and_in_ranges() {
 }
 
 #[test]
-fn an_installer_cut_short_on_disk_ends_only_its_own_download() {
+fn a_download_under_way_keeps_the_version_it_started_with() {
     let fixture = Fixture::new();
-    // Far more than loopback buffers, so the download is still going when the file shrinks.
+    // Far more than loopback buffers, so the download is still going when the file changes.
     let large = noise(40 << 20, 5);
     let file = fixture.installers().join("large.zip");
     fs::write(&file, &large).unwrap();
     let server = fixture.serve(&[]);
 
     let mut stream = start_download(&server, "/base_installers/large.zip");
-    // Truncated in place, as `cp new.zip large.zip` does before it writes.
-    fs::OpenOptions::new()
-        .write(true)
-        .open(&file)
-        .unwrap()
-        .set_len(1 << 20)
-        .unwrap();
+    // Cut short in place, as `cp new.zip large.zip` does before it writes, then written over.
+    let other = noise(1 << 20, 6);
+    let mut writer = fs::OpenOptions::new().write(true).open(&file).unwrap();
+    writer.set_len(0).unwrap();
+    writer.write_all(&other).unwrap();
+    drop(writer);
 
-    let mut received = 0;
-    let mut buffer = vec![0; 1 << 16];
-    while let Ok(n) = stream.read(&mut buffer) {
-        if n == 0 {
-            break;
-        }
-        received += n;
-    }
-    assert!(received < large.len(), "the whole file arrived: {received}");
+    let body = rest_of_body(&mut stream);
+    assert_eq!(body.len(), large.len(), "cut off");
+    assert!(
+        body == large,
+        "a whole download that is not the version it started with"
+    );
 
     // The host goes on, and serves the file as it is now.
     let now = get(&server, "/base_installers/large.zip", &[]);
     assert_eq!(now.status(), 200);
-    assert!(now.bytes().unwrap() == large[..1 << 20]);
+    assert!(now.bytes().unwrap() == other[..]);
     let manifest: serde_json::Value = get(&server, "/base_installers/manifest.json", &[])
         .json()
         .unwrap();
     assert_eq!(manifest["installers"]["large.zip"]["size"], 1 << 20);
+}
+
+/// The body of an answer whose status line [`start_download`] has read, by its length.
+fn rest_of_body(stream: &mut std::net::TcpStream) -> Vec<u8> {
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8];
+    while !head.ends_with(b"\r\n\r\n") {
+        stream.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).unwrap().to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length: "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let mut body = Vec::with_capacity(length);
+    let mut buffer = vec![0; 1 << 16];
+    while body.len() < length {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => body.extend_from_slice(&buffer[..n]),
+        }
+    }
+    body
 }

@@ -51,7 +51,7 @@ where
         manifest,
     } = folders;
     // The page's files go out compressed from copies made once (or put there by a deploy
-    // step); installers go out from the page cache.
+    // step); installers go out by `sendfile`, uncompressed.
     let site = served::service(Store::new(site, Kind::Page));
     let router = Router::new()
         .route("/base_installers/manifest.json", get(manifest::serve))

@@ -206,7 +206,7 @@ fn list(folder: Option<&Confined>, look: &mut Look) -> io::Result<Vec<Listed>> {
     Ok(listing)
 }
 
-/// The archives the manifest lists; also the files the host sends from the page cache.
+/// The archives the manifest lists; also the files the host sends by `sendfile`.
 pub fn is_archive_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     !name.starts_with('.')

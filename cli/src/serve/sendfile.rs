@@ -1,10 +1,11 @@
-//! Installers go from the kernel's page cache to the socket without passing through the host.
+//! Installers go from the kernel to the socket without passing through the host.
 //!
 //! hyper writes a body from memory, so each download costs a copy into the kernel that nginx's
 //! `sendfile` avoids: on loopback that copy was 60% of the host's time for a 4 MiB installer,
-//! and held it to three quarters of nginx's throughput. So an installer is mapped, not read
-//! ([`Mapping`]), and the connection's writer ([`ZeroCopy`]) recognises a slice of a mapping
-//! among the buffers hyper hands it and has the kernel send that part of the file instead.
+//! and held it to three quarters of nginx's throughput. So each version of an installer is
+//! copied once into sealed memory ([`Mapping`]), and the connection's writer ([`ZeroCopy`])
+//! recognises a slice of such a copy among the buffers hyper hands it and has the kernel send
+//! that part of it instead.
 //! hyper and `ServeDir` still decide every byte of the answer (status, headers, ranges, length);
 //! only the way the body's bytes reach the socket changes.
 
@@ -25,25 +26,46 @@ const WORTH_SENDING: usize = 16 * 1024;
 /// The live mappings by start address, with their length and file.
 static MAPPINGS: RwLock<BTreeMap<usize, (usize, Arc<File>)>> = RwLock::new(BTreeMap::new());
 
-/// A file mapped into memory, registered while it lives so that writers can find its file.
+/// A private copy of one version of a file, mapped into memory and registered while it lives so
+/// that writers can find its file.
 pub struct Mapping {
     map: memmap2::Mmap,
 }
 
 impl Mapping {
-    /// The content of `file` as bytes that [`ZeroCopy`] sends from the file. The host never
-    /// reads them itself; if it did, the file's current content is what it would see.
-    pub fn bytes(file: File) -> io::Result<Bytes> {
-        if file.metadata()?.len() == 0 {
+    /// The first `len` bytes of `file`, copied once into sealed memory that [`ZeroCopy`] sends
+    /// from. `sendfile` queues pages, not bytes: sent from the installer itself, a truncation in
+    /// place zeroed pages still waiting on the socket, and a download arrived whole but wrong.
+    /// Nothing can change the copy, so every download is the version it started with and the
+    /// bytes are safe to read. Fails when the file did not hold exactly `len` bytes.
+    #[cfg(target_os = "linux")]
+    pub fn snapshot(file: &File, len: u64) -> io::Result<Bytes> {
+        use rustix::fs::{fcntl_add_seals, memfd_create, MemfdFlags, SealFlags};
+        if len == 0 {
             // An empty mapping is refused by the system; nothing to send anyway.
             return Ok(Bytes::new());
         }
-        // SAFETY: the mapping is only read, and only through `Bytes`. A file truncated while
-        // mapped would fault on reading the lost part, which is why the host never reads these
-        // bytes (they reach the socket through `sendfile`, which returns short instead).
-        let map = unsafe { memmap2::Mmap::map(&file)? };
-        write_mappings().insert(map.as_ptr() as usize, (map.len(), Arc::new(file)));
+        let copy = File::from(memfd_create(
+            "cib-installer",
+            MemfdFlags::CLOEXEC | MemfdFlags::ALLOW_SEALING,
+        )?);
+        // One past `len`, so that a file that grew is noticed. The kernel copies (splice).
+        let copied = io::copy(&mut io::Read::take(file, len + 1), &mut &copy)?;
+        if copied != len {
+            return Err(io::Error::other("the file changed while it was copied"));
+        }
+        let seals = SealFlags::SHRINK | SealFlags::GROW | SealFlags::WRITE | SealFlags::SEAL;
+        fcntl_add_seals(&copy, seals)?;
+        // SAFETY: the sealed copy can no longer be written or resized, by anyone.
+        let map = unsafe { memmap2::Mmap::map(&copy)? };
+        write_mappings().insert(map.as_ptr() as usize, (map.len(), Arc::new(copy)));
         Ok(Bytes::from_owner(Mapping { map }))
+    }
+
+    /// Without sealed memory the file is read into the host's memory instead.
+    #[cfg(not(target_os = "linux"))]
+    pub fn snapshot(_file: &File, _len: u64) -> io::Result<Bytes> {
+        Err(io::ErrorKind::Unsupported.into())
     }
 }
 
@@ -176,11 +198,17 @@ impl AsyncWrite for ZeroCopy {
 mod tests {
     use super::*;
 
+    fn file_of(bytes: &[u8]) -> (tempfile::NamedTempFile, File) {
+        let named = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(named.path(), bytes).unwrap();
+        let file = File::open(named.path()).unwrap();
+        (named, file)
+    }
+
     #[test]
     fn finds_the_file_and_offset_of_a_slice_of_a_mapping() {
-        let mut file = tempfile::tempfile().unwrap();
-        std::io::Write::write_all(&mut file, &[7u8; 100_000]).unwrap();
-        let bytes = Mapping::bytes(file).unwrap();
+        let (_named, file) = file_of(&[7u8; 100_000]);
+        let bytes = Mapping::snapshot(&file, 100_000).unwrap();
         assert_eq!(bytes.len(), 100_000);
         assert!(bytes.iter().all(|&b| b == 7));
 
@@ -196,5 +224,41 @@ mod tests {
         let start = slice.as_ptr() as usize;
         drop(slice);
         assert!(!MAPPINGS.read().unwrap().contains_key(&(start - 4096)));
+    }
+
+    #[test]
+    fn a_snapshot_keeps_its_version_whatever_happens_to_the_file() {
+        use std::io::{Seek, Write};
+        let original: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let (named, file) = file_of(&original);
+        let bytes = Mapping::snapshot(&file, original.len() as u64).unwrap();
+
+        // Cut short and written over in place, as `cp` and `truncate` do.
+        let mut writer = std::fs::OpenOptions::new()
+            .write(true)
+            .open(named.path())
+            .unwrap();
+        writer.set_len(1000).unwrap();
+        writer.seek(io::SeekFrom::Start(0)).unwrap();
+        writer.write_all(&[0xAA; 5000]).unwrap();
+        assert!(bytes[..] == original[..], "the copy changed with the file");
+
+        // Nobody can change the copy: it is sealed.
+        let (copy, offset) = mapped(&bytes[..]).unwrap();
+        assert_eq!(offset, 0);
+        assert!(copy.set_len(10).is_err(), "shrunk");
+        assert!(copy.set_len(400_000).is_err(), "grown");
+        let written = std::os::unix::fs::FileExt::write_at(&*copy, b"x", 0);
+        assert!(written.is_err(), "written");
+    }
+
+    #[test]
+    fn a_file_that_is_not_the_length_it_was_said_to_be_is_refused() {
+        let (_named, file) = file_of(&[1u8; 50_000]);
+        assert!(Mapping::snapshot(&file, 60_000).is_err(), "shorter");
+        let (_named, file) = file_of(&[1u8; 50_000]);
+        assert!(Mapping::snapshot(&file, 40_000).is_err(), "longer");
+        let (_named, file) = file_of(&[]);
+        assert!(Mapping::snapshot(&file, 0).unwrap().is_empty());
     }
 }

@@ -25,8 +25,8 @@ use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use tower_http::services::fs::{Backend, TokioBackend};
 
-/// Larger files of the page are streamed from disk, as are all of them once this much is held.
-/// Installers are mapped instead, whatever their size, and cost no memory of the host's own.
+/// Larger files of the page are streamed from disk, as are all files once this much is held
+/// (installers' copies included, whatever their size).
 const MAX_FILE: u64 = 64 << 20;
 const BUDGET: u64 = 512 << 20;
 
@@ -35,8 +35,8 @@ const BUDGET: u64 = 512 << 20;
 pub enum Kind {
     /// The page: small text files, read into memory, with compressed copies.
     Page,
-    /// Installers: archives, which gain nothing from compression, mapped and sent from the
-    /// page cache by `sendfile`; other files there are kept as the page's are.
+    /// Installers: archives, which gain nothing from compression, copied into sealed memory
+    /// and sent by `sendfile`; other files there are kept as the page's are.
     Installers,
 }
 
@@ -71,7 +71,7 @@ struct Entry {
 enum Content {
     Directory,
     Memory(Bytes),
-    /// An installer's bytes, which the host never reads (see `sendfile`).
+    /// An installer's sealed copy, sent by `sendfile`.
     Mapped(Bytes),
     Disk(PathBuf),
 }
@@ -79,7 +79,7 @@ enum Content {
 impl Content {
     fn held(&self) -> u64 {
         match self {
-            Content::Memory(bytes) => bytes.len() as u64,
+            Content::Memory(bytes) | Content::Mapped(bytes) => bytes.len() as u64,
             _ => 0,
         }
     }
@@ -106,8 +106,7 @@ impl Store {
         self.inner.kind == Kind::Page
     }
 
-    /// The bytes `path` is served with now, the stamp of that version and its metadata. An
-    /// installer's bytes are mapped: send them, never read them (see `sendfile`).
+    /// The bytes `path` is served with now, the stamp of that version and its metadata.
     pub async fn current(&self, path: PathBuf) -> io::Result<(Bytes, Stamp, Meta)> {
         let entry = self.find(path).await?;
         let bytes = match &entry.content {
@@ -197,6 +196,16 @@ impl Store {
             .held
     }
 
+    /// What is held for files other than `path`, whose version in memory a new one replaces.
+    fn held_besides(&self, path: &Path) -> u64 {
+        let cache = self.inner.cache.read().unwrap_or_else(|e| e.into_inner());
+        let own = cache
+            .entries
+            .get(path)
+            .map_or(0, |entry| entry.content.held());
+        cache.held - own
+    }
+
     fn forget(&self, path: &Path) {
         let mut cache = self.inner.cache.write().unwrap_or_else(|e| e.into_inner());
         if let Some(old) = cache.entries.remove(path) {
@@ -242,16 +251,15 @@ impl Store {
             if entry.meta.directory {
                 return Ok((real, entry));
             }
-            // Where a file cannot be mapped (some network and FUSE file systems), it is kept as
-            // the page's files are.
-            let mapped = if self.inner.kind == Kind::Installers && is_archive(path) {
-                std::fs::File::open(&real).and_then(Mapping::bytes).ok()
-            } else {
-                None
-            };
-            let content = match mapped {
-                Some(bytes) => Content::Mapped(bytes),
-                None if entry.meta.len > MAX_FILE => return Ok((real, entry)),
+            let len = entry.meta.len;
+            if self.held_besides(path) + len > BUDGET {
+                return Ok((real, entry));
+            }
+            let content = match self.snapshot(path, &real, len) {
+                Some(Ok(bytes)) => Content::Mapped(bytes),
+                // Changed while it was copied.
+                Some(Err(_)) => continue,
+                None if len > MAX_FILE => return Ok((real, entry)),
                 None => Content::Memory(std::fs::read(&real)?.into()),
             };
             if Stamp::read(&real)? == entry.stamp {
@@ -260,6 +268,19 @@ impl Store {
             }
         }
         Ok((real.clone(), Entry::unread(&real)?))
+    }
+
+    /// An installer's sealed copy, or `None` for other files and where there is no sealed
+    /// memory: those are kept as the page's files are.
+    fn snapshot(&self, path: &Path, real: &Path, len: u64) -> Option<io::Result<Bytes>> {
+        if self.inner.kind != Kind::Installers || !is_archive(path) {
+            return None;
+        }
+        let copied = std::fs::File::open(real).and_then(|file| Mapping::snapshot(&file, len));
+        match copied {
+            Err(err) if err.kind() == io::ErrorKind::Unsupported => None,
+            copied => Some(copied),
+        }
     }
 
     fn make_variant(&self, path: &Path) -> io::Result<(PathBuf, Entry)> {
@@ -283,8 +304,8 @@ impl Store {
     }
 }
 
-/// Only archives are mapped: the host never reads them, since they are neither compressed nor
-/// scanned for scripts, which files of other types in the folder may be (by their name, as asked).
+/// Only archives go out by `sendfile`: they are neither compressed nor scanned for scripts, which
+/// files of other types in the folder may be (by their name, as asked).
 fn is_archive(path: &Path) -> bool {
     path.file_name()
         .and_then(|name| name.to_str())

@@ -2,8 +2,8 @@
 //! never written to disk.
 //!
 //! A customized installer is made once per build, platform and version of its base installer (its
-//! stamp) and kept in memory as the parts it is sent as: slices of the mapped base installer (sent
-//! by `sendfile`, as the base installer itself is) and the new bytes. tower-http's `ServeDir`
+//! stamp) and kept in memory as the parts it is sent as: slices of the base installer's sealed
+//! copy (sent by `sendfile`, as the base installer itself is) and the new bytes. tower-http's `ServeDir`
 //! answers for it as for any file (length, ETag and Last-Modified, preconditions, ranges, HEAD),
 //! through a backend whose one file is the installer this request asked for.
 
@@ -109,13 +109,10 @@ impl Installers {
             .made
             .get_or_try_init(|| async {
                 let _turn = work.acquire().await.map_err(|e| e.to_string())?;
-                let path = self.base_path(platform);
-                let folder = self.folder.clone();
-                let made = tokio::task::spawn_blocking(move || {
-                    make(&folder, &path, stamp, base, meta, &vesselinfo)
-                })
-                .await
-                .map_err(|e| e.to_string())??;
+                let name = platform.file_name();
+                let made = tokio::task::spawn_blocking(move || make(name, base, meta, &vesselinfo))
+                    .await
+                    .map_err(|e| e.to_string())??;
                 self.count(id, platform, &slot, made.new_bytes);
                 Ok::<_, String>(Arc::new(made))
             })
@@ -133,7 +130,7 @@ impl Installers {
             .is_some_and(|slot| slot.stamp != stamp)
         {
             // The base installer changed: what was made from the old one is of no more use, and
-            // its slices would keep the old file's mapping (and disk space) alive.
+            // its slices would keep the old version's copy alive.
             slots.retain(|&(_, made_for), slot| {
                 let stale = made_for == platform && slot.stamp != stamp;
                 if stale {
@@ -207,26 +204,9 @@ impl Slot {
     }
 }
 
-/// Blocking. The mapped bytes are only sent, never read (a file cut short under a mapping would
-/// crash a reader), so the customizing reads the file itself and checks it is the same version.
-fn make(
-    folder: &Confined,
-    path: &std::path::Path,
-    stamp: Stamp,
-    base: Bytes,
-    meta: Meta,
-    vesselinfo: &str,
-) -> Result<Made, String> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let unreadable = |e: io::Error| format!("cannot read the base installer {name}: {e}");
-    let real = folder.resolve(path).map_err(unreadable)?;
-    let bytes = std::fs::read(&real).map_err(unreadable)?;
-    if Stamp::read(&real).map_err(unreadable)? != stamp || bytes.len() != base.len() {
-        return Err(format!(
-            "the base installer {name} changed while it was read; ask again"
-        ));
-    }
-    let customized = customize(&bytes, vesselinfo.as_bytes())
+/// Blocking: customizing reads the whole base installer.
+fn make(name: &str, base: Bytes, meta: Meta, vesselinfo: &str) -> Result<Made, String> {
+    let customized = customize(&base, vesselinfo.as_bytes())
         .map_err(|e| format!("the base installer {name} cannot be customized: {e}"))?;
     let mut parts = Vec::new();
     let mut new_bytes = 0;
