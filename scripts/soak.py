@@ -309,7 +309,9 @@ def downloader(port, stop, counts, moving, steady):
         except (OSError, http.client.HTTPException):
             counts.add("moving downloads cut off")
             continue
-        if status != 200 or not complete:
+        if status != 200:
+            counts.add(f"moving downloads refused ({status})")
+        elif not complete:
             counts.add("moving downloads cut off")
         elif moving.was_real(body):
             counts.add("moving downloads whole and real")

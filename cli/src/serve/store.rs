@@ -245,8 +245,15 @@ impl Store {
     fn read_confined(&self, path: &Path) -> io::Result<(PathBuf, Entry)> {
         let real = self.inner.folder.resolve(path)?;
         // A file being written while it is read is read again, so that the bytes kept are the
-        // ones the stamp describes; a file that never settles is streamed from disk instead.
-        for _ in 0..3 {
+        // ones the stamp describes. A page's file that never settles is streamed from disk
+        // instead; an installer is waited for a little longer (`cp` writes 4 MiB in a few
+        // milliseconds), then refused, since a download streamed from a changing file could be
+        // none of its versions.
+        let installer = self.inner.kind == Kind::Installers && is_archive(path);
+        for attempt in 0..if installer { 10 } else { 3 } {
+            if attempt > 0 && installer {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
             let mut entry = Entry::unread(&real)?;
             if entry.meta.directory {
                 return Ok((real, entry));
@@ -255,7 +262,12 @@ impl Store {
             if self.held_besides(path) + len > BUDGET {
                 return Ok((real, entry));
             }
-            let content = match self.snapshot(path, &real, len) {
+            let copied = if installer {
+                snapshot(&real, len)
+            } else {
+                None
+            };
+            let content = match copied {
                 Some(Ok(bytes)) => Content::Mapped(bytes),
                 // Changed while it was copied.
                 Some(Err(_)) => continue,
@@ -267,20 +279,12 @@ impl Store {
                 return Ok((real, entry));
             }
         }
+        if installer {
+            return Err(io::Error::other(
+                "the installer kept changing while it was copied",
+            ));
+        }
         Ok((real.clone(), Entry::unread(&real)?))
-    }
-
-    /// An installer's sealed copy, or `None` for other files and where there is no sealed
-    /// memory: those are kept as the page's files are.
-    fn snapshot(&self, path: &Path, real: &Path, len: u64) -> Option<io::Result<Bytes>> {
-        if self.inner.kind != Kind::Installers || !is_archive(path) {
-            return None;
-        }
-        let copied = std::fs::File::open(real).and_then(|file| Mapping::snapshot(&file, len));
-        match copied {
-            Err(err) if err.kind() == io::ErrorKind::Unsupported => None,
-            copied => Some(copied),
-        }
     }
 
     fn make_variant(&self, path: &Path) -> io::Result<(PathBuf, Entry)> {
@@ -301,6 +305,16 @@ impl Store {
             made_from: Some(original),
         };
         Ok((real, entry))
+    }
+}
+
+/// An installer's sealed copy, or `None` where there is no sealed memory: it is then kept as
+/// the page's files are.
+fn snapshot(real: &Path, len: u64) -> Option<io::Result<Bytes>> {
+    let copied = std::fs::File::open(real).and_then(|file| Mapping::snapshot(&file, len));
+    match copied {
+        Err(err) if err.kind() == io::ErrorKind::Unsupported => None,
+        copied => Some(copied),
     }
 }
 
@@ -474,6 +488,48 @@ mod tests {
                 "{kind:?} {name}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn an_installer_that_keeps_changing_is_one_of_its_versions_or_refused() {
+        let (folder, _) = store_with(&[("a.zip", &[0u8; 100_000])]);
+        let file = folder.path().join("a.zip");
+        let store = Store::new(Confined::new(folder.path()).unwrap(), Kind::Installers);
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (file, stop) = (file.clone(), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let open = std::fs::OpenOptions::new().write(true).open(file).unwrap();
+                let mut long = false;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    long = !long;
+                    open.set_len(if long { 100_000 } else { 50_000 }).unwrap();
+                }
+            })
+        };
+        let (mut served, mut refused) = (0, 0);
+        for _ in 0..20 {
+            let (opened, bytes) = Served::record(store.open(file.clone())).await;
+            match opened {
+                Ok(_) => {
+                    let bytes = bytes.unwrap();
+                    assert!([50_000, 100_000].contains(&bytes.len()), "{}", bytes.len());
+                    assert!(
+                        crate::serve::sendfile::is_mapped(&bytes),
+                        "not a sealed copy"
+                    );
+                    served += 1;
+                }
+                Err(err) => {
+                    assert!(err.to_string().contains("kept changing"), "{err}");
+                    refused += 1;
+                }
+            }
+            store.forget(&file);
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        writer.join().unwrap();
+        assert_eq!(served + refused, 20);
     }
 
     #[tokio::test]

@@ -101,8 +101,13 @@ impl Installers {
         vesselinfo: Arc<str>,
         work: &Semaphore,
     ) -> Result<Option<Arc<Made>>, String> {
-        let Ok((base, stamp, meta)) = self.store.current(self.base_path(platform)).await else {
-            return Ok(None);
+        let (base, stamp, meta) = match self.store.current(self.base_path(platform)).await {
+            Ok(current) => current,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(err) => {
+                let name = platform.file_name();
+                return Err(format!("cannot read the base installer {name}: {err}"));
+            }
         };
         let slot = self.slot(id, platform, stamp);
         let made = slot
