@@ -125,7 +125,7 @@ impl ZeroCopy {
                     .map_err(io::Error::from)
             });
             match sent {
-                // 0 when the file was cut short since: hyper then ends the connection.
+                // 0 (the copy ended early, which its seals rule out) would make hyper end the connection.
                 Ok(n) => return Poll::Ready(Ok(n)),
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => continue,
                 Err(err) => return Poll::Ready(Err(err)),

@@ -304,8 +304,8 @@ pub fn not_found(what: &str) -> Response {
     (StatusCode::NOT_FOUND, format!("{what}\n")).into_response()
 }
 
-/// A body of the installer's parts, handed to hyper as they are: slices of a mapped base
-/// installer reach the socket by `sendfile`.
+/// A body of the installer's parts, handed to hyper as they are: slices of the base installer's
+/// sealed copy reach the socket by `sendfile`.
 struct Parts(VecDeque<Bytes>);
 
 impl http_body::Body for Parts {
