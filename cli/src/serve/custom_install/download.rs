@@ -83,9 +83,13 @@ impl Installers {
         }
     }
 
-    /// Whether the host has the base installer of `platform` now.
+    /// Whether the host has the base installer of `platform` now (one that is being written
+    /// still counts: its download waits for it, or says why it cannot).
     pub async fn has(&self, platform: Platform) -> bool {
-        self.store.current(self.base_path(platform)).await.is_ok()
+        match self.store.current(self.base_path(platform)).await {
+            Ok(_) => true,
+            Err(err) => err.kind() != io::ErrorKind::NotFound,
+        }
     }
 
     fn base_path(&self, platform: Platform) -> PathBuf {
