@@ -310,6 +310,50 @@ fn a_tail_checks_the_local_headers_it_holds() {
     assert_refused(&zip, "no entry where the central directory puts one");
 }
 
+/// Found by fuzzing (fuzz/regressions/zip_tail/): a tail that started after the zip64 locator
+/// took a zip whose zip64 end record claims too many entries, which the whole refused.
+#[test]
+fn a_tail_asks_for_the_zip64_records_its_end_record_defers_to() {
+    let mut zip64_end = b"PK\x06\x06".to_vec();
+    zip64_end.extend_from_slice(&44u64.to_le_bytes());
+    zip64_end.extend_from_slice(&[45, 3, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    zip64_end.extend_from_slice(&[0xFF; 16]); // entries on this disk and in all
+    zip64_end.extend_from_slice(&[0; 16]); // the directory's size and offset
+    let zip = pack(ArchiveKind::Zip, &tree()).unwrap();
+    let end = zip.len() - 22;
+    let mut locator = b"PK\x06\x07".to_vec();
+    locator.extend_from_slice(&0u32.to_le_bytes());
+    locator.extend_from_slice(&0u64.to_le_bytes()); // the zip64 end record: byte 0
+    locator.extend_from_slice(&1u32.to_le_bytes());
+    let mut base = [&zip64_end[..], &zip[..end], &locator, &zip[end..]].concat();
+    let end = base.len() - 22;
+    base[end + 8..end + 12].copy_from_slice(&[0xFF; 4]);
+
+    let whole = customize(&base, VESSELINFO).unwrap_err();
+    assert!(
+        whole.to_string().contains("18446744073709551615 entries"),
+        "{whole}"
+    );
+    let mut start = end as u64 - 4;
+    let mut asked = Vec::new();
+    let tail = loop {
+        match customize_zip_tail(&base[start as usize..], start, VESSELINFO) {
+            Ok(TailOutcome::NeedsBytesFrom(earlier)) => {
+                asked.push(earlier);
+                start = earlier;
+            }
+            Ok(TailOutcome::Customized(_)) => panic!("the tail took what the whole refused"),
+            Err(err) => break err,
+        }
+    };
+    assert_eq!(
+        asked,
+        [end as u64 - 20, 0],
+        "the locator, then the zip64 end record"
+    );
+    assert_eq!(tail, whole);
+}
+
 /// Found by fuzzing (fuzz/regressions/zip/): a comment holding an end record was copied into
 /// the customized zip, where readers took that record for the zip's end.
 #[test]

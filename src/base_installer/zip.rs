@@ -121,7 +121,7 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
         position: start,
         lowest_missing: lowest_missing.clone(),
     };
-    check_entry_count(claimed_entries(bytes, start), CUSTOMIZE_MAX_ENTRIES)?;
+    check_entry_count(claimed_entries(bytes, start)?, CUSTOMIZE_MAX_ENTRIES)?;
     let archive = match ZipArchive::new(reader) {
         Ok(archive) => archive,
         Err(e) => {
@@ -245,7 +245,7 @@ pub(super) fn repy_files(bytes: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerEr
         position: 0,
         lowest_missing: Rc::default(),
     };
-    check_entry_count(claimed_entries(bytes, 0), MAX_ENTRIES)?;
+    check_entry_count(claimed_entries(bytes, 0)?, MAX_ENTRIES)?;
     let mut archive = ZipArchive::new(reader)
         .map_err(|e| BaseInstallerError::Corrupt(format!("not a readable zip: {e}")))?;
     check_entry_count(archive.len() as u64, MAX_ENTRIES)?;
@@ -287,18 +287,20 @@ fn check_entry_count(count: u64, limit: usize) -> Result<(), BaseInstallerError>
 }
 
 /// How many entries the end record (or the zip64 end record it defers to) says the archive
-/// has, 0 when the bytes at hand do not tell. The zip crate reads every record of the central
+/// has, 0 when the bytes do not tell. The zip crate reads every record of the central
 /// directory before it says how many there are, holding hundreds of bytes for each; this lets a
-/// zip of far too many entries be refused first (APPNOTE 4.3.14 to 4.3.16).
-fn claimed_entries(bytes: &[u8], start: u64) -> u64 {
-    let u16_at = |at: usize| {
-        bytes
-            .get(at..at + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-    };
-    let u64_at = |at: usize| {
-        let b = bytes.get(at..at + 8)?;
-        Some(u64::from_le_bytes(b.try_into().ok()?))
+/// zip of far too many entries be refused first (APPNOTE 4.3.14 to 4.3.16). From a tail, zip64
+/// records before it are asked for, so that the tail is judged as the whole would be (found by
+/// fuzzing: a tail that could not see them took a zip the whole refused).
+fn claimed_entries(bytes: &[u8], start: u64) -> Result<u64, TailError> {
+    let get = |at: usize, len: usize| bytes.get(at..at.checked_add(len)?);
+    let u16_at = |at: usize| get(at, 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u64_at = |at: usize| Some(u64::from_le_bytes(get(at, 8)?.try_into().ok()?));
+    // Where the offset `at` of the file lies in `bytes` (past their end when it is past the
+    // file's, on any platform), or a request for the bytes from it.
+    let at_hand = |at: u64| match at.checked_sub(start) {
+        Some(at) => Ok(usize::try_from(at).unwrap_or(usize::MAX)),
+        None => Err(NeedsEarlier(at)),
     };
     let tail_from = bytes.len().saturating_sub(MAX_END_LEN);
     let Some(end) = bytes[tail_from..]
@@ -306,19 +308,27 @@ fn claimed_entries(bytes: &[u8], start: u64) -> u64 {
         .rposition(|w| w == END_SIGNATURE)
         .map(|at| tail_from + at)
     else {
-        return 0;
+        return Ok(0);
     };
     let count = u16_at(end + 10).unwrap_or(0);
     if count != u16::MAX {
-        return u64::from(count);
+        return Ok(u64::from(count));
     }
-    let zip64_end = end
-        .checked_sub(20)
-        .filter(|&at| bytes.get(at..at + 4) == Some(ZIP64_LOCATOR_SIGNATURE))
-        .and_then(|at| u64_at(at + 8))
-        .and_then(|offset| usize::try_from(offset.checked_sub(start)?).ok())
-        .filter(|&at| bytes.get(at..at + 4) == Some(ZIP64_END_SIGNATURE));
-    zip64_end.and_then(|at| u64_at(at + 32)).unwrap_or(0)
+    let Some(locator) = (start + end as u64).checked_sub(20) else {
+        return Ok(0);
+    };
+    let locator = at_hand(locator)?;
+    if get(locator, 4) != Some(ZIP64_LOCATOR_SIGNATURE) {
+        return Ok(0);
+    }
+    let Some(zip64_end) = u64_at(locator + 8) else {
+        return Ok(0);
+    };
+    let zip64_end = at_hand(zip64_end)?;
+    if get(zip64_end, 4) != Some(ZIP64_END_SIGNATURE) {
+        return Ok(0);
+    }
+    Ok(u64_at(zip64_end + 32).unwrap_or(0))
 }
 
 /// An entry's packed bytes lie between its local header and the central directory.
