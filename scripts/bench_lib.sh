@@ -16,9 +16,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== building cib (release)"
-(cd "$repo" && cargo build --release --quiet --bin cib)
-cib="$repo/target/release/cib"
+# CIB_BIN measures another build (an older one, to compare); by default the release build.
+if [ -n "${CIB_BIN:-}" ]; then
+    cib=$CIB_BIN
+else
+    echo "== building cib (release)"
+    (cd "$repo" && cargo build --release --quiet --bin cib)
+    cib="$repo/target/release/cib"
+fi
 
 # Prints "requests/s transfer/s errors p99 max" for one wrk run; the arguments go to wrk after
 # the common ones (a URL, or `-s SCRIPT URL`). wrk's own report goes to stderr.
