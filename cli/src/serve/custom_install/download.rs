@@ -86,8 +86,9 @@ impl Installers {
     /// Whether the host has the base installer of `platform` now (one that is being written
     /// still counts: its download waits for it, or says why it cannot).
     pub async fn has(&self, platform: Platform) -> bool {
-        match self.store.current(self.base_path(platform)).await {
-            Ok(_) => true,
+        // Its metadata, not its bytes: a file past the store's budget would be read whole.
+        match Backend::metadata(&self.store, self.base_path(platform)).await {
+            Ok(meta) => !tower_http::services::fs::Metadata::is_dir(&meta),
             Err(err) => err.kind() != io::ErrorKind::NotFound,
         }
     }
