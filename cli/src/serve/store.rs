@@ -269,7 +269,9 @@ impl Store {
             };
             let content = match copied {
                 Some(Ok(bytes)) => Content::Mapped(bytes),
-                // Changed while it was copied.
+                // The stamp tells a file that changed while it was copied from one that cannot
+                // be copied at all, as it does below for a file read whole.
+                Some(Err(err)) if Stamp::read(&real)? == entry.stamp => return Err(err),
                 Some(Err(_)) => continue,
                 None if len > MAX_FILE => return Ok((real, entry)),
                 None => Content::Memory(std::fs::read(&real)?.into()),
