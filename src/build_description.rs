@@ -2,6 +2,9 @@
 //!
 //! `{"vessels": [{"percentage": 80, "owner": "alice", "users": ["bob"]}],
 //!   "user_data": {"alice": {"public_key": "e n"}, "bob": {}}}`
+//!
+//! As in the legacy builder, `user_data` may be left out, and a name found only in vessels is a
+//! user without a key (its pair gets generated).
 
 use crate::json_object::Entries;
 use crate::problem::Problems;
@@ -13,7 +16,8 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-/// A user named in `user_data`; without a public key, one whose key pair gets generated.
+/// A user named in `user_data` or in a vessel; without a public key, one whose key pair gets
+/// generated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub name: String,
@@ -30,6 +34,13 @@ pub struct BuildDescription {
 impl BuildDescription {
     /// Reads and checks a description, reporting every problem found, each with its place.
     pub fn parse(json: &str) -> Result<BuildDescription, Problems> {
+        BuildDescription::parse_noting_unlisted(json).map(|(description, _)| description)
+    }
+
+    /// [`BuildDescription::parse`], and the names found in vessels but in no `user_data`
+    /// entry (users without a key, appended after those of `user_data` in the order they
+    /// first appear), so that a caller can show them: a typo in a name gets a key of its own.
+    pub fn parse_noting_unlisted(json: &str) -> Result<(BuildDescription, Vec<String>), Problems> {
         let mut problems = Problems::default();
         let top: Entries<Box<RawValue>> = match serde_json::from_str(json) {
             Ok(top) => top,
@@ -56,12 +67,10 @@ impl BuildDescription {
                 ),
             }
         }
-        let users = match users_json {
-            Some(raw) => read_users(raw, &mut problems),
-            None => {
-                problems.push("build description", "\"user_data\" is missing");
-                Vec::new()
-            }
+        // Left out or null, as the legacy `user_data=None`: every user is found in the vessels.
+        let mut users = match users_json {
+            Some(raw) if raw.get() != "null" => read_users(raw, &mut problems),
+            _ => Vec::new(),
         };
         let vessels = match vessels_json {
             Some(raw) => read_vessels(raw, &users, &mut problems),
@@ -70,8 +79,13 @@ impl BuildDescription {
                 Vec::new()
             }
         };
+        let unlisted = unlisted_names(&vessels, &users);
+        users.extend(unlisted.iter().map(|name| User {
+            name: name.clone(),
+            public_key: None,
+        }));
         if problems.is_empty() {
-            Ok(BuildDescription { vessels, users })
+            Ok((BuildDescription { vessels, users }, unlisted))
         } else {
             Err(problems)
         }
@@ -157,6 +171,19 @@ impl Serialize for UserDataJson<'_> {
         }
         map.end()
     }
+}
+
+/// The owners and users of `vessels` that `users` does not name, each once, in order.
+fn unlisted_names(vessels: &[Vessel], users: &[User]) -> Vec<String> {
+    let mut unlisted: Vec<String> = Vec::new();
+    for vessel in vessels {
+        for name in std::iter::once(&vessel.owner).chain(&vessel.users) {
+            if !users.iter().any(|u| &u.name == name) && !unlisted.contains(name) {
+                unlisted.push(name.clone());
+            }
+        }
+    }
+    unlisted
 }
 
 fn read_users(raw: &RawValue, problems: &mut Problems) -> Vec<User> {
@@ -302,9 +329,7 @@ fn read_vessel(
             String::new()
         }
         Some(Value::String(name)) => {
-            if !known(name) {
-                problems.push(place, format!("owner {name:?} is not in user_data"));
-            }
+            check_unlisted(place, name, known, problems);
             name.clone()
         }
         Some(other) => {
@@ -325,9 +350,7 @@ fn read_vessel(
                         problems.push(place, format!("user {name:?} is listed twice"))
                     }
                     Value::String(name) => {
-                        if !known(name) {
-                            problems.push(place, format!("user {name:?} is not in user_data"));
-                        }
+                        check_unlisted(place, name, known, problems);
                         users.push(name.clone());
                     }
                     other => problems.push(
@@ -351,6 +374,15 @@ fn read_vessel(
         owner,
         users,
     })
+}
+
+/// A name that `user_data` does not give is checked here, where it is found.
+fn check_unlisted(place: &str, name: &str, known: &dyn Fn(&str) -> bool, problems: &mut Problems) {
+    if !known(name) {
+        if let Err(message) = check_name(name) {
+            problems.push(place, message);
+        }
+    }
 }
 
 /// How a JSON value is named in a message, with the value when it is short.

@@ -81,7 +81,6 @@ fn reports_every_problem_with_its_place() {
         "user bob: unknown field \"pubkey\"",
         "vessel 1: percentage 55 is not a multiple of 10",
         "vessel 2: percentage must be a whole number such as 40, not the string \"30\"",
-        "vessel 2: owner \"carol\" is not in user_data",
         "vessel 2: user \"bob\" is listed twice",
         "vessel 3: percentage must be a whole number such as 40, not a number with a decimal point",
         "vessel 3: has no owner",
@@ -127,9 +126,13 @@ fn refuses_what_is_not_a_description() {
     assert!(problems_of(r#"{"vessels": [], "vessels": []}"#)
         .iter()
         .any(|p| p.contains("\"vessels\" is given twice")));
-    assert!(problems_of(r#"{"vessels": 3}"#)
+    assert_eq!(
+        problems_of(r#"{"vessels": 3}"#),
+        ["vessels: must be a list of vessels"]
+    );
+    assert!(problems_of(r#"{"user_data": {}}"#)
         .iter()
-        .any(|p| p.contains("\"user_data\" is missing")));
+        .any(|p| p.contains("\"vessels\" is missing")));
     let twice =
         r#"{"vessels": [{"percentage": 80, "owner": "bob"}], "user_data": {"bob": {}, "bob": {}}}"#;
     assert_eq!(problems_of(twice), ["user_data: user bob is given twice"]);
@@ -193,4 +196,50 @@ proptest! {
     fn any_text_gets_an_answer(text in ".{0,200}") {
         let _ = BuildDescription::parse(&text);
     }
+}
+
+#[test]
+fn names_found_only_in_vessels_are_users_without_a_key() {
+    // The legacy builder's own test: keys for alex and darren only.
+    let json = format!(
+        r#"{{"vessels": [{{"percentage": 60, "owner": "alex", "users": ["bob"]}},
+                         {{"percentage": 20, "owner": "carl", "users": ["darren", "bob"]}}],
+            "user_data": {{"alex": {{"public_key": "{}"}}, "darren": {{"public_key": "{}"}}}}}}"#,
+        key(0),
+        key(1)
+    );
+    let (description, unlisted) = BuildDescription::parse_noting_unlisted(&json).unwrap();
+    assert_eq!(unlisted, ["bob", "carl"]);
+    let names: Vec<&str> = description.users.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["alex", "darren", "bob", "carl"]);
+    let keyless: Vec<&str> = description
+        .users_without_key()
+        .map(|u| u.name.as_str())
+        .collect();
+    assert_eq!(keyless, ["bob", "carl"]);
+    assert_eq!(
+        description.user("darren").unwrap().public_key,
+        Some(PublicKey::parse(&key(1)).unwrap())
+    );
+
+    // Without user_data (left out or null), every name is found in the vessels.
+    for user_data in ["", r#", "user_data": null"#] {
+        let json = format!(r#"{{"vessels": [{{"percentage": 80, "owner": "owner"}}]{user_data}}}"#);
+        let (description, unlisted) = BuildDescription::parse_noting_unlisted(&json).unwrap();
+        assert_eq!(unlisted, ["owner"], "{json}");
+        assert_eq!(description.users_without_key().count(), 1);
+    }
+
+    // A name that is found only in a vessel meets the name rules there.
+    let bad = r#"{"vessels": [{"percentage": 80, "owner": "a b", "users": ["x"]}]}"#;
+    assert_eq!(
+        problems_of(bad),
+        [
+            "vessel 1: user name \"a b\" contains ' '; use only letters, digits and _",
+            "vessel 1: user name \"x\" has 1 characters; it needs 3 to 40",
+        ]
+    );
+    assert!(problems_of(r#"{"vessels": [], "user_data": []}"#)
+        .iter()
+        .any(|p| p.starts_with("user_data: must be an object")));
 }
