@@ -23,8 +23,15 @@ fn read_text(path: &Path, what: &str) -> Result<String, Failure> {
 }
 
 pub fn read_description(path: &Path) -> Result<BuildDescription, Failure> {
+    read_description_noting_unlisted(path).map(|(description, _)| description)
+}
+
+/// The description, and the names found only in its vessels (users without a key).
+pub fn read_description_noting_unlisted(
+    path: &Path,
+) -> Result<(BuildDescription, Vec<String>), Failure> {
     let text = read_text(path, "build description")?;
-    BuildDescription::parse(&text)
+    BuildDescription::parse_noting_unlisted(&text)
         .map_err(|problems| Failure::Invalid(problem_list(&path.display().to_string(), &problems)))
 }
 

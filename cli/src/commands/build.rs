@@ -2,14 +2,17 @@
 
 use crate::commands::vesselinfo::vesselinfo_of;
 use crate::failure::{Failure, Outcome};
-use crate::files::{customize_file, read_description, refuse_existing, Existing, Outputs, Readers};
+use crate::files::{
+    customize_file, read_description_noting_unlisted, refuse_existing, Existing, Outputs, Readers,
+};
 use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
 use cib_core::{share_link, KeyBits, KeyPair, Platform, PrivateKey};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The build description; users without a "public_key" get a generated key pair.
+    /// The build description; users without a "public_key", and names found only in vessels
+    /// ("user_data" may be left out), get a generated key pair.
     #[arg(required_unless_present = "link", conflicts_with = "link")]
     build: Option<PathBuf>,
     /// Build from a share link (`cib link`'s or the page's: the fragment or the whole URL)
@@ -26,8 +29,9 @@ pub struct Args {
     /// The folder to write into; created if missing.
     #[arg(long)]
     out: PathBuf,
-    /// The size of generated keys: 1024 (the legacy default), 2048, 3072 or 4096.
-    #[arg(long, default_value_t = 1024)]
+    /// The size of generated keys: 2048, 3072, 4096, or 1024 (the legacy builder's size, which
+    /// NIST has disallowed since 2013).
+    #[arg(long, default_value_t = 2048)]
     bits: usize,
     /// Replace files that exist already in the output folder.
     #[arg(long)]
@@ -35,11 +39,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let (mut description, chosen) = match (&args.build, &args.link) {
-        (Some(path), _) => (read_description(path)?, Platform::ALL.to_vec()),
+    let (mut description, unlisted, chosen) = match (&args.build, &args.link) {
+        (Some(path), _) => {
+            let (description, unlisted) = read_description_noting_unlisted(path)?;
+            (description, unlisted, Platform::ALL.to_vec())
+        }
         (None, Some(link)) => {
             let shared = share_link::decode(link).map_err(Failure::Invalid)?;
-            (shared.description, shared.platforms)
+            (shared.description, Vec::new(), shared.platforms)
         }
         (None, None) => return Err(Failure::Invalid("give BUILD.json or --link LINK".into())),
     };
@@ -151,6 +158,10 @@ pub fn run(args: Args) -> Outcome {
         })?;
     }
     written.keep();
+    // A misspelt name gets a key of its own instead of an error, so each is said.
+    for name in &unlisted {
+        eprintln!("{name} is in no user_data entry: generated a key pair");
+    }
     eprintln!(
         "built {} installer{} in {}{}",
         installers.len(),

@@ -9,8 +9,9 @@ use std::path::PathBuf;
 pub struct Args {
     /// The key's name (a user name: 3 to 40 of letters, digits and _).
     name: String,
-    /// The modulus size: 1024 (the legacy default), 2048, 3072 or 4096.
-    #[arg(long, default_value_t = 1024)]
+    /// The modulus size: 2048, 3072, 4096, or 1024 (the legacy builder's size, which NIST has
+    /// disallowed since 2013).
+    #[arg(long, default_value_t = 2048)]
     bits: usize,
     /// The folder to write the two files into.
     #[arg(long, default_value = ".")]
