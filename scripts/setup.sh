@@ -26,6 +26,9 @@ if [[ "${1:-}" == "--test" ]]; then
   command -v pigz >/dev/null || need_apt+=(pigz)
   # The export's page test serves it with nginx (its own config, on a loopback port).
   [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
+  # The XML-RPC tests also call the host from Python 2.7's xmlrpclib, as old clearinghouses do.
+  [[ -f /usr/share/java/jython.jar ]] || need_apt+=(jython)
+  [[ -f /usr/share/java/xercesImpl.jar ]] || need_apt+=(libxerces2-java)
 fi
 if ((${#need_apt[@]})); then
   say "apt-get install ${need_apt[*]}"

@@ -26,7 +26,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use build_id::BuildId;
-use cib_core::Platform;
+use cib_core::{KeyBits, Platform};
 use download::{not_found, Installers};
 use records::Records;
 use std::sync::Arc;
@@ -42,7 +42,12 @@ pub struct CustomInstall {
     installers: Option<Installers>,
     /// Key generation and customizing, the CPU-heavy work, run at most this many at once.
     work: Semaphore,
+    /// The size of the pairs generated for users without a key.
+    key_bits: KeyBits,
 }
+
+/// What the legacy API generated, and what clearinghouses and their clients expect.
+pub const LEGACY_KEY_BITS: KeyBits = KeyBits::B1024;
 
 impl CustomInstall {
     pub fn new(
@@ -56,7 +61,12 @@ impl CustomInstall {
             public_url: public_url.trim_end_matches('/').to_owned(),
             installers: installers.map(Installers::new),
             work: Semaphore::new(workers.max(1)),
+            key_bits: LEGACY_KEY_BITS,
         })
+    }
+
+    pub fn with_key_bits(self, key_bits: KeyBits) -> CustomInstall {
+        CustomInstall { key_bits, ..self }
     }
 
     /// The platforms whose base installer the host has now.

@@ -61,6 +61,17 @@ pub struct ServeArgs {
     /// follow; behind a TLS proxy, the public address). Default: http://ADDR.
     #[arg(long, value_name = "URL", requires = "xmlrpc", value_parser = public_url)]
     public_url: Option<String>,
+    /// The size of the key pairs generated for users without a key: 1024 (what the legacy API
+    /// made and clearinghouses expect), 2048, 3072 or 4096.
+    #[arg(long, value_name = "N", requires = "xmlrpc", value_parser = key_bits)]
+    xmlrpc_key_bits: Option<cib_core::KeyBits>,
+}
+
+fn key_bits(text: &str) -> Result<cib_core::KeyBits, String> {
+    let bits = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of bits"))?;
+    cib_core::KeyBits::from_bits(bits)
 }
 
 /// An http or https URL with a host, and neither query nor fragment; a path is kept as a prefix.
@@ -149,7 +160,11 @@ fn start(args: ServeArgs) -> Result<(), String> {
                     "cannot use {} as the state folder: {err}",
                     state_dir.display()
                 )
-            })?;
+            })?
+            .with_key_bits(
+                args.xmlrpc_key_bits
+                    .unwrap_or(custom_install::LEGACY_KEY_BITS),
+            );
             Some(Arc::new(custom))
         }
         None => None,

@@ -32,8 +32,8 @@ pub fn xmlrpc(data: &[u8]) {
             Err(message) => assert!(message.contains("nested deeper"), "{message}: {xml}"),
         }
     }
-    if let [vessel_list, user_data] = &call.params[..] {
-        if let Ok(json) = values::description_json(vessel_list, user_data) {
+    if let [vessel_list, user_data @ ..] = &call.params[..] {
+        if let Ok(json) = values::description_json(vessel_list, user_data.first()) {
             if let Ok(description) = BuildDescription::parse(&json) {
                 valid_description(&description);
             }

@@ -5,7 +5,7 @@ use super::build_id::BuildId;
 use super::values::{description_json, string, structure, type_name};
 use super::CustomInstall;
 use crate::files::problem_list;
-use cib_core::{BuildDescription, KeyBits, KeyPair, Platform};
+use cib_core::{BuildDescription, KeyPair, Platform};
 use dxr::Value;
 
 pub const API_VERSION: &str = "2.0";
@@ -53,14 +53,30 @@ pub async fn call(host: &CustomInstall, name: &str, params: &[Value]) -> Result<
     }
 }
 
+/// `expected` names the arguments; those after the first `optional` ones may be left out.
 fn arguments(name: &str, params: &[Value], expected: &[&str]) -> Result<(), Fault> {
-    if params.len() == expected.len() {
+    arguments_between(name, params, expected, expected.len())
+}
+
+fn arguments_between(
+    name: &str,
+    params: &[Value],
+    expected: &[&str],
+    required: usize,
+) -> Result<(), Fault> {
+    if (required..=expected.len()).contains(&params.len()) {
         return Ok(());
     }
-    let takes = match expected {
-        [] => "no arguments".to_owned(),
-        [one] => format!("1 argument ({one})"),
-        many => format!("{} arguments ({})", many.len(), many.join(", ")),
+    let takes = match (expected, required) {
+        ([], _) => "no arguments".to_owned(),
+        ([one], 1) => format!("1 argument ({one})"),
+        (many, n) if n == many.len() => format!("{n} arguments ({})", many.join(", ")),
+        (many, n) => format!(
+            "{n} to {} arguments ({}, {}=None)",
+            many.len(),
+            many[..n].join(", "),
+            many[n..].join("=None, ")
+        ),
     };
     Err(Fault::new(
         "TypeError",
@@ -69,8 +85,9 @@ fn arguments(name: &str, params: &[Value], expected: &[&str]) -> Result<(), Faul
 }
 
 async fn build_installers(host: &CustomInstall, params: &[Value]) -> Result<Value, Fault> {
-    arguments("build_installers", params, &["vessel_list", "user_data"])?;
-    let json = description_json(&params[0], &params[1])
+    // As the legacy `build_installers(vessel_list, user_data=None)`.
+    arguments_between("build_installers", params, &["vessel_list", "user_data"], 1)?;
+    let json = description_json(&params[0], params.get(1))
         .map_err(|refused| Fault::new("TypeError", refused.join("; ")))?;
     let mut description = BuildDescription::parse(&json).map_err(|problems| {
         Fault::new(
@@ -100,9 +117,10 @@ async fn build_installers(host: &CustomInstall, params: &[Value]) -> Result<Valu
         ));
     }
     let mut generated = Vec::new();
+    let bits = host.key_bits;
     for name in keyless {
         let pair = host
-            .blocking(|| KeyPair::generate(&mut rand::rngs::OsRng, KeyBits::B1024))
+            .blocking(move || KeyPair::generate(&mut rand::rngs::OsRng, bits))
             .await
             .and_then(|made| made)
             .map_err(|err| Fault::new("ServerError", err))?;

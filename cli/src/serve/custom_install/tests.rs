@@ -425,7 +425,7 @@ async fn every_bad_input_is_a_fault_naming_it() {
         (call_xml("build_installers", clearinghouse(Value::Integer(5))), "user owner: public key: must be a string"),
         (call_xml("build_installers", clearinghouse(Value::Base64(vec![1]))), "TypeError:user_data[\"owner\"][\"public_key\"]: a base64 value"),
         (call_xml("build_installers", vec![s("x"), s("y")]), "vessels: must be a list"),
-        (call_xml("build_installers", vec![]), "TypeError:build_installers takes 2 arguments (vessel_list, user_data); 0 given"),
+        (call_xml("build_installers", vec![]), "TypeError:build_installers takes 1 to 2 arguments (vessel_list, user_data=None); 0 given"),
         (call_xml("build_installers", [clearinghouse(s(OWNER)), vec![s("extra")]].concat()), "3 given"),
         (call_xml("api_version", vec![s("extra")]), "TypeError:api_version takes no arguments; 1 given"),
         (call_xml("system.listMethods", vec![]), "UnknownMethodError:method \"system.listMethods\" is not supported"),

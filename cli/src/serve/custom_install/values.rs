@@ -5,14 +5,19 @@
 use dxr::Value;
 use serde_json::{Map, Number, Value as Json};
 
-/// The arguments of `build_installers` (vessel_list, user_data) as a build description's JSON
-/// text, or the places of the values that have no JSON form.
-pub fn description_json(vessel_list: &Value, user_data: &Value) -> Result<String, Vec<String>> {
+/// The arguments of `build_installers` (vessel_list, user_data if given) as a build
+/// description's JSON text, or the places of the values that have no JSON form.
+pub fn description_json(
+    vessel_list: &Value,
+    user_data: Option<&Value>,
+) -> Result<String, Vec<String>> {
     let mut refused = Vec::new();
-    let json = serde_json::json!({
+    let mut json = serde_json::json!({
         "vessels": to_json(vessel_list, "vessel_list", &mut refused),
-        "user_data": to_json(user_data, "user_data", &mut refused),
     });
+    if let Some(user_data) = user_data {
+        json["user_data"] = to_json(user_data, "user_data", &mut refused);
+    }
     match refused.is_empty() {
         true => Ok(json.to_string()),
         false => Err(refused),
