@@ -55,7 +55,7 @@ fn private_keys(dir: &Path) -> Vec<(String, PrivateKey)> {
     let mut keys = Vec::new();
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).unwrap();
-        let path = entry.name().unwrap().to_owned();
+        let path = entry.name().unwrap().into_owned();
         let name = path
             .strip_prefix("private_keys/")
             .and_then(|p| p.strip_suffix(".privatekey"))

@@ -415,7 +415,7 @@ async fn every_bad_input_is_a_fault_naming_it() {
         let mut params = clearinghouse(s("1 2"));
         params[0] = Value::Array(vec![members(vec![
             ("percentage", Value::Integer(70)),
-            ("owner", s("nobody")),
+            ("owner", s("no body")),
         ])]);
         params
     };
@@ -473,7 +473,7 @@ async fn every_bad_input_is_a_fault_naming_it() {
     assert_eq!(response.status(), StatusCode::OK);
     assert!(String::from_utf8(page)
         .unwrap()
-        .contains("build_installers(vessel_list, user_data)"));
+        .contains("build_installers(vessel_list, user_data=None)"));
 }
 
 #[tokio::test]
