@@ -553,3 +553,15 @@ fn hostile_archives_are_refused_with_customizings_messages() {
         fs::remove_file(dir.join(name)).unwrap();
     }
 }
+
+#[test]
+fn inspect_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cib(&["inspect", "--help"], dir.path());
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        help.contains("--updater-public-key <FILE>") && help.contains("--json"),
+        "{help}"
+    );
+}
