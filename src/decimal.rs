@@ -11,6 +11,9 @@ pub fn parse(word: &str) -> Result<BigUint, String> {
     if word.is_empty() {
         return Err("a number is missing".into());
     }
+    if word.len() > 1 && word.starts_with('-') && word[1..].bytes().all(|b| b.is_ascii_digit()) {
+        return Err("a number is negative; it must be positive".into());
+    }
     if let Some(bad) = word.chars().find(|c| !c.is_ascii_digit()) {
         return Err(format!("{bad:?} is not a decimal digit"));
     }
@@ -56,7 +59,8 @@ mod tests {
         assert!(parse("").is_err());
         assert!(parse("0").unwrap_err().contains("positive"));
         assert!(parse("007").unwrap_err().contains("starts with 0"));
-        assert!(parse("-3").unwrap_err().contains("'-'"));
+        assert!(parse("-3").unwrap_err().contains("negative"));
+        assert!(parse("-3x").unwrap_err().contains("'-'"));
         assert!(parse("1e5").unwrap_err().contains("'e'"));
         assert!(parse(&"9".repeat(MAX_DIGITS + 1))
             .unwrap_err()

@@ -2,6 +2,7 @@
 
 use crate::decimal;
 use rsa::BigUint;
+use sha2::{Digest, Sha256};
 use std::fmt;
 
 /// Shorter moduli have been factored in public; a key that short protects nothing.
@@ -65,6 +66,10 @@ impl PublicKey {
         self.n.bits()
     }
 
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.to_string())
+    }
+
     /// A short form for messages that tell keys apart: long numbers by their first and last
     /// digits, and the modulus size.
     pub fn abbreviated(&self) -> String {
@@ -83,6 +88,19 @@ impl PublicKey {
             self.modulus_bits()
         )
     }
+}
+
+/// A key's fingerprint, for telling keys apart at a glance: the SHA-256 of its text `e n`
+/// (ASCII, one space, no newline), its first 8 bytes in lower-case hex, in 4 groups of 4
+/// (`3f2a 9c1d 0b7e 44aa`). It takes the text, not a `PublicKey`, so that keys the installer
+/// accepts but no RSA key could be get one too.
+pub fn fingerprint(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    let groups: Vec<String> = digest[..8]
+        .chunks(2)
+        .map(|pair| format!("{:02x}{:02x}", pair[0], pair[1]))
+        .collect();
+    groups.join(" ")
 }
 
 fn is_even(x: &BigUint) -> bool {
@@ -121,6 +139,21 @@ mod tests {
         assert_eq!(key.e().to_string().len(), 308);
         assert_eq!(key.n().to_string().len(), 1232);
         assert_eq!(key.to_string(), RESERVED_OWNER_KEY.trim());
+    }
+
+    #[test]
+    fn a_fingerprint_is_the_start_of_the_sha256_of_the_text() {
+        // As `printf '3 5' | sha256sum` and `printf '' | sha256sum` begin.
+        assert_eq!(fingerprint("3 5"), "38f9 8a48 5331 6a88");
+        assert_eq!(fingerprint(""), "e3b0 c442 98fc 1c14");
+        let key = PublicKey::parse(RESERVED_OWNER_KEY).unwrap();
+        assert_eq!(key.fingerprint(), "dcba 53ce b70d 0f2b");
+        assert_eq!(key.fingerprint(), fingerprint(RESERVED_OWNER_KEY.trim()));
+        let shape = key.fingerprint();
+        assert_eq!(shape.len(), 19);
+        assert!(shape.split(' ').all(|g| g.len() == 4
+            && g.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))));
     }
 
     #[test]

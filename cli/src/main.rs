@@ -36,6 +36,9 @@ enum Command {
     /// Make the four base installers from a folder with the Seattle layout; with the updater keys,
     /// metainfo signed as Seattle's dist does.
     PackBaseInstallers(commands::pack::Args),
+    /// Show what an installer grants: each vessel's owner and users by key fingerprint, whether
+    /// Seattle's installer accepts its vesselinfo, and what its signed metainfo says.
+    Inspect(commands::inspect::Args),
     /// Check a base installer's signed metainfo against its files and the updater key.
     VerifyBaseInstaller(commands::verify::Args),
     /// Rewrite a tar.gz base installer (same entries) so customizing it needs no recompression.
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::PackBaseInstallers(args) => commands::pack::run(args),
         Command::RelayoutBaseInstaller(args) => commands::relayout::run(args),
         Command::VerifyBaseInstaller(args) => commands::verify::run(args),
+        Command::Inspect(args) => commands::inspect::run(args),
         Command::Export(args) => commands::export::run(args),
         Command::Serve(args) => return serve::run(args),
     };

@@ -7,7 +7,9 @@ mod pieces;
 mod tar_gz;
 mod zip;
 
-pub use self::zip::{customize_zip_tail, zip_tail_start, TailOutcome};
+pub use self::zip::{
+    customize_zip_tail, installer_files_from_zip_tail, zip_tail_start, TailOutcome, TailRead,
+};
 pub use pack::{pack, TreeEntry};
 pub use pieces::{Piece, Pieces};
 
@@ -84,14 +86,30 @@ pub fn archive_kind(base: &[u8]) -> Result<ArchiveKind, BaseInstallerError> {
     }
 }
 
+/// The two files that say what an installer grants and how it is updated, as extracting it
+/// would leave them (the last entry of each name); `None` for one it does not have.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InstallerFiles {
+    /// `seattle/seattle_repy/vesselinfo`.
+    pub vesselinfo: Option<Vec<u8>>,
+    /// `seattle/seattle_repy/metainfo`.
+    pub metainfo: Option<Vec<u8>>,
+}
+
+/// Reads an installer's vesselinfo and metainfo, after the same checks (and with the same
+/// messages) as customizing it: a file that could not be customized is not read either. A zip
+/// is read from its central directory and those two entries only.
+pub fn installer_files(installer: &[u8]) -> Result<InstallerFiles, BaseInstallerError> {
+    check_base_size(installer)?;
+    match archive_kind(installer)? {
+        ArchiveKind::TarGz => tar_gz::installer_files(installer),
+        ArchiveKind::Zip => zip::installer_files(installer, 0).map_err(BaseInstallerError::from),
+    }
+}
+
 /// Customizes a whole base installer. The archive type comes from the bytes, not a file name.
 pub fn customize(base: &[u8], vesselinfo: &[u8]) -> Result<Customized, BaseInstallerError> {
-    if base.len() as u64 > MAX_BASE_BYTES {
-        return Err(BaseInstallerError::TooLarge(format!(
-            "{} bytes; at most {MAX_BASE_BYTES} are accepted",
-            base.len()
-        )));
-    }
+    check_base_size(base)?;
     let kind = archive_kind(base)?;
     let pieces = match kind {
         ArchiveKind::TarGz => tar_gz::customize(base, vesselinfo)?,
@@ -135,6 +153,16 @@ pub fn relayout(base: &[u8]) -> Result<Vec<u8>, BaseInstallerError> {
     tar_gz::relayout(base)
 }
 
+fn check_base_size(base: &[u8]) -> Result<(), BaseInstallerError> {
+    if base.len() as u64 > MAX_BASE_BYTES {
+        return Err(BaseInstallerError::TooLarge(format!(
+            "{} bytes; at most {MAX_BASE_BYTES} are accepted",
+            base.len()
+        )));
+    }
+    Ok(())
+}
+
 /// What claims to unpack to more than a whole installer may is refused from its header, before
 /// anything is inflated.
 fn check_claimed_size(what: &str, claimed: u64) -> Result<(), BaseInstallerError> {
@@ -165,16 +193,17 @@ enum EntryRole {
 }
 
 /// Checks an entry's name (see `entry_path::check`) and tells vesselinfo, which is replaced,
-/// from the rest of the Seattle folder.
-fn entry_role(raw_name: &[u8]) -> Result<EntryRole, BaseInstallerError> {
+/// from the rest of the Seattle folder; with the name as checked.
+fn entry_role(raw_name: &[u8]) -> Result<(EntryRole, String), BaseInstallerError> {
     let name = entry_path::check(raw_name).map_err(BaseInstallerError::UnsafeEntry)?;
-    Ok(if name == ARCHIVE_PATH {
+    let role = if name == ARCHIVE_PATH {
         EntryRole::Vesselinfo
     } else if name.starts_with(REPY_FOLDER) || name == REPY_FOLDER.trim_end_matches('/') {
         EntryRole::InRepyFolder
     } else {
         EntryRole::Other
-    })
+    };
+    Ok((role, name))
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ mod splice;
 mod walk;
 mod zlib;
 
-use super::{BaseInstallerError, Pieces, TreeEntry};
+use super::{BaseInstallerError, InstallerFiles, Pieces, TreeEntry};
+use crate::metainfo::ARCHIVE_PATH as METAINFO_PATH;
 use crate::vesselinfo::ARCHIVE_PATH;
 use flate2::write::GzEncoder;
 use flate2::{Compression, GzBuilder};
@@ -76,8 +77,31 @@ pub(super) fn inflated_size(base: &[u8]) -> Result<u64, BaseInstallerError> {
 
 /// The Seattle folder's regular files, from one decompression (which checks every CRC).
 pub(super) fn repy_files(base: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerError> {
+    collect(base, |_| true)
+}
+
+/// The last regular vesselinfo and metainfo files, from the same walk as customizing's.
+pub(super) fn installer_files(base: &[u8]) -> Result<InstallerFiles, BaseInstallerError> {
+    let mut files = collect(base, |path| path == ARCHIVE_PATH || path == METAINFO_PATH)?;
+    let mut last = |path: &str| {
+        let at = files.iter().rposition(|f| f.path == path)?;
+        Some(files.swap_remove(at).contents)
+    };
+    Ok(InstallerFiles {
+        vesselinfo: last(ARCHIVE_PATH),
+        metainfo: last(METAINFO_PATH),
+    })
+}
+
+fn collect(base: &[u8], wanted: fn(&str) -> bool) -> Result<Vec<TreeEntry>, BaseInstallerError> {
     let mut files = Vec::new();
-    walk::scan(base, Some(&mut files))?;
+    walk::scan(
+        base,
+        Some(walk::Collect {
+            files: &mut files,
+            wanted,
+        }),
+    )?;
     Ok(files)
 }
 

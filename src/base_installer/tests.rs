@@ -451,3 +451,5 @@ fn a_tar_gz_inflates_to_its_tar_and_damage_is_refused() {
     let zip = pack(ArchiveKind::Zip, &tree()).unwrap();
     assert!(inflated_size(&zip).is_err());
 }
+
+mod reading;

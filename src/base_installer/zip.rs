@@ -6,8 +6,9 @@
 
 use super::{
     check_claimed_size, entry_path, entry_role, hold_repy_file, BaseInstallerError, Customized,
-    EntryRole, Pieces, TreeEntry, MAX_ENTRIES, MAX_REPY_FILES_BYTES, REPY_FOLDER,
+    EntryRole, InstallerFiles, Pieces, TreeEntry, MAX_ENTRIES, MAX_REPY_FILES_BYTES, REPY_FOLDER,
 };
+use crate::metainfo::ARCHIVE_PATH as METAINFO_PATH;
 use crate::platform::ArchiveKind;
 use crate::vesselinfo::ARCHIVE_PATH;
 use std::cell::Cell;
@@ -63,14 +64,7 @@ pub fn customize_zip_tail(
     tail_start: u64,
     vesselinfo: &[u8],
 ) -> Result<TailOutcome, BaseInstallerError> {
-    // The whole file is here: judge it as `base_installer::customize` does.
-    if tail_start == 0 && !looks_like_zip(tail) {
-        return Err(if tail.is_empty() {
-            BaseInstallerError::Empty
-        } else {
-            BaseInstallerError::NotAnArchive
-        });
-    }
+    judge_whole(tail, tail_start)?;
     match customize(tail, tail_start, vesselinfo) {
         Err(NeedsEarlier(offset)) => Ok(TailOutcome::NeedsBytesFrom(offset)),
         Ok(pieces) => Ok(TailOutcome::Customized(Customized {
@@ -79,6 +73,41 @@ pub fn customize_zip_tail(
         })),
         Err(Failed(e)) => Err(e),
     }
+}
+
+/// The outcome of reading an installer's files from the last part of a zip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TailRead {
+    Read(InstallerFiles),
+    /// An entry or the central directory starts earlier: call again with the bytes from this
+    /// offset on.
+    NeedsBytesFrom(u64),
+}
+
+/// Reads vesselinfo and metainfo from `tail`, a zip's bytes from `tail_start` to its end, with
+/// the checks and messages of `customize_zip_tail`.
+pub fn installer_files_from_zip_tail(
+    tail: &[u8],
+    tail_start: u64,
+) -> Result<TailRead, BaseInstallerError> {
+    judge_whole(tail, tail_start)?;
+    match installer_files(tail, tail_start) {
+        Err(NeedsEarlier(offset)) => Ok(TailRead::NeedsBytesFrom(offset)),
+        Ok(files) => Ok(TailRead::Read(files)),
+        Err(Failed(e)) => Err(e),
+    }
+}
+
+/// When the whole file is at hand, it is judged as `base_installer::archive_kind` does.
+fn judge_whole(tail: &[u8], tail_start: u64) -> Result<(), BaseInstallerError> {
+    if tail_start == 0 && !looks_like_zip(tail) {
+        return Err(if tail.is_empty() {
+            BaseInstallerError::Empty
+        } else {
+            BaseInstallerError::NotAnArchive
+        });
+    }
+    Ok(())
 }
 
 pub(super) enum TailError {
@@ -106,14 +135,28 @@ impl From<BaseInstallerError> for TailError {
 
 /// One entry as the central directory places it.
 struct Entry {
+    /// As the archive has it, for messages.
     name: String,
+    /// As checked and normalized (see `entry_path::check`).
+    path: String,
     local_start: u64,
     compressed_size: u64,
     central_record: Vec<u8>,
     is_vesselinfo: bool,
 }
 
-pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<Pieces, TailError> {
+/// The central directory, read and checked: what customizing and reading an installer both
+/// rely on.
+struct Directory<'a> {
+    archive: ZipArchive<Tail<'a>>,
+    entries: Vec<Entry>,
+    /// Bytes before the zip proper (a self-extractor's stub), which its offsets leave out.
+    prefix: u64,
+    directory_start: u64,
+    lowest_missing: Rc<Cell<Option<u64>>>,
+}
+
+fn directory(bytes: &[u8], start: u64) -> Result<Directory<'_>, TailError> {
     let lowest_missing = Rc::new(Cell::new(None));
     let reader = Tail {
         bytes,
@@ -157,7 +200,7 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
         let data = archive
             .by_index_data(i)
             .map_err(|e| Failed(BaseInstallerError::Corrupt(e.to_string())))?;
-        let role = entry_role(data.name_raw())?;
+        let (role, path) = entry_role(data.name_raw())?;
         // Its bytes are copied unread, so sizes that cannot be true are caught here.
         check_packed_size(
             data.name_raw(),
@@ -171,6 +214,7 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
         let central_record = central_record(bytes, start, data.central_header_start())?;
         entries.push(Entry {
             name,
+            path,
             local_start: data.header_start(),
             compressed_size: data.compressed_size(),
             central_record,
@@ -182,11 +226,29 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     }
     check_claimed_size("its entries", claimed)?;
     check_local_headers(bytes, start, directory_start, &entries)?;
-
-    // Each entry's local part runs to the next one's, or to the central directory.
     let mut by_position: Vec<&Entry> = entries.iter().collect();
     by_position.sort_by_key(|e| e.local_start);
     check_extents(bytes, start, &by_position, directory_start)?;
+    Ok(Directory {
+        archive,
+        entries,
+        prefix,
+        directory_start,
+        lowest_missing,
+    })
+}
+
+pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<Pieces, TailError> {
+    let Directory {
+        archive,
+        entries,
+        prefix,
+        directory_start,
+        ..
+    } = directory(bytes, start)?;
+    // Each entry's local part runs to the next one's, or to the central directory.
+    let mut by_position: Vec<&Entry> = entries.iter().collect();
+    by_position.sort_by_key(|e| e.local_start);
     let mut pieces = Pieces::default();
     let mut removed: Vec<(u64, u64)> = Vec::new();
     let mut kept_from = 0;
@@ -234,6 +296,46 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     pieces.add(directory);
     pieces.add(end);
     Ok(pieces)
+}
+
+/// The installer's last regular `vesselinfo` and `metainfo` files, inflated (which checks their
+/// CRCs), after every check that customizing makes of the zip; from a tail, a request for
+/// earlier bytes when an entry lies before it.
+pub(super) fn installer_files(bytes: &[u8], start: u64) -> Result<InstallerFiles, TailError> {
+    let Directory {
+        mut archive,
+        entries,
+        lowest_missing,
+        ..
+    } = directory(bytes, start)?;
+    let mut held = 0u64;
+    let mut read = |path: &str| -> Result<Option<Vec<u8>>, TailError> {
+        // Extracting keeps the last of entries that have the same name.
+        let Some(index) = entries.iter().rposition(|e| e.path == path) else {
+            return Ok(None);
+        };
+        let needs_earlier = |e: String| match lowest_missing.get() {
+            Some(offset) => NeedsEarlier(offset),
+            None => Failed(BaseInstallerError::Corrupt(format!("{path}: {e}"))),
+        };
+        let mut file = archive
+            .by_index(index)
+            .map_err(|e| needs_earlier(e.to_string()))?;
+        if !file.is_file() {
+            return Ok(None);
+        }
+        let mut contents = Vec::new();
+        (&mut file)
+            .take(MAX_REPY_FILES_BYTES - held + 1)
+            .read_to_end(&mut contents)
+            .map_err(|e| needs_earlier(e.to_string()))?;
+        hold_repy_file(&mut held, contents.len() as u64)?;
+        Ok(Some(contents))
+    };
+    Ok(InstallerFiles {
+        vesselinfo: read(ARCHIVE_PATH)?,
+        metainfo: read(METAINFO_PATH)?,
+    })
 }
 
 /// The Seattle folder's regular files, inflated (which checks each one's CRC).

@@ -1,6 +1,6 @@
 use super::*;
 use crate::key_pair::{KeyBits, KeyPair};
-use crate::vesselinfo::{read_as_installer, write};
+use crate::vesselinfo::{write, Vesselinfo};
 use proptest::prelude::*;
 use rand::rngs::OsRng;
 use std::sync::OnceLock;
@@ -178,17 +178,23 @@ proptest! {
             vessels.join(","), key(0), key(1), key(2)
         );
         let description = BuildDescription::parse(&json).unwrap();
-        let read = read_as_installer(&write(&description).unwrap()).unwrap();
+        let read = Vesselinfo::parse(write(&description).unwrap().as_bytes());
+        prop_assert!(read.seattle_accepts(), "{}", read.problems);
+        prop_assert!(read.unusable_keys.is_empty());
+        prop_assert!(read.ends_with_reserved_vessel());
+        let read = read.vessels;
         prop_assert_eq!(read.len(), description.vessels.len() + 1);
+        let text = |key: &Option<crate::vesselinfo::VesselKey>| key.as_ref().map(|k| k.text.clone());
         for (vessel, installed) in description.vessels.iter().zip(&read) {
             let key_of = |n: &str| description.user(n).unwrap().public_key.as_ref().unwrap().to_string();
-            prop_assert_eq!(installed.percent, i64::from(vessel.percent));
-            prop_assert_eq!(&installed.owner, &key_of(&vessel.owner));
+            prop_assert_eq!(installed.percent, Some(i64::from(vessel.percent)));
+            prop_assert_eq!(text(&installed.owner), Some(key_of(&vessel.owner)));
             let users: Vec<String> = vessel.users.iter().map(|u| key_of(u)).collect();
-            prop_assert_eq!(&installed.users, &users);
+            let read_users: Vec<String> = installed.users.iter().map(|u| u.text.clone()).collect();
+            prop_assert_eq!(&read_users, &users);
         }
-        prop_assert_eq!(read.last().unwrap().percent, 20);
-        prop_assert_eq!(read.last().unwrap().owner.as_str(), crate::vessel::RESERVED_OWNER_KEY.trim());
+        prop_assert_eq!(read.last().unwrap().percent, Some(20));
+        prop_assert_eq!(text(&read.last().unwrap().owner), Some(crate::vessel::RESERVED_OWNER_KEY.trim().to_string()));
     }
 
     /// Whatever the text, parsing answers without panicking.

@@ -218,8 +218,24 @@ fn verifies_what_it_signed() {
             Listed::of("sub/x.txt", b"x")
         ]
     );
+    assert!(found.signature_holds);
+    assert!(verification.differing.is_empty());
     // Any key is fine when none is expected and there is no softwareupdater.py.
     assert!(verify(&tree, None, NOW).problems.is_empty());
+}
+
+#[test]
+fn verify_names_the_listed_files_that_differ_or_are_missing() {
+    let mut tree = signed_tree();
+    entry(&mut tree, "seattle/seattle_repy/sub/x.txt").contents = b"y".to_vec();
+    tree.retain(|e| e.path != "seattle/seattle_repy/nmmain.py");
+    let verification = verify(&tree, None, NOW);
+    assert_eq!(verification.differing, ["nmmain.py", "sub/x.txt"]);
+    assert!(verification.found.unwrap().signature_holds);
+    let text = &mut entry(&mut tree, ARCHIVE_PATH).contents;
+    let at = text.iter().rposition(|&b| b == b'1').unwrap();
+    text[at] = b'2';
+    assert!(!verify(&tree, None, NOW).found.unwrap().signature_holds);
 }
 
 fn problems_after(change: impl FnOnce(&mut Vec<TreeEntry>)) -> Vec<String> {

@@ -16,11 +16,15 @@ pub struct Verification {
     /// Files the listing rule would list that this metainfo does not: the updater never
     /// replaces them. Worth knowing, not wrong (the installer's maker chose what to list).
     pub unlisted: Vec<String>,
+    /// Listed files that are missing from the installer or differ from their line.
+    pub differing: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Found {
     pub signer: PublicKey,
+    /// Whether the signature is the signer's over the data as it is.
+    pub signature_holds: bool,
     pub signed_at: f64,
     pub signed_at_text: String,
     pub expires: Option<f64>,
@@ -89,10 +93,14 @@ pub fn verify(files: &[TreeEntry], expected: Option<&PublicKey>, now: f64) -> Ve
         .collect();
     for line in &listed {
         match by_path.get(line.path.as_str()) {
-            None => problems.push(format!("{} is listed but missing", line.path)),
+            None => {
+                problems.push(format!("{} is listed but missing", line.path));
+                verification.differing.push(line.path.clone());
+            }
             Some(file) => {
                 let actual = Listed::of(&line.path, &file.contents);
                 if actual != *line {
+                    verification.differing.push(line.path.clone());
                     problems.push(format!(
                         "{} differs: SHA-1 {} and {} bytes in the installer, {} and {} in the \
                          metainfo",
@@ -111,6 +119,7 @@ pub fn verify(files: &[TreeEntry], expected: Option<&PublicKey>, now: f64) -> Ve
     }
     verification.found = Some(Found {
         signer: signed.signer,
+        signature_holds: signed.signature_holds,
         signed_at: signed.signed_at,
         signed_at_text: signed.signed_at_text.to_string(),
         expires: signed.expires,

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod customize;
 pub mod export;
+pub mod inspect;
 pub mod keygen;
 pub mod link;
 pub mod pack;

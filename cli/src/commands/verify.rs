@@ -8,7 +8,7 @@ use cib_core::base_installer::repy_files;
 use cib_core::metainfo::{self, Verification};
 use cib_core::PublicKey;
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 #[derive(Debug, clap::Args)]
@@ -22,21 +22,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let mut problems = Vec::new();
-    let expected = match &args.updater_public_key {
-        Some(path) => read_key(path, PublicKey::parse, &mut problems)?,
-        None => None,
-    };
-    if !problems.is_empty() {
-        return Err(Failure::Invalid(problems.join("\n")));
-    }
+    let expected = expected_key(args.updater_public_key.as_deref())?;
     let name = args.base.display();
     let base = read_base(&args.base)?;
     let files = repy_files(&base).map_err(|e| Failure::Invalid(format!("{name}: {e}")))?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|e| Failure::Other(format!("the clock is before 1970: {e}")))?
-        .as_secs_f64();
+    let now = now()?;
     let verification = metainfo::verify(&files, expected.as_ref(), now);
     let report = report(&verification, expected.is_some(), now);
     if verification.problems.is_empty() {
@@ -56,8 +46,29 @@ pub fn run(args: Args) -> Outcome {
     }
 }
 
+/// The updater key file given, if one is.
+pub fn expected_key(path: Option<&Path>) -> Result<Option<PublicKey>, Failure> {
+    let mut problems = Vec::new();
+    let expected = match path {
+        Some(path) => read_key(path, PublicKey::parse, &mut problems)?,
+        None => None,
+    };
+    if !problems.is_empty() {
+        return Err(Failure::Invalid(problems.join("\n")));
+    }
+    Ok(expected)
+}
+
+/// Seconds since 1970, which a signing time and an expiry are compared with.
+pub fn now() -> Result<f64, Failure> {
+    Ok(SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|e| Failure::Other(format!("the clock is before 1970: {e}")))?
+        .as_secs_f64())
+}
+
 /// What was found, one fact a line.
-fn report(verification: &Verification, key_given: bool, now: f64) -> String {
+pub fn report(verification: &Verification, key_given: bool, now: f64) -> String {
     let mut out = String::new();
     let Some(found) = &verification.found else {
         return out;

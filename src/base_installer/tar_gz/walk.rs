@@ -5,8 +5,8 @@
 use super::members::{Boundary, Cut, Members};
 use super::BLOCK;
 use crate::base_installer::{
-    check_claimed_size, entry_path, entry_role, hold_repy_file, BaseInstallerError, EntryRole,
-    TreeEntry, MAX_ENTRIES,
+    check_claimed_size, entry_role, hold_repy_file, BaseInstallerError, EntryRole, TreeEntry,
+    MAX_ENTRIES,
 };
 use std::cell::RefCell;
 use std::io::{self, Read};
@@ -30,14 +30,17 @@ pub(super) struct Scan {
     pub cut: Boundary,
 }
 
-/// Inflates the whole base once, checking every byte, while walking its tar; `repy_files`, if
-/// given, receives the Seattle folder's regular files with their bytes.
-pub(super) fn scan(
-    base: &[u8],
-    repy_files: Option<&mut Vec<TreeEntry>>,
-) -> Result<Scan, BaseInstallerError> {
+/// Which of the Seattle folder's regular files a walk keeps, with their bytes, and where.
+pub(super) struct Collect<'v> {
+    pub files: &'v mut Vec<TreeEntry>,
+    pub wanted: fn(&str) -> bool,
+}
+
+/// Inflates the whole base once, checking every byte, while walking its tar; `collect`, if
+/// given, receives the Seattle folder's regular files it wants.
+pub(super) fn scan(base: &[u8], collect: Option<Collect>) -> Result<Scan, BaseInstallerError> {
     let members = RefCell::new(Members::new(base, Some(Cut::default())));
-    let walked = walk(&members, repy_files);
+    let walked = walk(&members, collect);
     // Refused from a header: nothing more to inflate.
     if let Err(e @ (BaseInstallerError::TooLarge(_) | BaseInstallerError::Unsupported(_))) = walked
     {
@@ -97,7 +100,7 @@ impl Read for Shared<'_, '_> {
 
 fn walk(
     members: &RefCell<Members>,
-    mut repy_files: Option<&mut Vec<TreeEntry>>,
+    mut collect: Option<Collect>,
 ) -> Result<Walked, BaseInstallerError> {
     let mut held = 0;
     let mut walked = Walked {
@@ -154,7 +157,7 @@ fn walk(
                 entry_role(&target)?;
             }
         }
-        let role = entry_role(&entry.path_bytes())?;
+        let (role, path) = entry_role(&entry.path_bytes())?;
         {
             let mut members = members.borrow_mut();
             let cut = members.cut.as_mut().expect("walking with a cut");
@@ -175,9 +178,10 @@ fn walk(
             members.limit = Some(data_end.saturating_add(HEADERS_ROOM));
         }
         let wanted = !matches!(role, EntryRole::Other) && entry.header().entry_type().is_file();
-        if let Some(files) = repy_files.as_deref_mut().filter(|_| wanted) {
-            let name =
-                entry_path::check(&entry.path_bytes()).map_err(BaseInstallerError::UnsafeEntry)?;
+        if let Some(Collect { files, .. }) =
+            collect.as_mut().filter(|c| wanted && (c.wanted)(&path))
+        {
+            let name = path;
             let mode = entry.header().mode().unwrap_or(0o644) & 0o7777;
             hold_repy_file(&mut held, entry.size())?;
             let mut data = Vec::new();
