@@ -8,7 +8,7 @@
 #   scripts/soak.sh          # 60 s
 #   scripts/soak.sh 300
 #
-# `cargo test -p cib --test soak` runs the same checks for 4 s, with Python clients instead of wrk.
+# `cargo test -p cib --test serve_soak` (cli/tests/serve_soak.rs) runs the same checks for 4 s, with Python clients instead of wrk.
 set -euo pipefail
 seconds=${1:-60}
 repo=$(cd "$(dirname "$0")/.." && pwd)

@@ -44,6 +44,18 @@ impl Problems {
     pub fn iter(&self) -> impl Iterator<Item = &Problem> {
         self.0.iter()
     }
+
+    /// `SUBJECT has N problems:` and one indented line per problem, each with its place: how the
+    /// command line and the XML-RPC API both report them.
+    pub fn listed(&self, subject: &str) -> String {
+        let count = self.0.len();
+        let list: Vec<String> = self.iter().map(|p| format!("  {p}")).collect();
+        format!(
+            "{subject} has {count} problem{}:\n{}",
+            if count == 1 { "" } else { "s" },
+            list.join("\n")
+        )
+    }
 }
 
 impl fmt::Display for Problems {

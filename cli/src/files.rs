@@ -2,10 +2,9 @@
 
 use crate::failure::Failure;
 use cib_core::base_installer::{customize, Customized, MAX_BASE_BYTES};
-use cib_core::{BuildDescription, Problems};
+use cib_core::BuildDescription;
 use std::fs;
-use std::io::{BufWriter, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A text input: a file that cannot be read is a failure of its own (exit 1), while bytes that
@@ -32,18 +31,7 @@ pub fn read_description_noting_unlisted(
 ) -> Result<(BuildDescription, Vec<String>), Failure> {
     let text = read_text(path, "build description")?;
     BuildDescription::parse_noting_unlisted(&text)
-        .map_err(|problems| Failure::Invalid(problem_list(&path.display().to_string(), &problems)))
-}
-
-/// `SUBJECT has N problems:` and one indented line per problem, each with its place.
-pub fn problem_list(subject: &str, problems: &Problems) -> String {
-    let count = problems.0.len();
-    let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-    format!(
-        "{subject} has {count} problem{}:\n{}",
-        if count == 1 { "" } else { "s" },
-        list.join("\n")
-    )
+        .map_err(|problems| Failure::Invalid(problems.listed(&path.display().to_string())))
 }
 
 /// A base installer and its customized form, checked before anything is written.
@@ -93,19 +81,7 @@ pub fn print(text: &str) -> Result<(), Failure> {
         .map_err(|e| Failure::Other(format!("cannot write to standard output: {e}")))
 }
 
-/// Whether an existing file at the output path may be replaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Existing {
-    Replace,
-    Keep,
-}
-
-/// Who may read a written file: everyone, or only its owner (private keys).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Readers {
-    All,
-    Owner,
-}
+pub use cib_serve::durable::{Existing, Readers};
 
 /// Writes through a temporary file in the same folder, renamed into place only when complete.
 pub fn write_atomically(
@@ -114,35 +90,8 @@ pub fn write_atomically(
     readers: Readers,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Failure> {
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let failed =
-        |e: std::io::Error| Failure::Other(format!("cannot write {}: {e}", path.display()));
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".cib-")
-        .suffix(".tmp")
-        .tempfile_in(&folder)
-        .map_err(failed)?;
-    {
-        let mut out = BufWriter::new(temporary.as_file_mut());
-        write(&mut out).map_err(failed)?;
-        out.flush().map_err(failed)?;
-    }
-    // A temporary file is created 0600; an installer should be readable like any download.
-    let mode = match readers {
-        Readers::All => 0o644,
-        Readers::Owner => 0o600,
-    };
-    fs::set_permissions(temporary.path(), fs::Permissions::from_mode(mode)).map_err(failed)?;
-    temporary.as_file().sync_all().map_err(failed)?;
-    match existing {
-        Existing::Replace => temporary.persist(path).map(drop),
-        Existing::Keep => temporary.persist_noclobber(path).map(drop),
-    }
-    .map_err(|e| failed(e.error))?;
-    Ok(())
+    cib_serve::durable::write_atomically(path, existing, readers, write)
+        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))
 }
 
 pub fn write_bytes(

@@ -1,9 +1,9 @@
-//! The `cib` command line: the core library's work from a shell, and the static host.
+//! The `cib` command line: the core library's work from a shell, and the static host of
+//! `cib-serve`.
 
 mod commands;
 mod failure;
 mod files;
-mod serve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -47,7 +47,7 @@ enum Command {
     /// folder any static host serves.
     Export(commands::export::Args),
     /// Serve the builder page and the base installers over HTTP.
-    Serve(serve::ServeArgs),
+    Serve(commands::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,7 +62,7 @@ fn main() -> ExitCode {
         Command::VerifyBaseInstaller(args) => commands::verify::run(args),
         Command::Inspect(args) => commands::inspect::run(args),
         Command::Export(args) => commands::export::run(args),
-        Command::Serve(args) => return serve::run(args),
+        Command::Serve(args) => return commands::serve::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

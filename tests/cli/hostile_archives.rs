@@ -1,5 +1,5 @@
 //! Small archives that claim or unpack to a lot, made at test time: the CLI's tests
-//! (tests/cli/hostile.rs) and the worker's wasm tests (web/worker/tests/worker.rs) feed them to
+//! (cli/tests/hostile.rs) and the worker's wasm tests (web/worker/tests/worker.rs) feed them to
 //! the same core, so both sides meet the same inputs. Nothing here touches files, so it also
 //! compiles for wasm32.
 

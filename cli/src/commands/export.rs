@@ -5,11 +5,10 @@
 //! Every file of the built page is copied, so the saved single-file page, once the page build
 //! makes one, is exported with the rest. The folder is made beside OUT and renamed into place.
 
-mod rules;
-
 use crate::failure::{Failure, Outcome};
-use crate::serve::confine::Confined;
-use crate::serve::manifest::{self, Manifest};
+use cib_serve::rules::confine::Confined;
+use cib_serve::rules::export as rules;
+use cib_serve::rules::manifest::{self, Manifest};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};

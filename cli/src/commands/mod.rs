@@ -8,5 +8,6 @@ pub mod keygen;
 pub mod link;
 pub mod pack;
 pub mod relayout;
+pub mod serve;
 pub mod verify;
 pub mod vesselinfo;

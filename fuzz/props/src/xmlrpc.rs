@@ -1,12 +1,6 @@
-//! The XML-RPC host's reading of a request body: the very files the host compiles (the cli
-//! crate is a binary, so they are compiled here again rather than made a library's API).
+//! The XML-RPC host's reading of a request body, as `cib-serve` reads it.
 
-#[path = "../../../cli/src/serve/custom_install/request.rs"]
-pub mod request;
-#[path = "../../../cli/src/serve/custom_install/screen.rs"]
-pub mod screen;
-#[path = "../../../cli/src/serve/custom_install/values.rs"]
-pub mod values;
+pub use cib_serve::custom_install::{request, values};
 
 use crate::texts::valid_description;
 use cib_core::BuildDescription;

@@ -279,7 +279,7 @@ fn truncated_and_corrupted_foreign_bases_are_refused() {
 fn a_gzip_bomb_is_refused_without_holding_what_it_unpacks_to() {
     // 64 MiB of zeros per member; 40 members are 2.5 GiB, over the limit, behind a tar header
     // announcing a file within it (one claiming more is refused from its header, see
-    // tests/cli/hostile.rs), so the zeros after it are end-of-archive blocks inflated to the limit.
+    // cli/tests/hostile.rs), so the zeros after it are end-of-archive blocks inflated to the limit.
     let mut header = tar::Header::new_ustar();
     header.set_path("seattle/seattle_repy/big").unwrap();
     header.set_size(1 << 30);
