@@ -164,6 +164,10 @@ impl Maker {
                 status,
             })
         };
+        // Nothing is fetched for a run the person replaced meanwhile.
+        if !status(Status::Waiting) {
+            return;
+        }
         let drawn_at = Cell::new(0.0);
         let progress = |received: u64, total: u64| {
             if throttled(&drawn_at, received == total) {
