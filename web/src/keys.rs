@@ -11,7 +11,7 @@ use crate::words::size;
 pub fn skeleton() -> El {
     El::new("section")
         .attr("id", "cib-results")
-        .attr("aria-labelledby", "cib-results-heading")
+        .attr("aria-labelledby", ids::RESULTS_HEADING)
         .children([
             El::new("h2")
                 .attr("id", ids::RESULTS_HEADING)
