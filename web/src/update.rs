@@ -183,7 +183,6 @@ impl Model {
 /// description drops the results of an earlier build (they no longer match), but never what
 /// the person entered or the generated keys.
 pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
-    let before = model.state.revision;
     let mut effects = Vec::new();
     let state = &mut model.state;
     match action {
@@ -323,7 +322,12 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         // The one-click element's own action; a builder has no such button.
         Action::Make(_) => {}
     }
-    if model.state.revision != before {
+    // A run belongs to the revision it was started from (the fast lane edits, then starts).
+    if model
+        .run
+        .as_ref()
+        .is_some_and(|r| r.revision != model.state.revision)
+    {
         model.run = None;
     }
     effects.extend(model.refresh_share());

@@ -281,6 +281,10 @@ fn the_quick_installer_builds_from_an_empty_builder_only() {
     let effects = update(&mut model, Action::Quick);
     assert!(matches!(effects.last(), Some(Effect::Build(_))));
     assert_eq!(model.state.users[0].name, crate::state::QUICK_USER);
+    assert!(
+        model.run.as_ref().is_some_and(Run::working),
+        "its build runs"
+    );
     let mut model = self::model();
     add(&mut model, "alice", "");
     assert!(update(&mut model, Action::Quick).is_empty());
