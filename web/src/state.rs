@@ -1,6 +1,7 @@
-//! The one state value of the page: what the person entered and what a build produced. Every
+//! What the person entered: users, vessels, platforms and the form being filled in. Every
 //! change goes through a method here, so the rules (vessels total 80, whole tens, at most 8)
-//! hold whatever the order of clicks; the DOM is only ever a picture of this value.
+//! hold whatever the order of clicks; `update::Model` holds it with the rest of the builder's
+//! state, and the DOM is only ever a picture of that.
 
 use crate::words::sentence;
 use cib_core::share_link::Shared;
