@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, then runs every test: the core's unit and
-# property tests, the CLI and host tests, the core's wasm32 build, the wasm API's tests in
-# headless Chromium, and the whole page in headless Chromium against the real `cib serve`.
+# property tests, the CLI and host tests, the page's pure modules natively, the core's wasm32
+# build, the wasm API's tests in headless Chromium, and the whole page in headless Chromium
+# against the real `cib serve`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -10,6 +11,8 @@ scripts/setup.sh --test
 step() { printf '\n\033[1m==> %s\033[0m\n' "$1" >&2; shift; "$@"; }
 
 step "core, CLI and host tests" cargo test --workspace --exclude cib-web --exclude cib-worker
+step "the page's rules, natively (its actions, update, state and chosen base installers)" \
+  cargo test -p cib-web --lib
 step "the core builds for wasm32-unknown-unknown unchanged" \
   cargo build -p cib-core --target wasm32-unknown-unknown --release
 step "the wasm API and the worker module in headless Chromium (wasm-bindgen-test)" \

@@ -110,7 +110,7 @@ pub async fn worker_inflated_size(base: Blob) -> Result<f64, JsError> {
     let transfer = js_sys::Array::of1(&buffer);
     let answer = crate::worker::call(&assets::page_places(), "inflate", &fields, &transfer)
         .await
-        .map_err(|e| JsError::new(&e))?;
+        .map_err(|e| JsError::new(&e.to_string()))?;
     js_sys::Reflect::get(&answer, &"size".into())
         .ok()
         .and_then(|s| s.as_f64())

@@ -1,8 +1,8 @@
 //! Where the page's own files are. Every URL is relative to the page's script, so the builder
 //! works from any folder; an element embedded in another site is told its place by embed.js.
 
-use crate::app::Places;
 use crate::dom::document;
+use crate::places::Places;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlLinkElement;
 

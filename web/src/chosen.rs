@@ -3,29 +3,17 @@
 //! dropping them on it. Each file is checked as it is chosen, by the code that customizes it
 //! (so its problems read as on the hosted page), and listed with the platform it is for and
 //! its sha256 to compare with the host's manifest. A `manifest.json` chosen too checks them.
+//!
+//! Here are the rules that match the chosen files to platforms; `view` draws them, and
+//! `reading` reads and checks the files.
 
-use crate::app::App;
-use crate::customize;
-use crate::dom::{self, El, Root};
-use crate::installers::{self, Manifest, ManifestEntry};
-use crate::state::sentence;
-use cib_core::base_installer::MAX_BASE_BYTES;
-use cib_core::{ArchiveKind, Platform};
-use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{Element, File, FileList, HtmlInputElement};
+use cib_core::{ArchiveKind, Manifest, ManifestEntry, Platform};
 
-pub const INPUT_ID: &str = "cib-base-installers";
-const AREA_ID: &str = "cib-chosen";
-const LIST_ID: &str = "cib-chosen-list";
-/// A manifest of four entries is a few hundred bytes.
-const MAX_MANIFEST_BYTES: f64 = 1_000_000.0;
-
+#[derive(Debug)]
 pub struct ChosenFile {
     id: u32,
     name: String,
-    file: File,
+    size: u64,
     sha256: Option<String>,
     /// What the check found: the archive kind, or why the file cannot be used. `None` while
     /// it is being checked.
@@ -34,7 +22,7 @@ pub struct ChosenFile {
     picked: Option<Platform>,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Chosen {
     next_id: u32,
     files: Vec<ChosenFile>,
@@ -134,7 +122,7 @@ impl Chosen {
             if let (Verdict::Ready(platform), Some(sha256)) = (self.verdict(at), &file.sha256) {
                 manifest.insert(ManifestEntry {
                     file: platform.file_name().to_string(),
-                    size: file.file.size() as u64,
+                    size: file.size,
                     sha256: sha256.clone(),
                 });
             }
@@ -176,202 +164,66 @@ fn kind_name(kind: ArchiveKind) -> &'static str {
     }
 }
 
-pub fn skeleton() -> El {
-    El::new("div")
-        .attr("id", AREA_ID)
-        .class("field chosen")
-        .children([
-            El::new("label")
-                .attr("for", INPUT_ID)
-                .text("Base installers"),
-            El::new("input")
-                .attr("id", INPUT_ID)
-                .attr("type", "file")
-                .flag("multiple", true)
-                .attr("accept", ".tgz,.gz,.zip,.json")
-                .attr("data-action", "base-installers")
-                .attr("aria-describedby", "cib-chosen-hint"),
-            El::new("p")
-                .attr("id", "cib-chosen-hint")
-                .class("hint")
-                .text(
-                "This page was saved for use without a network, so it takes the base installers \
-             from your disk: choose them here or drop them on this step (seattle_linux.tgz, \
-             seattle_mac.tgz, seattle_win.zip, seattle_android.zip). Add the site's \
-             manifest.json to check them against it.",
-            ),
-            El::new("ul").attr("id", LIST_ID).class("chosen-list"),
-        ])
-}
-
-pub fn render(root: &Root, chosen: &Chosen) {
-    let manifest = chosen.manifest.iter().map(|(name, found)| {
-        let text = match found {
-            Ok(manifest) => {
-                let listed: Vec<&str> = Platform::ALL
-                    .into_iter()
-                    .filter(|&p| manifest.for_platform(p).is_some())
-                    .map(Platform::label)
-                    .collect();
-                format!(
-                    "{name}: checks the base installers for {}.",
-                    listed.join(", ")
-                )
-            }
-            Err(problem) => format!("{name} cannot be used: {}", sentence(problem)),
-        };
-        El::new("li").children([
-            El::new("p").text(&text),
-            El::button("Remove", "remove-manifest").attr("aria-label", &format!("Remove {name}")),
-        ])
-    });
-    let files = chosen.files.iter().enumerate().map(|(at, file)| {
-        let (status, platform) = match chosen.verdict(at) {
-            Verdict::Checking => ("Checking…".to_string(), None),
-            Verdict::Unusable(problem) => (problem, None),
-            Verdict::Ready(platform) => (format!("Ready for {}.", platform.label()), None),
-            Verdict::Ambiguous(fits) => (
-                "Its name does not say which platform it is for: choose it.".to_string(),
-                Some(platform_choice(file, &fits)),
-            ),
-        };
-        let sha256 = file.sha256.as_deref().unwrap_or("being computed…");
-        El::new("li")
-            .children([
-                El::new("p").children([
-                    El::new("strong").text(&file.name),
-                    El::new("span").text(&format!(" · {}", dom::size(file.file.size() as u64))),
-                ]),
-                El::new("p")
-                    .class("sha256")
-                    .text(&format!("sha256 {sha256}")),
-                El::new("p").class("status").text(&status),
-            ])
-            .children(platform)
-            .child(
-                El::button("Remove", "remove-installer")
-                    .attr("data-index", &file.id.to_string())
-                    .attr("aria-label", &format!("Remove {}", file.name)),
-            )
-    });
-    root.replace_children(LIST_ID, manifest.chain(files).collect::<Vec<_>>());
-}
-
-fn platform_choice(file: &ChosenFile, fits: &[Platform]) -> El {
-    let id = format!("cib-chosen-platform-{}", file.id);
-    let options = fits
-        .iter()
-        .map(|p| El::new("option").attr("value", p.name()).text(p.label()));
-    El::new("p").children([
-        El::new("label")
-            .attr("for", &id)
-            .text(&format!("Platform of {}", file.name)),
-        El::new("select")
-            .attr("id", &id)
-            .attr("data-action", "installer-platform")
-            .attr("data-index", &file.id.to_string())
-            .child(El::new("option").attr("value", "").text("Choose…"))
-            .children(options.collect::<Vec<_>>()),
-    ])
-}
-
-/// Takes the files the person chose or dropped.
-pub fn choose(app: &Rc<App>, files: &FileList) {
-    for file in (0..files.length()).filter_map(|i| files.get(i)) {
-        if file.name().to_ascii_lowercase().ends_with(".json") {
-            spawn_local(read_manifest(app.clone(), file));
-            continue;
-        }
-        let id = {
-            let mut chosen = app.chosen.borrow_mut();
-            chosen.next_id += 1;
-            let id = chosen.next_id;
-            chosen.files.push(ChosenFile {
-                id,
-                name: file.name(),
-                file: file.clone(),
-                sha256: None,
-                check: None,
-                picked: None,
-            });
-            id
-        };
-        spawn_local(check(app.clone(), id, file));
+impl Chosen {
+    /// The id the next chosen file gets: never one a removed file had, so a late check of
+    /// that file cannot land on another.
+    pub fn next_id(&self) -> u32 {
+        self.next_id + 1
     }
-    app.redraw();
-}
 
-async fn read_manifest(app: Rc<App>, file: File) {
-    let read = if file.size() > MAX_MANIFEST_BYTES {
-        Err("it is too large to be a manifest".to_string())
-    } else {
-        JsFuture::from(file.text())
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .ok_or_else(|| "it could not be read".to_string())
-    };
-    let manifest = read.and_then(|text| Manifest::parse(&text));
-    app.chosen.borrow_mut().manifest = Some((file.name(), manifest));
-    settled(&app, &file.name());
-}
-
-/// The sha256 first (shown at once), then the check: customizing with an empty vesselinfo, by
-/// the same code as a build, so that a file that passes here builds.
-async fn check(app: Rc<App>, id: u32, file: File) {
-    let update = |change: &dyn Fn(&mut ChosenFile)| {
-        let mut chosen = app.chosen.borrow_mut();
-        let at = chosen.position(id);
-        at.map(|at| change(&mut chosen.files[at])).is_some()
-    };
-    let checked = if file.size() > MAX_BASE_BYTES as f64 {
-        Err(format!(
-            "It is {}, larger than any base installer.",
-            dom::size(file.size() as u64)
-        ))
-    } else {
-        match installers::sha256_hex(&file).await {
-            Ok(sha256) => {
-                if !update(&|f| f.sha256 = Some(sha256.clone())) {
-                    return;
-                }
-                app.redraw();
-                let kind = kind_of(&app, &file).await;
-                // Only a file that customizes joins the verified ones the build takes.
-                if kind.is_ok() {
-                    installers::verified(&sha256, &file);
-                }
-                kind
-            }
-            Err(e) => Err(format!("It could not be read: {}", sentence(&e))),
-        }
-    };
-    if update(&|f| f.check = Some(checked.clone())) {
-        settled(&app, &file.name());
+    /// Whether the file `id` is still chosen.
+    pub fn holds(&self, id: u32) -> bool {
+        self.position(id).is_some()
     }
-}
 
-/// The archive kind, as customizing found it (the type of the installer it made).
-async fn kind_of(app: &App, file: &File) -> Result<ArchiveKind, String> {
-    let made = customize::installer_off_thread(&app.places, file, "")
-        .await
-        .map_err(|e| format!("It cannot be used: {}", sentence(&e)))?;
-    Ok(if made.type_() == ArchiveKind::TarGz.media_type() {
-        ArchiveKind::TarGz
-    } else {
-        ArchiveKind::Zip
-    })
-}
+    pub fn add(&mut self, id: u32, name: String, size: u64) {
+        self.next_id = self.next_id.max(id);
+        self.files.push(ChosenFile {
+            id,
+            name,
+            size,
+            sha256: None,
+            check: None,
+            picked: None,
+        });
+    }
 
-/// After a file or the manifest is settled: the platforms now ready are ticked, and the
-/// person hears what became of the file.
-fn settled(app: &App, name: &str) {
-    let (ready, said) = {
-        let chosen = app.chosen.borrow();
-        let verdicts: Vec<Verdict> = (0..chosen.files.len())
-            .map(|at| chosen.verdict(at))
-            .collect();
-        let said = chosen
+    /// The file `id`, changed by `change`; its name, or `None` when it was removed.
+    pub fn change(&mut self, id: u32, change: impl FnOnce(&mut ChosenFile)) -> Option<String> {
+        let at = self.position(id)?;
+        change(&mut self.files[at]);
+        Some(self.files[at].name.clone())
+    }
+
+    pub fn set_sha256(&mut self, id: u32, sha256: String) -> Option<String> {
+        self.change(id, |f| f.sha256 = Some(sha256))
+    }
+
+    pub fn set_check(&mut self, id: u32, check: Result<ArchiveKind, String>) -> Option<String> {
+        self.change(id, |f| f.check = Some(check))
+    }
+
+    pub fn pick(&mut self, id: u32, platform: Option<Platform>) -> Option<String> {
+        self.change(id, |f| f.picked = platform)
+    }
+
+    pub fn set_manifest(&mut self, name: String, manifest: Result<Manifest, String>) {
+        self.manifest = Some((name, manifest));
+    }
+
+    /// Removes the file `id`, or the manifest when there is no id.
+    pub fn remove(&mut self, id: Option<u32>) {
+        match id {
+            Some(id) => self.files.retain(|f| f.id != id),
+            None => self.manifest = None,
+        }
+    }
+
+    /// Once a file or the manifest is settled: the platforms now ready (to be ticked), and what
+    /// became of the latest file named `name`, in words for the person.
+    pub fn settled(&self, name: &str) -> (Vec<Platform>, Option<String>) {
+        let verdicts: Vec<Verdict> = (0..self.files.len()).map(|at| self.verdict(at)).collect();
+        let said = self
             .files
             .iter()
             .zip(&verdicts)
@@ -381,7 +233,7 @@ fn settled(app: &App, name: &str) {
                 Verdict::Unusable(problem) => format!("{name}: {problem}"),
                 _ => format!("Choose the platform of {name}."),
             });
-        let ready: Vec<Platform> = verdicts
+        let ready = verdicts
             .into_iter()
             .filter_map(|v| match v {
                 Verdict::Ready(p) => Some(p),
@@ -389,56 +241,287 @@ fn settled(app: &App, name: &str) {
             })
             .collect();
         (ready, said)
-    };
-    app.change(|s| {
-        for platform in ready {
-            if !s.platforms.contains(&platform) {
-                s.set_platform(platform, true);
-            }
+    }
+}
+
+/// The list of chosen files, drawn into step 3 of the saved page.
+#[cfg(target_arch = "wasm32")]
+pub mod view {
+    use super::{Chosen, ChosenFile, Verdict};
+    use crate::action::Action;
+    use crate::dom::{El, Root};
+    use crate::ids;
+    use crate::words::{sentence, size};
+    use cib_core::Platform;
+
+    const LIST_ID: &str = "cib-chosen-list";
+
+    pub fn skeleton() -> El {
+        El::new("div")
+            .attr("id", ids::CHOSEN_AREA)
+            .class("field chosen")
+            .children([
+                El::new("label")
+                    .attr("for", ids::BASE_INSTALLERS)
+                    .text("Base installers"),
+                El::new("input")
+                    .attr("id", ids::BASE_INSTALLERS)
+                    .attr("type", "file")
+                    .flag("multiple", true)
+                    .attr("accept", ".tgz,.gz,.zip,.json")
+                    .action(&Action::ChooseBaseInstallers)
+                    .attr("aria-describedby", "cib-chosen-hint"),
+                El::new("p")
+                    .attr("id", "cib-chosen-hint")
+                    .class("hint")
+                    .text(
+                    "This page was saved for use without a network, so it takes the base installers \
+                 from your disk: choose them here or drop them on this step (seattle_linux.tgz, \
+                 seattle_mac.tgz, seattle_win.zip, seattle_android.zip). Add the site's \
+                 manifest.json to check them against it.",
+                ),
+                El::new("ul").attr("id", LIST_ID).class("chosen-list"),
+            ])
+    }
+
+    pub fn render(root: &Root, chosen: &Chosen) {
+        let manifest = chosen.manifest.iter().map(|(name, found)| {
+            let text = match found {
+                Ok(manifest) => {
+                    let listed: Vec<&str> = Platform::ALL
+                        .into_iter()
+                        .filter(|&p| manifest.for_platform(p).is_some())
+                        .map(Platform::label)
+                        .collect();
+                    format!(
+                        "{name}: checks the base installers for {}.",
+                        listed.join(", ")
+                    )
+                }
+                Err(problem) => format!("{name} cannot be used: {}", sentence(problem)),
+            };
+            El::new("li").children([
+                El::new("p").text(&text),
+                El::button("Remove", &Action::RemoveManifest)
+                    .attr("aria-label", &format!("Remove {name}")),
+            ])
+        });
+        let files = chosen.files.iter().enumerate().map(|(at, file)| {
+            let (status, platform) = match chosen.verdict(at) {
+                Verdict::Checking => ("Checking…".to_string(), None),
+                Verdict::Unusable(problem) => (problem, None),
+                Verdict::Ready(platform) => (format!("Ready for {}.", platform.label()), None),
+                Verdict::Ambiguous(fits) => (
+                    "Its name does not say which platform it is for: choose it.".to_string(),
+                    Some(platform_choice(file, &fits)),
+                ),
+            };
+            let sha256 = file.sha256.as_deref().unwrap_or("being computed…");
+            El::new("li")
+                .children([
+                    El::new("p").children([
+                        El::new("strong").text(&file.name),
+                        El::new("span").text(&format!(" · {}", size(file.size))),
+                    ]),
+                    El::new("p")
+                        .class("sha256")
+                        .text(&format!("sha256 {sha256}")),
+                    El::new("p").class("status").text(&status),
+                ])
+                .children(platform)
+                .child(
+                    El::button("Remove", &Action::RemoveInstaller(file.id))
+                        .attr("aria-label", &format!("Remove {}", file.name)),
+                )
+        });
+        root.replace_children(LIST_ID, manifest.chain(files).collect::<Vec<_>>());
+    }
+
+    fn platform_choice(file: &ChosenFile, fits: &[Platform]) -> El {
+        let id = format!("cib-chosen-platform-{}", file.id);
+        let options = fits
+            .iter()
+            .map(|p| El::new("option").attr("value", p.name()).text(p.label()));
+        El::new("p").children([
+            El::new("label")
+                .attr("for", &id)
+                .text(&format!("Platform of {}", file.name)),
+            El::new("select")
+                .attr("id", &id)
+                .action(&Action::PickPlatform(file.id, None))
+                .child(El::new("option").attr("value", "").text("Choose…"))
+                .children(options.collect::<Vec<_>>()),
+        ])
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    const SHA_LINUX: &str = "aa";
+    const SHA_WIN: &str = "bb";
+
+    fn manifest() -> Manifest {
+        let mut manifest = Manifest::default();
+        for (platform, sha256) in [(Platform::Linux, SHA_LINUX), (Platform::Windows, SHA_WIN)] {
+            manifest.insert(ManifestEntry {
+                file: platform.file_name().to_string(),
+                size: 10,
+                sha256: sha256.to_string(),
+            });
         }
-    });
-    app.root.set_text("cib-announce", &said.unwrap_or_default());
-}
+        manifest
+    }
 
-pub fn pick_platform(app: &App, id: u32, value: &str) {
-    let picked = value.parse::<Platform>().ok();
-    let name = {
-        let mut chosen = app.chosen.borrow_mut();
-        let Some(at) = chosen.position(id) else {
-            return;
-        };
-        chosen.files[at].picked = picked;
-        chosen.files[at].name.clone()
-    };
-    settled(app, &name);
-}
+    /// The sha256 of the file the build takes for `platform`.
+    fn used_for(chosen: &Chosen, platform: Platform) -> String {
+        let ready = chosen.manifest();
+        ready
+            .for_platform(platform)
+            .expect("a file is ready")
+            .sha256
+            .clone()
+    }
 
-/// Removes the file `id`, or the manifest when there is no id.
-pub fn remove(app: &App, id: Option<u32>) {
-    {
-        let mut chosen = app.chosen.borrow_mut();
-        match id {
-            Some(id) => chosen.files.retain(|f| f.id != id),
-            None => chosen.manifest = None,
+    /// Why the file at `at` is not used (it must not be).
+    fn unusable(chosen: &Chosen, at: usize) -> String {
+        match chosen.verdict(at) {
+            Verdict::Unusable(why) => why,
+            other => panic!("file {at} is {other:?}, not refused"),
         }
     }
-    app.redraw();
-    app.root.focus(INPUT_ID);
-}
 
-/// Files dropped on the base installers' field are chosen as if by its input.
-pub fn listen(app: &Rc<App>) {
-    app.take_drops(AREA_ID, |app, files| choose(app, &files));
-}
-
-/// The input's files, taken; the input is emptied so that choosing the same file again (after
-/// replacing it on disk) is a new choice.
-pub fn take_from_input(app: &Rc<App>, input: &Element) {
-    let Some(input) = input.dyn_ref::<HtmlInputElement>() else {
-        return;
-    };
-    if let Some(files) = input.files() {
-        choose(app, &files);
+    /// A file chosen, hashed and checked as an archive of `kind`.
+    fn checked(chosen: &mut Chosen, name: &str, sha256: &str, kind: ArchiveKind) -> u32 {
+        let id = chosen.next_id();
+        chosen.add(id, name.to_string(), 10);
+        chosen.set_sha256(id, sha256.to_string());
+        chosen.set_check(id, Ok(kind));
+        id
     }
-    input.set_value("");
+
+    #[test]
+    fn a_file_is_for_the_platform_its_name_says() {
+        let mut chosen = Chosen::default();
+        assert_eq!(chosen.problems(&[Platform::Linux]).len(), 1);
+        checked(
+            &mut chosen,
+            "seattle_linux.tgz",
+            SHA_LINUX,
+            ArchiveKind::TarGz,
+        );
+        assert!(chosen.problems(&[Platform::Linux]).is_empty());
+        assert_eq!(
+            chosen.problems(&[Platform::Linux, Platform::Mac]),
+            [missing(Platform::Mac)]
+        );
+        let ready = chosen.manifest();
+        assert_eq!(
+            ready.for_platform(Platform::Linux).unwrap().sha256,
+            SHA_LINUX
+        );
+        let (ticked, said) = chosen.settled("seattle_linux.tgz");
+        assert_eq!(ticked, [Platform::Linux]);
+        assert_eq!(
+            said.as_deref(),
+            Some("seattle_linux.tgz is ready for Linux.")
+        );
+    }
+
+    #[test]
+    fn a_file_being_checked_holds_the_build() {
+        let mut chosen = Chosen::default();
+        let id = chosen.next_id();
+        chosen.add(id, "seattle_win.zip".into(), 10);
+        let waiting = chosen.problems(&[Platform::Windows]);
+        assert_eq!(
+            waiting,
+            ["Wait until the chosen base installers are checked."]
+        );
+        chosen.set_sha256(id, SHA_WIN.into());
+        assert_eq!(chosen.problems(&[Platform::Windows]), waiting);
+        chosen.set_check(id, Ok(ArchiveKind::Zip));
+        assert!(chosen.problems(&[Platform::Windows]).is_empty());
+    }
+
+    #[test]
+    fn a_nameless_file_waits_for_its_platform_unless_the_manifest_knows_it() {
+        let mut chosen = Chosen::default();
+        let id = checked(&mut chosen, "download.zip", SHA_WIN, ArchiveKind::Zip);
+        assert_eq!(
+            chosen.verdict(0),
+            Verdict::Ambiguous(vec![Platform::Windows, Platform::Android])
+        );
+        assert_eq!(
+            chosen.settled("download.zip").1.as_deref(),
+            Some("Choose the platform of download.zip.")
+        );
+        chosen.pick(id, Some(Platform::Android));
+        assert_eq!(chosen.verdict(0), Verdict::Ready(Platform::Android));
+        chosen.pick(id, None);
+        chosen.set_manifest("manifest.json".into(), Ok(manifest()));
+        assert_eq!(chosen.verdict(0), Verdict::Ready(Platform::Windows));
+    }
+
+    #[test]
+    fn the_manifest_refuses_a_file_that_differs_or_it_does_not_list() {
+        let mut chosen = Chosen::default();
+        chosen.set_manifest("manifest.json".into(), Ok(manifest()));
+        checked(&mut chosen, "seattle_linux.tgz", "cc", ArchiveKind::TarGz);
+        checked(&mut chosen, "seattle_mac.tgz", "dd", ArchiveKind::TarGz);
+        let differs = unusable(&chosen, 0);
+        assert!(
+            differs.contains("does not match manifest.json"),
+            "{differs}"
+        );
+        let unlisted = unusable(&chosen, 1);
+        assert_eq!(
+            unlisted,
+            "manifest.json lists no Mac base installer; it will not be used."
+        );
+        assert!(chosen.manifest().installers.is_empty());
+        chosen.remove(None);
+        assert_eq!(chosen.manifest().installers.len(), 2);
+    }
+
+    #[test]
+    fn the_wrong_kind_of_archive_and_an_older_choice_are_not_used() {
+        let mut chosen = Chosen::default();
+        checked(&mut chosen, "seattle_win.zip", "ee", ArchiveKind::TarGz);
+        let kind = unusable(&chosen, 0);
+        assert!(
+            kind.starts_with("It is a tar.gz archive, but a Windows"),
+            "{kind}"
+        );
+        let first = checked(&mut chosen, "seattle_linux.tgz", "f1", ArchiveKind::TarGz);
+        checked(&mut chosen, "linux.tgz", "f2", ArchiveKind::TarGz);
+        let id = chosen.next_id() - 1;
+        chosen.pick(id, Some(Platform::Linux));
+        assert_eq!(
+            chosen.verdict(1),
+            Verdict::Unusable("linux.tgz is used for Linux instead.".into())
+        );
+        assert_eq!(used_for(&chosen, Platform::Linux), "f2");
+        chosen.remove(Some(id));
+        assert_eq!(used_for(&chosen, Platform::Linux), "f1");
+        // A removed file's late check lands nowhere, and its id is never given again.
+        assert_eq!(chosen.set_check(id, Err("late".into())), None);
+        assert!(chosen.next_id() > id && first < id);
+    }
+
+    #[test]
+    fn an_unreadable_file_says_why() {
+        let mut chosen = Chosen::default();
+        let id = chosen.next_id();
+        chosen.add(id, "seattle_mac.tgz".into(), 10);
+        chosen.set_check(id, Err("It could not be read.".into()));
+        let (ready, said) = chosen.settled("seattle_mac.tgz");
+        assert!(ready.is_empty());
+        assert_eq!(
+            said.as_deref(),
+            Some("seattle_mac.tgz: It could not be read.")
+        );
+        assert_eq!(chosen.problems(&[Platform::Mac]), [missing(Platform::Mac)]);
+    }
 }

@@ -3,7 +3,7 @@
 //! long enough to freeze the page, and that code is not in the page's module). The result is a
 //! Blob of slices of the base plus the few new bytes, so the archive itself is never copied.
 
-use crate::app::Places;
+use crate::places::Places;
 use cib_core::base_installer::{
     customize_zip_tail, zip_tail_start, Customized, Piece, Pieces, TailOutcome,
 };

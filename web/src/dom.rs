@@ -1,6 +1,7 @@
 //! A few helpers to build DOM elements from Rust. Text always goes in as text nodes, never as
 //! HTML, so a user name can never become markup.
 
+use crate::action::Action;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, Node, ShadowRoot};
 
@@ -55,11 +56,20 @@ impl El {
         self
     }
 
-    /// A button that the page's one click listener routes by its `data-action`.
-    pub fn button(text: &str, action: &str) -> El {
+    /// Wires the element to `action`: the builder's listeners read it back as that action.
+    pub fn action(self, action: &Action) -> El {
+        action
+            .wire()
+            .into_iter()
+            .flatten()
+            .fold(self, |el, (name, value)| el.attr(name, &value))
+    }
+
+    /// A button that does `action` when clicked.
+    pub fn button(text: &str, action: &Action) -> El {
         El::new("button")
             .attr("type", "button")
-            .attr("data-action", action)
+            .action(action)
             .text(text)
     }
 
@@ -161,19 +171,6 @@ impl Root {
     pub fn focus(&self, id: &str) {
         if let Some(el) = self.by_id::<HtmlElement>(id) {
             let _ = el.focus();
-        }
-    }
-}
-
-/// "3.4 MB", "612 kB", "900 bytes": sizes as a person reads them.
-pub fn size(bytes: u64) -> String {
-    match bytes {
-        0..=999 => format!("{bytes} bytes"),
-        // Integer arithmetic: formatting floats would add the float printer to the module.
-        1_000..=999_499 => format!("{} kB", (bytes + 500) / 1_000),
-        _ => {
-            let tenths = (bytes + 50_000) / 100_000;
-            format!("{}.{} MB", tenths / 10, tenths % 10)
         }
     }
 }

@@ -3,11 +3,15 @@
 //! clearinghouse's call: one 80% vessel owned by the donor's key, with the clearinghouse's
 //! "acceptdonation" key as its user, and the reserved vessel.
 
-use crate::app::{action_target, listener, Listener, Places};
-use crate::build::{make_installer, throttled, Download, Status};
+use crate::action::Action;
 use crate::dom::{El, Root};
+use crate::events::{self, listener, Listener};
+use crate::ids;
 use crate::installers::{self, Manifest};
-use crate::state::sentence;
+use crate::making::{make_installer, offer, throttled};
+use crate::places::Places;
+use crate::run::{Download, Status};
+use crate::words::{sentence, size};
 use crate::{keys, platforms};
 use cib_core::{BuildDescription, Platform, PublicKey};
 use js_sys::{Object, Reflect};
@@ -141,7 +145,7 @@ impl Donation {
             El::new("div").class("cib donation").children([
                 El::new("div").attr("id", "cib-donation-body"),
                 El::new("p")
-                    .attr("id", "cib-announce")
+                    .attr("id", ids::ANNOUNCE)
                     .class("visually-hidden")
                     .attr("aria-live", "polite"),
             ]),
@@ -182,7 +186,7 @@ impl Donation {
     }
 
     fn fail(&self, message: String) {
-        self.root.set_text("cib-announce", &message);
+        self.root.set_text(ids::ANNOUNCE, &message);
         self.dispatch(ERROR_EVENT, &[("message", message.into())]);
     }
 
@@ -238,9 +242,9 @@ impl Donation {
             .iter()
             .find(|(p, _)| *p == platform)
             .map(|(_, s)| s);
-        let button = El::button(&format!("Download for {}", platform.label()), "make")
+        let text = format!("Download for {}", platform.label());
+        let button = El::button(&text, &Action::Make(platform))
             .attr("id", &format!("cib-make-{name}"))
-            .attr("data-name", name)
             .class("primary")
             // Not disabled while it works (that would drop a keyboard user's focus): a second
             // click is ignored instead, and the state beside it says why.
@@ -272,11 +276,7 @@ impl Donation {
 }
 
 fn on_click(donation: &Rc<Donation>, event: Event) {
-    let Some((button, _)) = action_target(&event).filter(|(_, action)| action == "make") else {
-        return;
-    };
-    let name = button.get_attribute("data-name").unwrap_or_default();
-    if let Ok(platform) = name.parse::<Platform>() {
+    if let Some(Action::Make(platform)) = events::action_of(&event) {
         if !donation.working(platform) {
             spawn_local(make(donation.clone(), platform));
         }
@@ -338,10 +338,10 @@ async fn make(donation: Rc<Donation>, platform: Platform) {
                 let text = format!(
                     "{}: {} of {}",
                     platform.label(),
-                    crate::dom::size(received),
-                    crate::dom::size(total)
+                    size(received),
+                    size(total)
                 );
-                donation.root.set_text("cib-announce", &text);
+                donation.root.set_text(ids::ANNOUNCE, &text);
                 donation.render();
             }
         };
@@ -359,7 +359,7 @@ async fn make(donation: Rc<Donation>, platform: Platform) {
         )
         .await?;
         let sha256 = installers::sha256_hex(&blob).await?;
-        Ok::<_, String>((Download::new(&blob, &file), sha256))
+        Ok::<_, String>((offer(&blob, &file), sha256))
     }
     .await;
     if donation.retired.get() {
@@ -369,7 +369,7 @@ async fn make(donation: Rc<Donation>, platform: Platform) {
         Ok((download, sha256)) => {
             save(&download);
             donation.root.set_text(
-                "cib-announce",
+                ids::ANNOUNCE,
                 &format!(
                     "The {} installer is ready: {}.",
                     platform.label(),

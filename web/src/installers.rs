@@ -2,7 +2,7 @@
 //! progress. A file is used only once its sha256 matches the manifest; verified files are kept
 //! (in memory, and in the Cache API when there is one) so a second build fetches nothing.
 
-use crate::app::Places;
+use crate::places::Places;
 use cib_core::Platform;
 pub use cib_core::{Manifest, ManifestEntry};
 use js_sys::{Array, Reflect, Uint8Array};

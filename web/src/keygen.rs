@@ -1,7 +1,7 @@
 //! Generating Seattle key pairs without freezing the page: WebCrypto (native code, async) by
 //! default, the `rsa` crate in a Web Worker when WebCrypto is missing or refuses.
 
-use crate::app::Places;
+use crate::places::Places;
 use crate::worker::{self, js_error};
 use cib_core::{KeyBits, KeyPair, PrivateKey, PublicKey};
 use js_sys::{Array, Object, Reflect, Uint8Array};

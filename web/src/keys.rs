@@ -1,17 +1,20 @@
 //! Step 5, downloads: the generated private keys first (they exist nowhere else), the public
 //! keys, then the installers, each with its progress or its failure and a way to retry.
 
-use crate::build::{Download, Installer, Run, Stage, Status};
-use crate::dom::{self, El, Root};
+use crate::action::Action;
+use crate::dom::{El, Root};
+use crate::ids;
+use crate::run::{Download, Installer, Run, Stage, Status};
 use crate::state::State;
+use crate::words::size;
 
 pub fn skeleton() -> El {
     El::new("section")
         .attr("id", "cib-results")
-        .attr("aria-labelledby", "cib-results-heading")
+        .attr("aria-labelledby", ids::RESULTS_HEADING)
         .children([
             El::new("h2")
-                .attr("id", "cib-results-heading")
+                .attr("id", ids::RESULTS_HEADING)
                 .attr("tabindex", "-1")
                 .text("5. Keys and installers"),
             El::new("div").attr("id", "cib-result-list"),
@@ -49,7 +52,7 @@ pub fn render(root: &Root, state: &State, run: Option<&Run>) {
                  private keys are in no installer and on no server: if you do not save them now, \
                  they cannot be recovered later, and nobody can use those vessels.",
             ),
-            link(private, &format!("Download {}", private.file), "button primary").attr("data-action", "saved-private"),
+            link(private, &format!("Download {}", private.file), "button primary").action(&Action::SavedPrivate),
         ]));
     }
     if let Some(public) = &run.public_keys {
@@ -102,7 +105,7 @@ fn stage(run: &Run) -> El {
     let el = El::new("p").attr("id", "cib-stage");
     match run.stage {
         Stage::Failed(_) => el.class("message").attr("role", "alert").text(&text).child(
-            El::button("Retry", "retry")
+            El::button("Retry", &Action::Retry(None))
                 .attr("id", "cib-retry-build")
                 .class("quiet"),
         ),
@@ -125,7 +128,7 @@ fn installer(installer: &Installer, keys_first: bool) -> El {
         ),
         Status::Ready(download) => item.child(link(
             download,
-            &format!("Download {} ({})", download.file, dom::size(download.size)),
+            &format!("Download {} ({})", download.file, size(download.size)),
             "button",
         )),
         Status::Failed(message) => {
@@ -138,9 +141,8 @@ fn installer(installer: &Installer, keys_first: bool) -> El {
                     .text(message),
             )
             .child(
-                El::button("Retry", "retry")
+                El::button("Retry", &Action::Retry(Some(installer.platform)))
                     .attr("id", &format!("cib-retry-{name}"))
-                    .attr("data-name", name)
                     .attr("aria-describedby", &id)
                     .class("quiet"),
             )
@@ -155,10 +157,8 @@ pub fn progress(label: &str, received: u64, total: u64) -> [El; 2] {
             .attr("max", &total.to_string())
             .attr("value", &received.to_string())
             .attr("aria-label", &format!("{label} base installer download")),
-        El::new("span").class("hint").text(&format!(
-            "{} of {}",
-            dom::size(received),
-            dom::size(total)
-        )),
+        El::new("span")
+            .class("hint")
+            .text(&format!("{} of {}", size(received), size(total))),
     ]
 }

@@ -2,157 +2,74 @@
 //! owns what only a browser has (the DOM, fetch with progress, Blobs, WebCrypto, a worker, the
 //! Cache API).
 //!
-//! A builder is an instance (`app::App`): its state (`state`), a panel module per step
-//! (`users`, `vessels`, `platforms`, `build`, `keys`) that draws its part, and `app`, which
-//! routes its events and renders. The page mounts one into `#cib`; each `<seattle-installer>`
-//! element (`embed.js`) holds its own, or, given an `owner-key`, the clearinghouse's one-click
-//! builder (`donation`). Nothing is global but the module itself and a content-addressed cache
-//! of verified base installers.
+//! A builder is an instance (`app::App`) that runs one loop, one way:
+//!
+//! ```text
+//! DOM event ─▶ Action ─▶ update(&mut Model) ─▶ render(&Model) ─▶ DOM
+//!                ▲                │
+//!                └── async work ◀─┘ Effect
+//! ```
+//!
+//! - `action`: everything a person can do and everything async work reports, one enum; a
+//!   control is drawn wired to its action and read back from the same enum (`events`).
+//! - `update`: the model (`state`: what the person entered, with its rules; `chosen`: the base
+//!   installers chosen from disk; `run`: the last build) and the one function that changes it.
+//! - the steps' modules only draw (`skeleton()`, `render`): `users`, `vessels`, `platforms`
+//!   (with `chosen::view`), `build`, `keys`, `share`.
+//! - async work ends by dispatching an action: `making` (keys, downloads, customizing),
+//!   `reading` (files a person gives), `share` (the QR code, copying).
+//!
+//! The pure part (`action`, `update`, `state`, `chosen`, `run`, `words`, `ids`, `places`) builds
+//! natively and is unit-tested there; the rest needs a browser and builds for wasm32 only.
+//! The page mounts one builder into `#cib`; each `<seattle-installer>` element (`embed.js`)
+//! holds its own, or, given an `owner-key`, the clearinghouse's one-click builder (`donation`).
+//! Nothing is global but the module itself and a content-addressed cache of verified base
+//! installers.
 
-pub mod api;
-mod app;
-mod assets;
-mod build;
-mod chosen;
-pub mod customize;
-mod dom;
-pub mod donation;
-pub mod installers;
-pub mod keygen;
-mod keys;
-#[cfg(feature = "measure")]
-mod measure;
-mod platforms;
-mod share;
+// Natively only the pure modules are built (for their tests); some of what they offer is used
+// by the browser's modules alone.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+pub mod action;
+pub mod chosen;
+pub mod ids;
+pub mod places;
+pub mod run;
 pub mod state;
-mod users;
-mod vessels;
-mod worker;
+pub mod update;
+pub mod words;
 
-use app::App;
-use dom::Root;
-use donation::Donation;
-use std::rc::Rc;
-use wasm_bindgen::prelude::*;
-use web_sys::{HtmlElement, ShadowRoot};
+/// Declares the modules that need a browser: they are built for wasm32 only.
+macro_rules! browser {
+    ($($module:item)*) => { $(#[cfg(target_arch = "wasm32")] $module)* };
+}
+
+browser! {
+    pub mod api;
+    mod app;
+    mod assets;
+    mod build;
+    pub mod customize;
+    mod dom;
+    pub mod donation;
+    mod events;
+    pub mod installers;
+    pub mod keygen;
+    mod keys;
+    mod making;
+    mod mount;
+    mod platforms;
+    mod reading;
+    mod share;
+    mod users;
+    mod vessels;
+    mod worker;
+    pub use mount::*;
+}
+#[cfg(all(target_arch = "wasm32", feature = "measure"))]
+mod measure;
 
 // Talc instead of the default dlmalloc: a smaller module and faster allocation in WebAssembly.
-#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[cfg(all(not(target_feature = "atomics"), target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
-/// A builder mounted into an element of the page. Dropping it (`free()` from JavaScript)
-/// removes its listeners.
-#[wasm_bindgen]
-pub struct Builder {
-    _app: Rc<App>,
-}
-
-/// Puts the whole builder into `element` (its contents are replaced). Its files and the base
-/// installers are found beside the page's script.
-#[wasm_bindgen]
-pub fn mount(element: web_sys::Element) -> Builder {
-    Builder {
-        _app: App::mount(Root::Element(element), assets::page_places(), true),
-    }
-}
-
-/// The saved page's builder (`seattle-installer-builder.html`, opened from disk): a page there
-/// may fetch nothing, so the worker's files come as `data:`/`blob:` URLs made from the file
-/// itself, and the base installers are chosen from disk. No share link: its address would be a
-/// path on this computer.
-#[wasm_bindgen]
-pub fn mount_saved(element: web_sys::Element, worker_glue: String, worker_wasm: String) -> Builder {
-    let places = app::Places {
-        worker_glue,
-        worker_wasm,
-        installers: None,
-    };
-    Builder {
-        _app: App::mount(Root::Element(element), places, false),
-    }
-}
-
-/// On a page with `<div id="cib">`, the builder mounts itself there, for the life of the page.
-/// In the worker (no window) and on an embedding page, nothing happens.
-#[wasm_bindgen(start)]
-pub fn start() {
-    let found = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("cib"));
-    if let Some(element) = found {
-        std::mem::forget(mount(element));
-    }
-}
-
-/// What an element holds: dropping it removes that builder's listeners.
-enum Mode {
-    Builder { _app: Rc<App> },
-    Donation(Rc<Donation>),
-}
-
-/// The Rust side of one `<seattle-installer>` element (embed.js holds one per element and
-/// forwards its attribute changes here).
-#[wasm_bindgen]
-pub struct SeattleInstaller {
-    host: HtmlElement,
-    root: Root,
-    assets: String,
-    /// What is drawn now, and for which attributes.
-    mode: Option<(Mode, Vec<Option<String>>)>,
-}
-
-pub const ATTRIBUTES: [&str; 4] = ["owner-key", "user-key", "platforms", "base-installers"];
-
-#[wasm_bindgen]
-impl SeattleInstaller {
-    /// `assets` is the URL of the folder embed.js was loaded from.
-    #[wasm_bindgen(constructor)]
-    pub fn new(host: HtmlElement, shadow: ShadowRoot, assets: String) -> SeattleInstaller {
-        let mut element = SeattleInstaller {
-            host,
-            root: Root::Shadow(shadow),
-            assets,
-            mode: None,
-        };
-        element.update();
-        element
-    }
-
-    /// Draws the element again for its current attributes, if they changed.
-    pub fn update(&mut self) {
-        let values: Vec<Option<String>> = ATTRIBUTES
-            .iter()
-            .map(|a| self.host.get_attribute(a))
-            .collect();
-        if let Some((mode, old)) = &self.mode {
-            if *old == values {
-                return;
-            }
-            if let Mode::Donation(donation) = mode {
-                donation.retire();
-            }
-        }
-        let places = assets::places(&self.assets, values[3].as_deref());
-        let mode = match &values[0] {
-            // Without an owner, the element is the whole builder.
-            None => Mode::Builder {
-                _app: App::mount(self.root.clone(), places, false),
-            },
-            Some(owner) => {
-                let request = donation::Request::from_attributes(
-                    owner,
-                    values[1].as_deref(),
-                    values[2].as_deref(),
-                );
-                Mode::Donation(Donation::mount(
-                    self.host.clone(),
-                    self.root.clone(),
-                    places,
-                    request,
-                ))
-            }
-        };
-        self.mode = Some((mode, values));
-    }
-}

@@ -68,8 +68,8 @@ fn ms(time: f64) -> String {
     }
 }
 
-pub async fn run(app: std::rc::Rc<crate::app::App>) {
-    let places = &app.places;
+pub async fn run(places: crate::places::Places) {
+    let places = &places;
     watch_long_tasks();
     let mut lines = vec!["Measurements".to_string()];
     for (bits, runs) in [(KeyBits::B1024, 9), (KeyBits::B2048, 5)] {
@@ -105,7 +105,7 @@ pub async fn run(app: std::rc::Rc<crate::app::App>) {
                 lines.push(format!(
                     "customize {} ({}): {line}",
                     entry.file,
-                    dom::size(entry.size)
+                    crate::words::size(entry.size)
                 ));
                 show(&lines);
             }

@@ -1,6 +1,7 @@
 //! Step 3, platforms: which base installers to customize. The visitor's own system is chosen
 //! at first, since that is the installer most people came for.
 
+use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::state::State;
 use cib_core::Platform;
@@ -44,8 +45,7 @@ pub fn skeleton(state: &State, more: Option<El>) -> El {
             El::new("input")
                 .attr("type", "checkbox")
                 .attr("id", &box_id(p))
-                .attr("data-action", "platform")
-                .attr("data-name", p.name())
+                .action(&Action::SetPlatform(p, false))
                 .flag("checked", state.platforms.contains(&p)),
             El::new("label").attr("for", &box_id(p)).text(p.label()),
         ])

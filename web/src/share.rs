@@ -1,29 +1,29 @@
 //! The share link: the page's own address with the whole description in its fragment (which
 //! browsers never send to a server), so whoever opens it rebuilds the very same installers. The
-//! encoding is the core's (`share_link`); here it is shown, copied and drawn as a QR code.
+//! encoding is the core's (`share_link`), the link follows the model (`update`); here it is
+//! shown, copied and drawn as a QR code.
 
-use crate::app::{App, Places};
-use crate::dom::El;
-use crate::state::{sentence, State};
-use crate::worker;
-use cib_core::{share_link, BuildDescription};
+use crate::action::{Action, Dispatch};
+use crate::dom::{El, Root};
+use crate::ids;
+use crate::places::Places;
+use crate::state::State;
+use crate::update::Share;
+use crate::words::sentence;
+use crate::worker::{self, WorkerError};
+use cib_core::share_link;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 
-const FIELD_ID: &str = "cib-share-link";
+const CODE_ID: &str = "cib-share-code";
+const SAID_ID: &str = "cib-share-said";
 
 /// The page's address without its fragment.
-fn page_address() -> Option<String> {
+pub fn page_address() -> Option<String> {
     let href = web_sys::window()?.location().href().ok()?;
     Some(href.split('#').next().unwrap_or_default().to_string())
-}
-
-/// The share link for the state, when it can have one (its description is checked).
-pub fn link(state: &State, description: Option<&BuildDescription>) -> Option<String> {
-    let fragment = share_link::encode(&state.shared(description?)?).ok()?;
-    Some(format!("{}#{fragment}", page_address()?))
 }
 
 /// The state a share link in the page's address describes: `state` as it is without a
@@ -48,15 +48,22 @@ pub fn state_from_address(state: State) -> State {
     }
 }
 
-/// A QR code of `text`, drawn by the worker's module (the QR encoder is not needed before
-/// the first build, so it is not in the page's module), as an SVG data URL for an `<img>`: no
+/// A QR code of `link`, drawn by the worker's module (the QR encoder is not needed before the
+/// first build, so it is not in the page's module), as an SVG data URL for an `<img>`: no
 /// markup is ever parsed into the page.
+pub async fn draw_qr(places: Places, link: String, dispatch: Dispatch) {
+    let image = qr_image(&places, &link).await;
+    dispatch.send(Action::QrDrawn { link, image });
+}
+
 async fn qr_image(places: &Places, text: &str) -> Result<String, String> {
     let answer = worker::call(places, "qr", &[("text", text.into())], &Array::new())
         .await
-        .map_err(|e| match e.contains("too long") {
-            true => "The link is too long for a QR code; copy it instead.".to_string(),
-            false => format!("The QR code could not be drawn: {e}."),
+        .map_err(|e| match e {
+            WorkerError::TooLarge(_) => {
+                "The link is too long for a QR code; copy it instead.".to_string()
+            }
+            e => format!("The QR code could not be drawn: {e}."),
         })?;
     let svg = Reflect::get(&answer, &"svg".into())
         .ok()
@@ -69,85 +76,81 @@ async fn qr_image(places: &Places, text: &str) -> Result<String, String> {
 }
 
 pub fn skeleton() -> El {
-    El::new("div").attr("id", "cib-share")
+    El::new("div").attr("id", ids::SHARE)
 }
 
-pub fn render(app: &App, state: &State, description: Option<&BuildDescription>) {
-    let root = &app.root;
-    let link = link(state, description);
+pub fn render(root: &Root, share: Option<&Share>) {
     let shown = root
-        .by_id::<HtmlInputElement>(FIELD_ID)
+        .by_id::<HtmlInputElement>(ids::SHARE_FIELD)
         .map(|field| field.value());
-    if shown == link {
+    let Some(share) = share else {
+        if shown.is_some() {
+            root.replace_children(ids::SHARE, []);
+        }
         return;
-    }
-    let Some(link) = link else {
-        return root.replace_children("cib-share", []);
     };
-    root.replace_children(
-        "cib-share",
-        [
-            El::new("div").class("field").children([
-                El::new("label").attr("for", FIELD_ID).text("Share link"),
-                El::new("input")
-                    .attr("id", FIELD_ID)
-                    .attr("type", "text")
-                    .attr("readonly", "")
-                    .attr("value", &link)
-                    .attr("aria-describedby", "cib-share-hint cib-share-said"),
-                El::new("p")
-                    .attr("id", "cib-share-hint")
-                    .class("hint")
-                    .text(
+    if shown.as_ref() != Some(&share.link) {
+        root.replace_children(ids::SHARE, field(&share.link));
+    }
+    root.set_text(SAID_ID, &share.said);
+    let drawn = root
+        .by_id::<web_sys::Element>(CODE_ID)
+        .is_some_and(|c| c.child_element_count() > 0);
+    if let (false, Some(qr)) = (drawn, &share.qr) {
+        let code = match qr {
+            Ok(url) => El::new("img")
+                .attr("src", url)
+                .attr("alt", "QR code of the share link")
+                .attr("id", "cib-share-qr")
+                .class("qr"),
+            Err(message) => El::new("p").class("hint").text(message),
+        };
+        root.replace_children(CODE_ID, [code]);
+    }
+}
+
+fn field(link: &str) -> [El; 2] {
+    [
+        El::new("div").class("field").children([
+            El::new("label")
+                .attr("for", ids::SHARE_FIELD)
+                .text("Share link"),
+            El::new("input")
+                .attr("id", ids::SHARE_FIELD)
+                .attr("type", "text")
+                .attr("readonly", "")
+                .attr("value", link)
+                .attr("aria-describedby", "cib-share-hint cib-share-said"),
+            El::new("p")
+                .attr("id", "cib-share-hint")
+                .class("hint")
+                .text(
                     "Whoever opens this link gets this builder as it is now (names, public keys, \
                      vessels, platforms; never a private key) and can make the very same \
                      installers.",
                 ),
-                El::button("Copy", "copy-link").attr("id", "cib-share-copy"),
-                El::new("span")
-                    .attr("id", "cib-share-said")
-                    .attr("role", "status"),
-            ]),
-            El::new("div").attr("id", "cib-share-code"),
-        ],
-    );
-    let (places, root) = (app.places.clone(), root.clone());
-    wasm_bindgen_futures::spawn_local(async move {
-        let drawn = match qr_image(&places, &link).await {
-            Ok(url) => El::new("img")
-                .attr("src", &url)
-                .attr("alt", "QR code of the share link")
-                .attr("id", "cib-share-qr")
-                .class("qr"),
-            Err(message) => El::new("p").class("hint").text(&message),
-        };
-        // Only if the link shown is still the one drawn.
-        let shown = root.by_id::<HtmlInputElement>(FIELD_ID).map(|f| f.value());
-        if shown.as_deref() == Some(link.as_str()) {
-            root.replace_children("cib-share-code", [drawn]);
-        }
-    });
+            El::button("Copy", &Action::CopyLink).attr("id", "cib-share-copy"),
+            El::new("span").attr("id", SAID_ID).attr("role", "status"),
+        ]),
+        El::new("div").attr("id", CODE_ID),
+    ]
 }
 
 /// Copies the link with the Clipboard API; where that is refused, selects it for the person.
-pub fn copy(app: &App) {
-    let Some(field) = app.root.by_id::<HtmlInputElement>(FIELD_ID) else {
+pub fn copy(root: &Root, dispatch: Dispatch) {
+    let Some(field) = root.by_id::<HtmlInputElement>(ids::SHARE_FIELD) else {
         return;
     };
     let written = write_clipboard(&field.value());
-    let root = app.root.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let copied = match written {
             Some(promise) => JsFuture::from(promise).await.is_ok(),
             None => false,
         };
-        let said = if copied {
-            "Copied."
-        } else {
+        if !copied {
             field.select();
-            "Selected: press Ctrl+C (or ⌘C) to copy."
-        };
-        root.set_text("cib-share-said", said);
+        }
+        dispatch.send(Action::LinkCopied(copied));
     });
 }
 

@@ -1,7 +1,9 @@
-//! The one state value of the page: what the person entered and what a build produced. Every
+//! What the person entered: users, vessels, platforms and the form being filled in. Every
 //! change goes through a method here, so the rules (vessels total 80, whole tens, at most 8)
-//! hold whatever the order of clicks; the DOM is only ever a picture of this value.
+//! hold whatever the order of clicks; `update::Model` holds it with the rest of the builder's
+//! state, and the DOM is only ever a picture of that.
 
+use crate::words::sentence;
 use cib_core::share_link::Shared;
 use cib_core::vessel::{DEFINED_TOTAL, MAX_VESSELS, PERCENT_STEP};
 use cib_core::{BuildDescription, KeyPair, Platform, Problems, PublicKey};
@@ -390,17 +392,97 @@ impl State {
     }
 }
 
-/// The core's messages start in lower case to fit after a place name; alone they need a capital
-/// and a full stop.
-pub fn sentence(message: &str) -> String {
-    let mut chars = message.chars();
-    let mut out: String = chars
-        .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default();
-    out.push_str(chars.as_str());
-    if !out.ends_with('.') {
-        out.push('.');
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use cib_core::share_link::Shared;
+    use cib_core::vessel::RESERVED_OWNER_KEY;
+
+    fn with_users(names: &[&str]) -> State {
+        let mut state = State::new(Platform::Linux);
+        for name in names {
+            state.form.name = name.to_string();
+            assert!(state.add_user(), "{name} is added");
+        }
+        state
     }
-    out
+
+    #[test]
+    fn a_split_keeps_owner_and_users_and_a_merge_joins_them() {
+        let mut state = with_users(&["alice", "bob", "carol"]);
+        state.set_owner(0, "alice");
+        state.set_vessel_user(0, "bob", true);
+        state.split(0);
+        assert_eq!(state.vessels[1].owner.as_deref(), Some("alice"));
+        assert_eq!(state.vessels[1].users, ["bob"]);
+        state.set_owner(1, "carol");
+        state.set_vessel_user(1, "carol", true);
+        state.merge(0);
+        assert_eq!(state.vessels.len(), 1);
+        assert_eq!(state.vessels[0].percent, DEFINED_TOTAL);
+        // The first vessel's owner wins; users are joined in the user list's order.
+        assert_eq!(state.vessels[0].owner.as_deref(), Some("alice"));
+        assert_eq!(state.vessels[0].users, ["bob", "carol"]);
+        assert!(state.description().is_ok());
+    }
+
+    #[test]
+    fn a_vessel_moves_tens_to_its_neighbour_and_never_below_ten() {
+        let mut state = State::new(Platform::Linux);
+        state.split(0);
+        assert_eq!(state.vessels.len(), 2);
+        for _ in 0..5 {
+            state.grow(1);
+        }
+        let percents: Vec<u32> = state.vessels.iter().map(|v| v.percent).collect();
+        assert_eq!(percents, [PERCENT_STEP, DEFINED_TOTAL - PERCENT_STEP]);
+        assert!(!state.can_shrink(0) && !state.can_grow(1));
+        let revision = state.revision;
+        state.shrink(0);
+        assert_eq!(state.revision, revision, "a refused move is no edit");
+    }
+
+    #[test]
+    fn users_are_checked_and_ordered_and_their_removal_is_flagged() {
+        let mut state = with_users(&["bob", "alice"]);
+        state.set_vessel_user(0, "alice", true);
+        state.set_vessel_user(0, "bob", true);
+        assert_eq!(state.vessels[0].users, ["bob", "alice"]);
+        state.set_vessel_user(0, "bob", false);
+        assert_eq!(state.vessels[0].users, ["alice"]);
+        state.form.name = "alice".into();
+        assert!(!state.add_user());
+        assert!(state
+            .name_problem("alice")
+            .is_some_and(|p| p.contains("unique")));
+        state.remove_user("alice");
+        assert_eq!(
+            state.vessels[0].notice.as_deref(),
+            Some("User alice was removed from this vessel.")
+        );
+        state.set_vessel_user(0, "bob", true);
+        assert_eq!(state.vessels[0].notice, None);
+    }
+
+    #[test]
+    fn a_shared_builder_is_the_one_that_was_shared() {
+        let mut state = with_users(&[]);
+        state.form.name = "alice".into();
+        state.form.key_text = RESERVED_OWNER_KEY.trim().into();
+        assert!(state.add_user());
+        state.set_owner(0, "alice");
+        state.set_platform(Platform::Android, true);
+        let description = state.description().expect("a complete description");
+        let shared: Shared = state.shared(&description).expect("every user has a key");
+        let again = State::from_shared(shared);
+        assert_eq!(again.vessels, state.vessels);
+        assert_eq!(again.platforms, [Platform::Linux, Platform::Android]);
+        assert_eq!(again.description_json(), state.description_json());
+        // A user whose key is still to be generated has no share link.
+        let mut missing = again.clone();
+        missing.form.name = "bob".into();
+        assert!(missing.add_user());
+        let description = missing.description().expect("still complete");
+        assert!(missing.shared(&description).is_none());
+    }
 }

@@ -1,19 +1,11 @@
 //! Step 1, users: a name and a public key (pasted, chosen as a `.publickey` file, or dropped on
 //! the panel), or no key, in which case a pair is generated at build time.
 
-use crate::app::App;
+use crate::action::Action;
 use crate::dom::{El, Root};
+use crate::ids::{KEY as KEY_ID, KEY_FILE, NAME as NAME_ID, USERS as SECTION_ID};
 use crate::state::{State, UserKey};
-use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Element, File, HtmlInputElement, HtmlTextAreaElement};
-
-pub const NAME_ID: &str = "cib-name";
-const KEY_ID: &str = "cib-key";
-const SECTION_ID: &str = "cib-users";
-/// A `.publickey` of 16384 bits is under 10 kB; anything far larger is not one.
-const MAX_KEY_FILE_BYTES: f64 = 64_000.0;
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
 
 pub fn skeleton() -> El {
     El::new("section").attr("id", SECTION_ID).attr("aria-labelledby", "cib-users-heading").children([
@@ -26,6 +18,7 @@ pub fn skeleton() -> El {
             El::new("label").attr("for", NAME_ID).text("Name"),
             El::new("input")
                 .attr("id", NAME_ID)
+                .action(&Action::TypeName(String::new()))
                 .attr("type", "text")
                 .attr("autocomplete", "off")
                 .attr("spellcheck", "false")
@@ -37,6 +30,7 @@ pub fn skeleton() -> El {
             El::new("label").attr("for", KEY_ID).text("Public key"),
             El::new("textarea")
                 .attr("id", KEY_ID)
+                .action(&Action::TypeKey(String::new()))
                 .attr("rows", "3")
                 .attr("spellcheck", "false")
                 .attr("aria-describedby", "cib-key-hint cib-key-message"),
@@ -44,15 +38,15 @@ pub fn skeleton() -> El {
                 "Optional. Paste the contents of a .publickey file (two numbers), choose the file \
                  below or drop it on this step.",
             ),
-            El::new("label").attr("for", "cib-key-file").class("file-label").text("Public key file"),
+            El::new("label").attr("for", KEY_FILE).class("file-label").text("Public key file"),
             El::new("input")
-                .attr("id", "cib-key-file")
+                .attr("id", KEY_FILE)
                 .attr("type", "file")
                 .attr("accept", ".publickey,text/plain")
-                .attr("data-action", "key-file"),
+                .action(&Action::ChooseKeyFile),
             El::message("cib-key-message", None),
         ]),
-        El::button("Add user", "add-user").attr("id", "cib-add-user").class("primary"),
+        El::button("Add user", &Action::AddUser).attr("id", "cib-add-user").class("primary"),
         El::new("div").attr("id", "cib-user-list"),
     ])
 }
@@ -104,10 +98,12 @@ pub fn render(root: &Root, state: &State) {
         El::new("li").children([
             El::new("span").class("user-name").text(&user.name),
             El::new("span").class("user-key").text(key),
-            El::button(&format!("Remove {}", user.name), "remove-user")
-                .attr("id", &format!("cib-remove-{}", user.name))
-                .attr("data-name", &user.name)
-                .class("quiet"),
+            El::button(
+                &format!("Remove {}", user.name),
+                &Action::RemoveUser(user.name.clone()),
+            )
+            .attr("id", &format!("cib-remove-{}", user.name))
+            .class("quiet"),
         ])
     });
     root.replace_children(
@@ -140,72 +136,4 @@ fn sync_value(root: &Root, id: &str, value: &str) {
             area.set_value(value);
         }
     }
-}
-
-pub fn add(app: &App) {
-    let mut added = false;
-    app.change(|s| added = s.add_user());
-    if added {
-        app.root.focus(NAME_ID);
-        return;
-    }
-    // Take the person to the first thing to fix.
-    let state = app.state.borrow();
-    let first = if state.name_problem(state.form.name.trim()).is_some() {
-        NAME_ID
-    } else {
-        KEY_ID
-    };
-    drop(state);
-    app.root.focus(first);
-}
-
-pub fn read_chosen_file(app: &Rc<App>, input: &Element) {
-    let file = input
-        .dyn_ref::<HtmlInputElement>()
-        .and_then(|i| i.files())
-        .and_then(|f| f.get(0));
-    if let Some(file) = file {
-        read_key_file(app.clone(), file);
-    }
-}
-
-/// A dropped or chosen file fills the key field (where the person sees what was read); its
-/// name fills an empty name field, as `alice.publickey` names alice.
-fn read_key_file(app: Rc<App>, file: File) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let text = if file.size() > MAX_KEY_FILE_BYTES {
-            Err(format!(
-                "{} is too large to be a public key file.",
-                file.name()
-            ))
-        } else {
-            JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|t| t.as_string())
-                .ok_or(format!("{} could not be read.", file.name()))
-        };
-        match text {
-            Ok(text) => app.change(|s| {
-                s.form.file_problem = None;
-                s.form.key_text = text.trim().to_string();
-                if s.form.name.trim().is_empty() {
-                    if let Some(stem) = file.name().strip_suffix(".publickey") {
-                        s.form.name = stem.to_string();
-                    }
-                }
-            }),
-            Err(message) => app.change(|s| s.form.file_problem = Some(message)),
-        }
-    });
-}
-
-/// A `.publickey` file dropped anywhere on this step fills the key field.
-pub fn listen_for_drops(app: &Rc<App>) {
-    app.take_drops(SECTION_ID, |app, files| {
-        if let Some(file) = files.get(0) {
-            read_key_file(app.clone(), file);
-        }
-    });
 }

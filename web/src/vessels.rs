@@ -1,6 +1,7 @@
 //! Step 2, vessels: the donated share split into vessels of whole tens totalling 80%, each with
 //! an owner and users; the reserved 20% vessel of the Seattle project comes last.
 
+use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::state::{State, VesselEntry};
 use cib_core::vessel::{DEFINED_TOTAL, MAX_VESSELS, RESERVED_PERCENT};
@@ -31,19 +32,30 @@ pub fn render(root: &Root, state: &State) {
 fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
     let n = i + 1;
     let id = |what: &str| format!("cib-vessel-{n}-{what}");
-    let button = |text: String, action: &str, enabled: bool| {
-        El::button(&text, action)
-            .attr("id", &id(action))
-            .attr("data-index", &i.to_string())
+    // Each button's id names what it does, as the tests and a person's focus find it.
+    let button = |text: String, what: &str, action: Action, enabled: bool| {
+        El::button(&text, &action)
+            .attr("id", &id(what))
             .class("quiet")
             .flag("disabled", !enabled)
     };
     let mut actions = vec![
-        button(format!("Split vessel {n}"), "split", state.can_split(i)),
-        button(format!("Add 10% to vessel {n}"), "grow", state.can_grow(i)),
+        button(
+            format!("Split vessel {n}"),
+            "split",
+            Action::Split(i),
+            state.can_split(i),
+        ),
+        button(
+            format!("Add 10% to vessel {n}"),
+            "grow",
+            Action::Grow(i),
+            state.can_grow(i),
+        ),
         button(
             format!("Remove 10% from vessel {n}"),
             "shrink",
+            Action::Shrink(i),
             state.can_shrink(i),
         ),
     ];
@@ -53,6 +65,7 @@ fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
             button(
                 format!("Merge vessel {n} with vessel {}", n + 1),
                 "merge",
+                Action::Merge(i),
                 true,
             ),
         );
@@ -76,9 +89,7 @@ fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
             El::new("input")
                 .attr("type", "checkbox")
                 .attr("id", &box_id)
-                .attr("data-action", "vessel-user")
-                .attr("data-index", &i.to_string())
-                .attr("data-name", &u.name)
+                .action(&Action::SetVesselUser(i, u.name.clone(), false))
                 .flag("checked", v.users.contains(&u.name)),
             El::new("label").attr("for", &box_id).text(&u.name),
         ])
@@ -106,8 +117,7 @@ fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
                     .text(&format!("Owner of vessel {n}")),
                 El::new("select")
                     .attr("id", &owner_id)
-                    .attr("data-action", "owner")
-                    .attr("data-index", &i.to_string())
+                    .action(&Action::SetOwner(i, String::new()))
                     .attr("aria-describedby", &id("message"))
                     .attr(
                         "aria-invalid",

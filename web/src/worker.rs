@@ -4,17 +4,18 @@
 //! a URL of the host: a browser refuses `new Worker(url)` for another origin, which is where
 //! the builder's files are when a clearinghouse embeds it.
 
-use crate::app::Places;
+use crate::places::Places;
 use js_sys::{Array, Object, Promise, Reflect, WebAssembly};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::fmt;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
 
 /// The worker's script: `GLUE_URL` and `WASM_URL` are filled in; the page hands over the module
-/// compiled when it has it; errors go back as text.
+/// compiled when it has it; errors go back as their message and the name of their kind.
 const SCRIPT: &str = r#"let loaded;
 const ops = {
   keygen: (m, { bits }) => m.generate_key_pair(bits),
@@ -28,7 +29,7 @@ self.onmessage = async ({ data }) => {
     loaded ??= import(GLUE_URL).then(async (m) => { await m.default({ module_or_path: wasm }); return m; });
     self.postMessage(ops[data.op](await loaded, data));
   } catch (error) {
-    self.postMessage({ error: String(error?.message ?? error) });
+    self.postMessage({ error: String(error?.message ?? error), kind: String(error?.name) });
   }
 };
 "#;
@@ -59,15 +60,48 @@ async fn compiled(places: &Places) -> Option<JsValue> {
 }
 
 /// A blob URL of the worker's script for the builder whose worker files are at `places`.
-fn script_url(places: &Places) -> Result<String, String> {
+fn script_url(places: &Places) -> Result<String, WorkerError> {
     let script = SCRIPT
         .replace("GLUE_URL", &format!("{:?}", places.worker_glue))
         .replace("WASM_URL", &format!("{:?}", places.worker_wasm));
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&script.into()), &options)
-        .map_err(|e| js_error("could not prepare the worker", e))?;
-    Url::create_object_url_with_blob(&blob).map_err(|e| js_error("could not prepare the worker", e))
+        .map_err(|e| unavailable("could not prepare the worker", e))?;
+    Url::create_object_url_with_blob(&blob)
+        .map_err(|e| unavailable("could not prepare the worker", e))
+}
+
+/// Why a worker gave no answer.
+#[derive(Debug)]
+pub enum WorkerError {
+    /// The worker could not be prepared, started or reached.
+    Unavailable(String),
+    /// The worker started but never answered (its module failed to load).
+    Silent,
+    /// The operation refused its input as too large (a `RangeError` in the worker, as for a
+    /// text too long for any QR code).
+    TooLarge(String),
+    /// The operation failed, for this reason.
+    Failed(String),
+}
+
+impl fmt::Display for WorkerError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            WorkerError::Unavailable(why) => f.write_str(why),
+            WorkerError::Silent => f.write_str("the worker failed to start"),
+            WorkerError::TooLarge(why) | WorkerError::Failed(why) => {
+                write!(f, "the worker failed: {why}")
+            }
+        }
+    }
+}
+
+impl From<WorkerError> for String {
+    fn from(e: WorkerError) -> String {
+        e.to_string()
+    }
 }
 
 pub fn js_error(context: &str, e: JsValue) -> String {
@@ -79,6 +113,10 @@ pub fn js_error(context: &str, e: JsValue) -> String {
     format!("{context}: {text}")
 }
 
+fn unavailable(context: &str, e: JsValue) -> WorkerError {
+    WorkerError::Unavailable(js_error(context, e))
+}
+
 /// Runs `op` with `fields` in a fresh worker and returns its answer. `transfer` lists buffers
 /// handed over rather than copied.
 pub async fn call(
@@ -86,7 +124,7 @@ pub async fn call(
     op: &str,
     fields: &[(&str, JsValue)],
     transfer: &Array,
-) -> Result<JsValue, String> {
+) -> Result<JsValue, WorkerError> {
     let module = compiled(places).await;
     let script = script_url(places)?;
     // A classic worker, which loads the module with `import()`: Chromium refuses a module
@@ -94,7 +132,7 @@ pub async fn call(
     let worker = Worker::new(&script);
     let worker = worker.map_err(|e| {
         let _ = Url::revoke_object_url(&script);
-        js_error("could not start the worker", e)
+        unavailable("could not start the worker", e)
     })?;
     let reply = js_sys::Promise::new(&mut |resolve, reject| {
         let on_message = Closure::once_into_js(move |event: MessageEvent| {
@@ -116,16 +154,19 @@ pub async fn call(
     }
     worker
         .post_message_with_transfer(&request, transfer)
-        .map_err(|e| js_error("could not reach the worker", e))?;
+        .map_err(|e| unavailable("could not reach the worker", e))?;
     let answer = JsFuture::from(reply).await;
     worker.terminate();
     let _ = Url::revoke_object_url(&script);
-    let answer = answer.map_err(|_| "the worker failed to start".to_string())?;
-    if let Some(error) = Reflect::get(&answer, &"error".into())
-        .ok()
-        .and_then(|e| e.as_string())
-    {
-        return Err(format!("the worker failed: {error}"));
+    let answer = answer.map_err(|_| WorkerError::Silent)?;
+    let text = |name: &str| {
+        Reflect::get(&answer, &name.into())
+            .ok()
+            .and_then(|e| e.as_string())
+    };
+    match (text("error"), text("kind").as_deref()) {
+        (None, _) => Ok(answer),
+        (Some(error), Some("RangeError")) => Err(WorkerError::TooLarge(error)),
+        (Some(error), _) => Err(WorkerError::Failed(error)),
     }
-    Ok(answer)
 }

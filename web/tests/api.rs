@@ -4,6 +4,9 @@
 //!
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p cib-web --target wasm32-unknown-unknown --release`
 
+// These run in a browser (wasm-bindgen-test); natively there is nothing of them to build.
+#![cfg(target_arch = "wasm32")]
+
 use cib_core::base_installer::{self, pack, TreeEntry};
 use cib_core::vessel::RESERVED_OWNER_KEY;
 use cib_core::{ArchiveKind, PrivateKey, PublicKey};

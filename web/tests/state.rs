@@ -1,6 +1,9 @@
 //! The page's state rules: vessels stay whole tens totalling 80, at most 8; removing a user
 //! flags the vessels that named them; a failed add keeps what was typed.
 
+// These run in a browser (wasm-bindgen-test); natively there is nothing of them to build.
+#![cfg(target_arch = "wasm32")]
+
 use cib_core::vessel::RESERVED_OWNER_KEY;
 use cib_core::Platform;
 use cib_web::state::State;

@@ -61,12 +61,17 @@ pub fn inflated_size(base: &[u8]) -> Result<f64, JsError> {
 }
 
 /// The QR code of `text` as an SVG image, four pixels a module at least so that a phone reads it
-/// from a screen; an error when the text is too long for any QR code.
+/// from a screen; a `RangeError` when the text is too long for any QR code (the page tells that
+/// apart from other failures by this kind).
 #[wasm_bindgen]
-pub fn qr_svg(text: &str) -> Result<String, JsError> {
+pub fn qr_svg(text: &str) -> Result<String, JsValue> {
     use qrcode::render::svg;
+    use qrcode::types::QrError;
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::L)
-        .map_err(|e| JsError::new(&e.to_string()))?;
+        .map_err(|e| match e {
+            QrError::DataTooLong => js_sys::RangeError::new(&e.to_string()).into(),
+            e => JsValue::from(JsError::new(&e.to_string())),
+        })?;
     let side = (code.width() as u32 + 8) * 4;
     Ok(code
         .render::<svg::Color>()

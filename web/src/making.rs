@@ -1,0 +1,246 @@
+//! Making the installers of a build, off the page's hands: keys are generated for the users
+//! without one, then each base installer is fetched, verified and customized. Each step ends by
+//! reporting an `Action`; when the builder answers that the build is no longer its current one
+//! (the person edited the description), the work stops.
+
+use crate::action::{Action, Dispatch};
+use crate::customize;
+use crate::installers::{self, Manifest, ManifestEntry};
+use crate::keygen::{self, Method};
+use crate::places::Places;
+use crate::run::{Download, Status};
+use crate::state::State;
+use crate::update::{Job, Retry};
+use crate::words::sentence;
+use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
+use cib_core::{BuildDescription, KeyBits, Platform};
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::{Blob, Url};
+
+/// A Blob offered for download as `file`.
+pub fn offer(blob: &Blob, file: &str) -> Download {
+    Download {
+        url: Url::create_object_url_with_blob(blob).unwrap_or_default(),
+        file: file.to_string(),
+        size: blob.size() as u64,
+    }
+}
+
+/// What a build needs besides its job: where the files are, how keys are made, and where to
+/// report.
+#[derive(Clone)]
+pub struct Maker {
+    pub places: Places,
+    pub keygen: Method,
+    pub dispatch: Dispatch,
+}
+
+impl Maker {
+    fn fail(&self, revision: u64, message: String) {
+        self.dispatch
+            .send(Action::BuildFailed { revision, message });
+    }
+
+    pub async fn build(self, job: Job) {
+        let Job {
+            revision,
+            mut state,
+            chosen,
+        } = job;
+        let mut description = match BuildDescription::parse(&state.description_json()) {
+            Ok(description) => description,
+            Err(problems) => return self.fail(revision, problems.to_string()),
+        };
+        let missing: Vec<String> = description
+            .users_without_key()
+            .map(|u| u.name.clone())
+            .collect();
+        for (done, name) in missing.iter().enumerate() {
+            let total = missing.len();
+            if !self.dispatch.send(Action::KeyProgress {
+                revision,
+                done,
+                total,
+            }) {
+                return;
+            }
+            match keygen::generate(&self.places, KeyBits::B1024, self.keygen).await {
+                Ok((pair, _)) => {
+                    state.set_generated(name, pair.clone());
+                    let _ = description.set_public_key(name, pair.public.clone());
+                    let name = name.clone();
+                    self.dispatch.send(Action::KeyGenerated { name, pair });
+                }
+                Err(e) => {
+                    let message = format!("The keys could not be generated: {e}.");
+                    return self.fail(revision, message);
+                }
+            }
+        }
+        let vesselinfo = match cib_core::vesselinfo::write(&description) {
+            Ok(text) => Rc::new(text),
+            Err(missing) => {
+                let message = format!("These users still have no key: {}.", missing.join(", "));
+                return self.fail(revision, message);
+            }
+        };
+        let (private_keys, public_keys) = key_downloads(&state, &description);
+        if !self.dispatch.send(Action::KeysReady {
+            revision,
+            vesselinfo: vesselinfo.clone(),
+            private_keys,
+            public_keys,
+        }) {
+            return;
+        }
+        let manifest = match self.manifest(chosen).await {
+            Ok(manifest) => manifest,
+            Err(e) => {
+                let message = format!(
+                    "The list of base installers could not be loaded: {}",
+                    sentence(&e)
+                );
+                return self.fail(revision, message);
+            }
+        };
+        let loaded = Action::ManifestLoaded {
+            revision,
+            manifest: manifest.clone(),
+        };
+        if !self.dispatch.send(loaded) {
+            return;
+        }
+        for &platform in &state.platforms {
+            self.installer(revision, platform, &manifest, &vesselinfo)
+                .await;
+        }
+        self.dispatch.send(Action::Finished { revision });
+    }
+
+    pub async fn retry(self, retry: Retry) {
+        let Retry {
+            revision,
+            platform,
+            vesselinfo,
+            mut manifest,
+            chosen,
+        } = retry;
+        // The host may have replaced the file since (a new release): read the manifest again,
+        // so a retry compares against what is served now.
+        if let Ok(fresh) = self.manifest(chosen).await {
+            manifest = fresh.clone();
+            let loaded = Action::ManifestLoaded {
+                revision,
+                manifest: fresh,
+            };
+            self.dispatch.send(loaded);
+        }
+        self.installer(revision, platform, &manifest, &vesselinfo)
+            .await;
+        self.dispatch.send(Action::Finished { revision });
+    }
+
+    /// The manifest of the base installers to build from: the chosen files', or the host's.
+    async fn manifest(&self, chosen: Option<Manifest>) -> Result<Manifest, String> {
+        match chosen {
+            Some(manifest) => Ok(manifest),
+            None => installers::manifest(&self.places).await,
+        }
+    }
+
+    /// Fetches, verifies and customizes one base installer of the run.
+    async fn installer(
+        &self,
+        revision: u64,
+        platform: Platform,
+        manifest: &Manifest,
+        vesselinfo: &str,
+    ) {
+        let status = |status| {
+            self.dispatch.send(Action::InstallerStatus {
+                revision,
+                platform,
+                status,
+            })
+        };
+        // Nothing is fetched for a run the person replaced meanwhile.
+        if !status(Status::Waiting) {
+            return;
+        }
+        let drawn_at = Cell::new(0.0);
+        let progress = |received: u64, total: u64| {
+            if throttled(&drawn_at, received == total) {
+                status(Status::Fetching { received, total });
+            }
+        };
+        let made = make_installer(
+            &self.places,
+            platform,
+            manifest.for_platform(platform),
+            vesselinfo,
+            progress,
+            || {
+                status(Status::Customizing);
+            },
+        )
+        .await;
+        status(match made {
+            Ok((blob, file)) => Status::Ready(offer(&blob, &file)),
+            Err(message) => Status::Failed(message),
+        });
+    }
+}
+
+/// `private_keys.zip` (generated users only, if any) and `public_keys.zip` (every user).
+fn key_downloads(state: &State, description: &BuildDescription) -> (Option<Download>, Download) {
+    let generated: Vec<_> = state
+        .generated_users()
+        .map(|(name, pair)| (name, &pair.private))
+        .collect();
+    let private = (!generated.is_empty()).then(|| {
+        let blob = customize::blob_of(&private_keys_zip(generated), "application/zip");
+        offer(&blob, PRIVATE_KEYS_ZIP)
+    });
+    let public = description
+        .users
+        .iter()
+        .filter_map(|u| Some((u.name.as_str(), u.public_key.as_ref()?)));
+    let blob = customize::blob_of(&public_keys_zip(public), "application/zip");
+    (private, offer(&blob, PUBLIC_KEYS_ZIP))
+}
+
+/// The work of one platform, for whichever builder asks: the base installer named by the
+/// manifest's `entry` is fetched (`progress(received, total)` as bytes arrive), checked against
+/// its sha256, and customized with `vesselinfo` (`customizing()` is called as that begins).
+/// The answer is the installer and its file name.
+pub async fn make_installer(
+    places: &Places,
+    platform: Platform,
+    entry: Option<&ManifestEntry>,
+    vesselinfo: &str,
+    progress: impl FnMut(u64, u64),
+    customizing: impl FnOnce(),
+) -> Result<(Blob, String), String> {
+    let label = platform.label();
+    let entry = entry.ok_or_else(|| match places.installers {
+        Some(_) => format!("This site offers no {label} base installer."),
+        None => crate::chosen::missing(platform),
+    })?;
+    let base = installers::base_installer(places, platform, entry, progress).await?;
+    customizing();
+    let blob = customize::installer_off_thread(places, &base, vesselinfo)
+        .await
+        .map_err(|e| format!("The {label} installer could not be made: {}", sentence(&e)))?;
+    Ok((blob, entry.file.clone()))
+}
+
+/// Whether progress should be drawn now: at most ten times a second, and always the last time.
+pub fn throttled(drawn_at: &Cell<f64>, last: bool) -> bool {
+    let now = js_sys::Date::now();
+    let due = last || now - drawn_at.get() > 100.0;
+    if due {
+        drawn_at.set(now);
+    }
+    due
+}
