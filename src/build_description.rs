@@ -7,9 +7,9 @@
 //! user without a key (its pair gets generated).
 
 use crate::json_object::Entries;
-use crate::problem::Problems;
+use crate::problem::{Found, Place, ProblemKind, Problems};
 use crate::public_key::PublicKey;
-use crate::user::check_name;
+use crate::user::check_name_typed;
 use crate::vessel::{check_count, check_percent, check_vessels, Vessel};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -46,14 +46,19 @@ impl BuildDescription {
             Ok(top) => top,
             Err(e) => {
                 problems.push(
-                    "build description",
-                    format!("not a JSON object with \"vessels\" and \"user_data\": {e}"),
+                    Place::BuildDescription,
+                    ProblemKind::DescriptionNotJson {
+                        detail: e.to_string(),
+                    },
                 );
                 return Err(problems);
             }
         };
         for key in top.duplicate_keys() {
-            problems.push("build description", format!("{key:?} is given twice"));
+            problems.push(
+                Place::BuildDescription,
+                ProblemKind::FieldGivenTwice { field: key.into() },
+            );
         }
         let mut vessels_json = None;
         let mut users_json = None;
@@ -62,8 +67,10 @@ impl BuildDescription {
                 "vessels" => vessels_json = Some(value),
                 "user_data" => users_json = Some(value),
                 other => problems.push(
-                    "build description",
-                    format!("unknown field {other:?}; expected \"vessels\" and \"user_data\""),
+                    Place::BuildDescription,
+                    ProblemKind::UnknownDescriptionField {
+                        field: other.into(),
+                    },
                 ),
             }
         }
@@ -75,7 +82,7 @@ impl BuildDescription {
         let vessels = match vessels_json {
             Some(raw) => read_vessels(raw, &users, &mut problems),
             None => {
-                problems.push("build description", "\"vessels\" is missing");
+                problems.push(Place::BuildDescription, ProblemKind::VesselsMissing);
                 Vec::new()
             }
         };
@@ -190,24 +197,23 @@ fn read_users(raw: &RawValue, problems: &mut Problems) -> Vec<User> {
     let entries: Entries<Value> = match serde_json::from_str(raw.get()) {
         Ok(entries) => entries,
         Err(_) => {
-            problems.push(
-                "user_data",
-                "must be an object from user name to {\"public_key\": \"e n\"} or {}",
-            );
+            problems.push(Place::UserData, ProblemKind::UserDataNotObject);
             return Vec::new();
         }
     };
     for name in entries.duplicate_keys() {
-        problems.push("user_data", format!("user {name} is given twice"));
+        problems.push(
+            Place::UserData,
+            ProblemKind::UserGivenTwice { name: name.into() },
+        );
     }
     let mut users = Vec::new();
     for (name, data) in entries.0 {
-        if let Err(message) = check_name(&name) {
-            problems.push("user_data", message);
+        if let Err(problem) = check_name_typed(&name) {
+            problems.push(Place::UserData, problem);
             continue;
         }
-        let place = format!("user {name}");
-        let public_key = read_user_data(&place, &data, problems);
+        let public_key = read_user_data(&name, &data, problems);
         if !users.iter().any(|u: &User| u.name == name) {
             users.push(User { name, public_key });
         }
@@ -215,14 +221,15 @@ fn read_users(raw: &RawValue, problems: &mut Problems) -> Vec<User> {
     users
 }
 
-fn read_user_data(place: &str, data: &Value, problems: &mut Problems) -> Option<PublicKey> {
+fn read_user_data(name: &str, data: &Value, problems: &mut Problems) -> Option<PublicKey> {
+    let place = || Place::User(name.into());
+    let key_place = || Place::UserKey(name.into());
     let Value::Object(fields) = data else {
         problems.push(
-            place,
-            format!(
-                "must be an object such as {{\"public_key\": \"e n\"}} or {{}}, not {}",
-                kind(data)
-            ),
+            place(),
+            ProblemKind::UserEntryNotObject {
+                found: Found::of(data),
+            },
         );
         return None;
     };
@@ -230,17 +237,21 @@ fn read_user_data(place: &str, data: &Value, problems: &mut Problems) -> Option<
     for (field, value) in fields {
         match (field.as_str(), value) {
             ("public_key", Value::Null) => {}
-            ("public_key", Value::String(text)) => match PublicKey::parse(text) {
+            ("public_key", Value::String(text)) => match PublicKey::parse_typed(text) {
                 Ok(parsed) => key = Some(parsed),
-                Err(message) => problems.push(format!("{place}: public key"), message),
+                Err(problem) => problems.push(key_place(), problem),
             },
             ("public_key", other) => problems.push(
-                format!("{place}: public key"),
-                format!("must be a string \"e n\", not {}", kind(other)),
+                key_place(),
+                ProblemKind::PublicKeyNotString {
+                    found: Found::of(other),
+                },
             ),
             (other, _) => problems.push(
-                place,
-                format!("unknown field {other:?}; expected \"public_key\""),
+                place(),
+                ProblemKind::UnknownUserField {
+                    field: other.into(),
+                },
             ),
         }
     }
@@ -250,15 +261,14 @@ fn read_user_data(place: &str, data: &Value, problems: &mut Problems) -> Option<
 fn read_vessels(raw: &RawValue, users: &[User], problems: &mut Problems) -> Vec<Vessel> {
     let list: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
     let Value::Array(list) = list else {
-        problems.push("vessels", "must be a list of vessels");
+        problems.push(Place::Vessels, ProblemKind::VesselsNotList);
         return Vec::new();
     };
     let known = |name: &str| users.iter().any(|u| u.name == name);
     let mut vessels = Vec::new();
     let mut all_percents_valid = true;
     for (i, item) in list.iter().enumerate() {
-        let place = format!("vessel {}", i + 1);
-        match read_vessel(&place, item, &known, problems) {
+        match read_vessel(Place::Vessel(i + 1), item, &known, problems) {
             Some(vessel) => vessels.push(vessel),
             None => all_percents_valid = false,
         }
@@ -269,8 +279,8 @@ fn read_vessels(raw: &RawValue, users: &[User], problems: &mut Problems) -> Vec<
         true => check_vessels(&percents),
         false => check_count(percents.len()).into_iter().collect(),
     };
-    for message in messages {
-        problems.push("vessels", message);
+    for problem in messages {
+        problems.push(Place::Vessels, problem);
     }
     vessels
 }
@@ -278,64 +288,70 @@ fn read_vessels(raw: &RawValue, users: &[User], problems: &mut Problems) -> Vec<
 /// One vessel; `None` when its percentage is unusable (other problems are reported but the
 /// vessel still counts towards the total).
 fn read_vessel(
-    place: &str,
+    place: Place,
     item: &Value,
     known: &dyn Fn(&str) -> bool,
     problems: &mut Problems,
 ) -> Option<Vessel> {
     let Value::Object(fields) = item else {
-        problems.push(place, format!("must be an object, not {}", kind(item)));
+        problems.push(
+            place,
+            ProblemKind::VesselNotObject {
+                found: Found::of(item),
+            },
+        );
         return None;
     };
     for field in fields.keys() {
         if !matches!(field.as_str(), "percentage" | "owner" | "users") {
             problems.push(
-                place,
-                format!(
-                    "unknown field {field:?}; expected \"percentage\", \"owner\" and \"users\""
-                ),
+                place.clone(),
+                ProblemKind::UnknownVesselField {
+                    field: field.clone(),
+                },
             );
         }
     }
     let percent = match fields.get("percentage") {
         None | Some(Value::Null) => {
-            problems.push(place, "has no percentage");
+            problems.push(place.clone(), ProblemKind::NoPercentage);
             None
         }
         Some(Value::Number(n)) if n.as_i64().is_some() || n.as_u64().is_some() => {
             let whole = n.as_i64().map(i128::from).or(n.as_u64().map(i128::from))?;
             check_percent(whole)
-                .map_err(|message| problems.push(place, message))
+                .map_err(|problem| problems.push(place.clone(), problem))
                 .ok()
         }
         Some(other) => {
             problems.push(
-                place,
-                format!(
-                    "percentage must be a whole number such as 40, not {}",
-                    kind(other)
-                ),
+                place.clone(),
+                ProblemKind::PercentNotWhole {
+                    found: Found::of(other),
+                },
             );
             None
         }
     };
     let owner = match fields.get("owner") {
         None | Some(Value::Null) => {
-            problems.push(place, "has no owner; every vessel needs one");
+            problems.push(place.clone(), ProblemKind::NoOwner);
             String::new()
         }
         Some(Value::String(name)) if name.is_empty() => {
-            problems.push(place, "has no owner; every vessel needs one");
+            problems.push(place.clone(), ProblemKind::NoOwner);
             String::new()
         }
         Some(Value::String(name)) => {
-            check_unlisted(place, name, known, problems);
+            check_unlisted(&place, name, known, problems);
             name.clone()
         }
         Some(other) => {
             problems.push(
-                place,
-                format!("owner must be a user name, not {}", kind(other)),
+                place.clone(),
+                ProblemKind::OwnerNotName {
+                    found: Found::of(other),
+                },
             );
             String::new()
         }
@@ -346,16 +362,19 @@ fn read_vessel(
             let mut users: Vec<String> = Vec::new();
             for name in names {
                 match name {
-                    Value::String(name) if users.contains(name) => {
-                        problems.push(place, format!("user {name:?} is listed twice"))
-                    }
+                    Value::String(name) if users.contains(name) => problems.push(
+                        place.clone(),
+                        ProblemKind::VesselUserTwice { name: name.clone() },
+                    ),
                     Value::String(name) => {
-                        check_unlisted(place, name, known, problems);
+                        check_unlisted(&place, name, known, problems);
                         users.push(name.clone());
                     }
                     other => problems.push(
-                        place,
-                        format!("users must be user names, not {}", kind(other)),
+                        place.clone(),
+                        ProblemKind::VesselUserNotName {
+                            found: Found::of(other),
+                        },
                     ),
                 }
             }
@@ -364,7 +383,9 @@ fn read_vessel(
         Some(other) => {
             problems.push(
                 place,
-                format!("users must be a list of user names, not {}", kind(other)),
+                ProblemKind::VesselUsersNotList {
+                    found: Found::of(other),
+                },
             );
             Vec::new()
         }
@@ -377,29 +398,11 @@ fn read_vessel(
 }
 
 /// A name that `user_data` does not give is checked here, where it is found.
-fn check_unlisted(place: &str, name: &str, known: &dyn Fn(&str) -> bool, problems: &mut Problems) {
+fn check_unlisted(place: &Place, name: &str, known: &dyn Fn(&str) -> bool, problems: &mut Problems) {
     if !known(name) {
-        if let Err(message) = check_name(name) {
-            problems.push(place, message);
+        if let Err(kind) = check_name_typed(name) {
+            problems.push(place.clone(), kind);
         }
-    }
-}
-
-/// How a JSON value is named in a message, with the value when it is short.
-fn kind(value: &Value) -> String {
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("{b}"),
-        // Printing a float would pull the float formatter into the page's module.
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => format!("the number {i}"),
-            (_, Some(u)) => format!("the number {u}"),
-            _ => "a number with a decimal point".into(),
-        },
-        Value::String(s) if s.chars().count() <= 20 => format!("the string {s:?}"),
-        Value::String(_) => "a string".into(),
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "an object".into(),
     }
 }
 

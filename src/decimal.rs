@@ -1,5 +1,6 @@
 //! Seattle key text is made of decimal integers; this is the one place that reads them.
 
+use crate::problem::{KeyText, ProblemKind};
 use rsa::BigUint;
 
 /// More digits than any key this project handles (a 16384-bit modulus has 4933), so a pasted
@@ -7,44 +8,40 @@ use rsa::BigUint;
 pub const MAX_DIGITS: usize = 5000;
 
 /// Reads one positive decimal integer written the canonical way (no sign, no leading zero).
-pub fn parse(word: &str) -> Result<BigUint, String> {
+pub fn parse(word: &str) -> Result<BigUint, ProblemKind> {
     if word.is_empty() {
-        return Err("a number is missing".into());
+        return Err(ProblemKind::NumberMissing);
     }
     if word.len() > 1 && word.starts_with('-') && word[1..].bytes().all(|b| b.is_ascii_digit()) {
-        return Err("a number is negative; it must be positive".into());
+        return Err(ProblemKind::NumberNegative);
     }
     if let Some(bad) = word.chars().find(|c| !c.is_ascii_digit()) {
-        return Err(format!("{bad:?} is not a decimal digit"));
+        return Err(ProblemKind::NotADigit { character: bad });
     }
     if word.len() > MAX_DIGITS {
-        return Err(format!(
-            "a number has {} digits; at most {MAX_DIGITS} are allowed",
-            word.len()
-        ));
+        return Err(ProblemKind::TooManyDigits { digits: word.len() });
     }
     if word.starts_with('0') {
         return Err(if word.len() == 1 {
-            "a number is 0; it must be positive".into()
+            ProblemKind::NumberIsZero
         } else {
-            "a number starts with 0".into()
+            ProblemKind::LeadingZero
         });
     }
-    BigUint::parse_bytes(word.as_bytes(), 10).ok_or_else(|| format!("{word:?} is not a number"))
+    BigUint::parse_bytes(word.as_bytes(), 10)
+        .ok_or_else(|| ProblemKind::NotANumber { text: word.into() })
 }
 
 /// Splits key text into words separated by exactly one space, after trimming the surrounding
 /// whitespace a key file carries (a trailing newline).
-pub fn words(text: &str, expected: usize, what: &str) -> Result<Vec<BigUint>, String> {
+pub fn words(text: &str, key: KeyText) -> Result<Vec<BigUint>, ProblemKind> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(format!("the {what} is empty"));
+        return Err(ProblemKind::KeyEmpty { key });
     }
     let words: Vec<&str> = text.split(' ').collect();
-    if words.len() != expected || words.iter().any(|w| w.is_empty()) {
-        return Err(format!(
-            "a {what} is {expected} numbers separated by one space"
-        ));
+    if words.len() != key.numbers() || words.iter().any(|w| w.is_empty()) {
+        return Err(ProblemKind::KeyShape { key });
     }
     words.into_iter().map(parse).collect()
 }
@@ -57,22 +54,29 @@ mod tests {
     fn reads_canonical_decimals_only() {
         assert_eq!(parse("65537").unwrap(), BigUint::from(65537u32));
         assert!(parse("").is_err());
-        assert!(parse("0").unwrap_err().contains("positive"));
-        assert!(parse("007").unwrap_err().contains("starts with 0"));
-        assert!(parse("-3").unwrap_err().contains("negative"));
-        assert!(parse("-3x").unwrap_err().contains("'-'"));
-        assert!(parse("1e5").unwrap_err().contains("'e'"));
+        assert!(parse("0").unwrap_err().to_string().contains("positive"));
+        assert!(parse("007")
+            .unwrap_err()
+            .to_string()
+            .contains("starts with 0"));
+        assert!(parse("-3").unwrap_err().to_string().contains("negative"));
+        assert!(parse("-3x").unwrap_err().to_string().contains("'-'"));
+        assert!(parse("1e5").unwrap_err().to_string().contains("'e'"));
         assert!(parse(&"9".repeat(MAX_DIGITS + 1))
             .unwrap_err()
+            .to_string()
             .contains("digits"));
     }
 
     #[test]
     fn splits_on_single_spaces_after_trimming() {
-        assert_eq!(words(" 3 5\n", 2, "public key").unwrap().len(), 2);
-        assert!(words("3  5", 2, "public key").is_err());
-        assert!(words("3\t5", 2, "public key").is_err());
-        assert!(words("3 5 7", 2, "public key").is_err());
-        assert!(words("\n", 2, "public key").unwrap_err().contains("empty"));
+        assert_eq!(words(" 3 5\n", KeyText::Public).unwrap().len(), 2);
+        assert!(words("3  5", KeyText::Public).is_err());
+        assert!(words("3\t5", KeyText::Public).is_err());
+        assert!(words("3 5 7", KeyText::Public).is_err());
+        assert!(words("\n", KeyText::Public)
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
     }
 }

@@ -26,6 +26,6 @@ pub use key_pair::{KeyBits, KeyPair};
 pub use manifest::{Manifest, ManifestEntry};
 pub use platform::{ArchiveKind, Platform};
 pub use private_key::PrivateKey;
-pub use problem::{Problem, Problems};
+pub use problem::{Localized, Place, Problem, ProblemKind, Problems};
 pub use public_key::PublicKey;
 pub use vessel::Vessel;

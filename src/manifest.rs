@@ -4,6 +4,7 @@
 //! `{"installers": {"linux": {"file": "seattle_linux.tgz", "size": 614000, "sha256": "<hex>"}}}`
 
 use crate::platform::Platform;
+use crate::problem::ProblemKind;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -39,16 +40,23 @@ impl Manifest {
         serde_json::to_string_pretty(self).expect("plain data always serializes")
     }
 
+    /// [`Manifest::parse_typed`], with the problem in English.
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        Manifest::parse_typed(text).map_err(String::from)
+    }
+
     /// Reads the platforms' entries of a manifest (the page builds nothing else) and checks
     /// each: a plain file name (the manifest must not send the page elsewhere) and a sha256 of
     /// 64 hexadecimal digits.
-    pub fn parse(text: &str) -> Result<Manifest, String> {
+    pub fn parse_typed(text: &str) -> Result<Manifest, ProblemKind> {
         let value: Value =
-            serde_json::from_str(text).map_err(|e| format!("the manifest is not JSON: {e}"))?;
+            serde_json::from_str(text).map_err(|e| ProblemKind::ManifestNotJson {
+                detail: e.to_string(),
+            })?;
         let installers = value
             .get("installers")
             .and_then(|i| i.as_object())
-            .ok_or("the manifest has no \"installers\" object")?;
+            .ok_or(ProblemKind::ManifestNoInstallers)?;
         let mut manifest = Manifest::default();
         for platform in Platform::ALL {
             let key = platform.name();
@@ -56,27 +64,24 @@ impl Manifest {
                 continue;
             };
             let field = |name: &str| {
-                entry
-                    .get(name)
-                    .ok_or(format!("the manifest's {key} entry has no {name:?}"))
+                entry.get(name).ok_or(ProblemKind::ManifestFieldMissing {
+                    platform,
+                    field: name.into(),
+                })
             };
             let file = field("file")?.as_str().unwrap_or_default().to_string();
             if file.is_empty() || file.contains(['/', '\\', '?', '#']) || file.starts_with('.') {
-                return Err(format!(
-                    "the manifest's {key} file name {file:?} is not a plain file name"
-                ));
+                return Err(ProblemKind::ManifestBadFileName { platform, file });
             }
             let size = field("size")?
                 .as_u64()
-                .ok_or(format!("the manifest's {key} size is not a number"))?;
+                .ok_or(ProblemKind::ManifestSizeNotNumber { platform })?;
             let sha256 = field("sha256")?
                 .as_str()
                 .unwrap_or_default()
                 .to_ascii_lowercase();
             if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(format!(
-                    "the manifest's {key} sha256 is not 64 hexadecimal digits"
-                ));
+                return Err(ProblemKind::ManifestBadSha256 { platform });
             }
             manifest
                 .installers

@@ -1,6 +1,7 @@
 //! Seattle private keys: the text `d p q`.
 
 use crate::decimal;
+use crate::problem::{KeyText, ProblemKind};
 use crate::public_key::PublicKey;
 use rsa::BigUint;
 use std::fmt;
@@ -13,8 +14,13 @@ pub struct PrivateKey {
 }
 
 impl PrivateKey {
+    /// [`PrivateKey::parse_typed`], in English.
     pub fn parse(text: &str) -> Result<PrivateKey, String> {
-        let mut numbers = decimal::words(text, 3, "private key")?;
+        PrivateKey::parse_typed(text).map_err(String::from)
+    }
+
+    pub fn parse_typed(text: &str) -> Result<PrivateKey, ProblemKind> {
+        let mut numbers = decimal::words(text, KeyText::Private)?;
         let q = numbers.pop().expect("three numbers");
         let p = numbers.pop().expect("three numbers");
         let d = numbers.pop().expect("three numbers");
@@ -33,18 +39,16 @@ impl PrivateKey {
     /// Whether this private key decrypts what `public` encrypts, or which part does not fit:
     /// `p q = n`, and `d` inverts `e` modulo lcm(p-1, q-1) (which also holds when `d` was made
     /// modulo (p-1)(q-1), as Seattle's keys were).
-    pub fn check_matches(&self, public: &PublicKey) -> Result<(), String> {
+    pub fn check_matches(&self, public: &PublicKey) -> Result<(), ProblemKind> {
         let one = BigUint::from(1u32);
         if self.p <= one || self.q <= one || &self.p * &self.q != *public.n() {
-            return Err("p * q of the private key is not the public key's modulus n".into());
+            return Err(ProblemKind::PrivateModulusMismatch);
         }
         let p1 = &self.p - &one;
         let q1 = &self.q - &one;
         let lambda = (&p1 * &q1) / gcd(p1, q1);
         if (&self.d * public.e()) % lambda != one {
-            return Err(
-                "d of the private key is not the inverse of the public key's exponent e".into(),
-            );
+            return Err(ProblemKind::PrivateExponentMismatch);
         }
         Ok(())
     }

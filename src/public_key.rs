@@ -1,6 +1,7 @@
 //! Seattle public keys: the text `e n`, and the checks that tell whether it can be an RSA key.
 
 use crate::decimal;
+use crate::problem::{KeyText, ProblemKind};
 use rsa::BigUint;
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -20,36 +21,37 @@ impl PublicKey {
     /// Reads `e n` (surrounding whitespace, as in a `.publickey` file, is ignored) and refuses
     /// what cannot be an RSA public key, saying which check failed. A very large `e` is fine:
     /// old Seattle keys have one, the reserved vessel's key among them.
-    pub fn parse(text: &str) -> Result<PublicKey, String> {
-        let mut numbers = decimal::words(text, 2, "public key")?;
+    pub fn parse_typed(text: &str) -> Result<PublicKey, ProblemKind> {
+        let mut numbers = decimal::words(text, KeyText::Public)?;
         let n = numbers.pop().expect("two numbers");
         let e = numbers.pop().expect("two numbers");
         PublicKey::from_parts(e, n)
     }
 
-    pub fn from_parts(e: BigUint, n: BigUint) -> Result<PublicKey, String> {
+    /// [`PublicKey::parse_typed`], in English.
+    pub fn parse(text: &str) -> Result<PublicKey, String> {
+        PublicKey::parse_typed(text).map_err(String::from)
+    }
+
+    pub fn from_parts(e: BigUint, n: BigUint) -> Result<PublicKey, ProblemKind> {
         let bits = n.bits();
         if bits < MIN_MODULUS_BITS {
-            return Err(format!(
-                "the modulus has {bits} bits; at least {MIN_MODULUS_BITS} are needed"
-            ));
+            return Err(ProblemKind::ModulusTooShort { bits });
         }
         if bits > MAX_MODULUS_BITS {
-            return Err(format!(
-                "the modulus has {bits} bits; at most {MAX_MODULUS_BITS} are allowed"
-            ));
+            return Err(ProblemKind::ModulusTooLong { bits });
         }
         if is_even(&n) {
-            return Err("the modulus is even, so it is not a product of two odd primes".into());
+            return Err(ProblemKind::ModulusEven);
         }
         if e < BigUint::from(3u32) {
-            return Err("the exponent is smaller than 3".into());
+            return Err(ProblemKind::ExponentTooSmall);
         }
         if is_even(&e) {
-            return Err("the exponent is even, so no private key can match it".into());
+            return Err(ProblemKind::ExponentEven);
         }
         if e >= n {
-            return Err("the exponent is not smaller than the modulus".into());
+            return Err(ProblemKind::ExponentNotBelowModulus);
         }
         Ok(PublicKey { e, n })
     }

@@ -16,6 +16,7 @@
 
 use crate::build_description::{BuildDescription, User};
 use crate::platform::Platform;
+use crate::problem::{LinkPart, ProblemKind};
 use crate::public_key::{PublicKey, MAX_MODULUS_BITS};
 use crate::vessel::{check_count, Vessel, MAX_VESSELS, PERCENT_STEP};
 use base64::alphabet::URL_SAFE;
@@ -57,29 +58,27 @@ pub struct Shared {
     pub platforms: Vec<Platform>,
 }
 
-/// The fragment (without `#`) for a description in which every user has a public key.
+/// [`encode_typed`], with the problem in English.
 pub fn encode(shared: &Shared) -> Result<String, String> {
+    encode_typed(shared).map_err(String::from)
+}
+
+/// The fragment (without `#`) for a description in which every user has a public key.
+pub fn encode_typed(shared: &Shared) -> Result<String, ProblemKind> {
     let description = &shared.description;
     let users = &description.users;
-    let without_key: Vec<&str> = description
+    let without_key: Vec<String> = description
         .users_without_key()
-        .map(|u| u.name.as_str())
+        .map(|u| u.name.clone())
         .collect();
     if !without_key.is_empty() {
-        return Err(format!(
-            "{} ha{} no public key; a link carries public keys only (build first, or give every user a key)",
-            without_key.join(", "),
-            if without_key.len() == 1 { "s" } else { "ve" }
-        ));
+        return Err(ProblemKind::LinkKeysMissing { names: without_key });
     }
     if users.len() > MAX_USERS {
-        return Err(format!(
-            "a link holds at most {MAX_USERS} users; this description has {}",
-            users.len()
-        ));
+        return Err(ProblemKind::LinkTooManyUsers { users: users.len() });
     }
-    if let Some(message) = check_count(description.vessels.len()) {
-        return Err(message);
+    if let Some(problem) = check_count(description.vessels.len()) {
+        return Err(problem);
     }
     let mut out = vec![FORMAT, platform_bits(&shared.platforms)];
     put_count(&mut out, users.len());
@@ -93,14 +92,16 @@ pub fn encode(shared: &Shared) -> Result<String, String> {
         users
             .iter()
             .position(|u| u.name == name)
-            .ok_or_else(|| format!("{name:?} is in a vessel but not among the users"))
+            .ok_or_else(|| ProblemKind::LinkUserUnknown { name: name.into() })
     };
     put_count(&mut out, description.vessels.len());
     for vessel in &description.vessels {
         let tens = u8::try_from(vessel.percent / PERCENT_STEP)
             .ok()
             .filter(|_| vessel.percent % PERCENT_STEP == 0)
-            .ok_or_else(|| format!("percentage {} is not a whole ten", vessel.percent))?;
+            .ok_or(ProblemKind::LinkPercentNotTen {
+                percent: vessel.percent,
+            })?;
         out.push(tens);
         put_count(&mut out, index(&vessel.owner)?);
         put_count(&mut out, vessel.users.len());
@@ -111,87 +112,72 @@ pub fn encode(shared: &Shared) -> Result<String, String> {
     Ok(BASE64.encode(out))
 }
 
+/// [`decode_typed`], with the problem in English.
+pub fn decode(link: &str) -> Result<Shared, String> {
+    decode_typed(link).map_err(String::from)
+}
+
 /// Reads a link: its fragment, with or without `#`, or the whole URL. Every problem is a
 /// message a person can act on; the description is checked by the same rules as a JSON one.
-pub fn decode(link: &str) -> Result<Shared, String> {
+pub fn decode_typed(link: &str) -> Result<Shared, ProblemKind> {
     let link = link.trim();
     let fragment = match link.split_once('#') {
         Some((_, fragment)) => fragment,
         // base64url has no ':', so this is a URL without a fragment (a char search is far
         // smaller in the page's module than a substring search).
-        None if link.contains(':') => {
-            return Err("this link has no '#' and no build description after it".into())
-        }
+        None if link.contains(':') => return Err(ProblemKind::LinkNoFragment),
         None => link,
     };
     if fragment.is_empty() {
-        return Err("this link holds no build description (nothing follows '#')".into());
+        return Err(ProblemKind::LinkNothingAfterHash);
     }
-    let bytes = BASE64
-        .decode(fragment)
-        .map_err(|e| damaged(&base64_problem(e)))?;
+    let bytes = BASE64.decode(fragment).map_err(base64_problem)?;
     let mut reader = Reader { bytes: &bytes };
-    let format = reader.byte("the format")?;
+    let format = reader.byte(LinkPart::Format)?;
     if format > LAST_PLAUSIBLE_FORMAT {
-        return Err(damaged(&format!(
-            "it starts with {format}, which is no format of a cib link"
-        )));
+        return Err(ProblemKind::LinkNoSuchFormat { format });
     }
     if format > FORMAT {
-        return Err(format!(
-            "this link was made by a newer version of cib (format {format}); this one reads format {FORMAT}"
-        ));
+        return Err(ProblemKind::LinkNewerFormat { format });
     }
     if format == 0 {
-        return Err(damaged("its format is 0"));
+        return Err(ProblemKind::LinkFormatZero);
     }
-    let platforms = platforms_of(reader.byte("the platforms")?)?;
-    let user_count = reader.count("the number of users", MAX_USERS)?;
+    let platforms = platforms_of(reader.byte(LinkPart::Platforms)?)?;
+    let user_count = reader.count(LinkPart::UserCount, MAX_USERS)?;
     let mut users = Vec::with_capacity(user_count);
     for i in 1..=user_count {
         users.push(reader.user(i)?);
     }
-    let vessel_count = reader.count("the number of vessels", MAX_VESSELS)?;
+    let vessel_count = reader.count(LinkPart::VesselCount, MAX_VESSELS)?;
     let mut vessels = Vec::with_capacity(vessel_count);
     for i in 1..=vessel_count {
         vessels.push(reader.vessel(i, &users)?);
     }
     if !reader.bytes.is_empty() {
-        return Err(damaged(&match reader.bytes.len() {
-            1 => "1 byte follows the end of the description".to_string(),
-            n => format!("{n} bytes follow the end of the description"),
-        }));
+        return Err(ProblemKind::LinkTrailingBytes {
+            bytes: reader.bytes.len(),
+        });
     }
     let description = BuildDescription { vessels, users }
         .checked()
-        .map_err(|problems| {
-            let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-            format!(
-                "this link's build description is not valid: {}",
-                list.join("; ")
-            )
-        })?;
+        .map_err(|problems| ProblemKind::LinkInvalidDescription { problems })?;
     Ok(Shared {
         description,
         platforms,
     })
 }
 
-fn damaged(detail: &str) -> String {
-    format!("this link is damaged: {detail}")
-}
-
-fn base64_problem(e: DecodeError) -> String {
+fn base64_problem(e: DecodeError) -> ProblemKind {
     match e {
-        DecodeError::InvalidByte(at, byte) | DecodeError::InvalidLastSymbol(at, byte) => format!(
-            "character {} ({:?}) cannot be there in its text",
-            at + 1,
-            char::from(byte)
-        ),
-        DecodeError::InvalidLength(_) => {
-            "its text has a character too many or too few (was it cut short?)".into()
+        DecodeError::InvalidByte(at, byte) | DecodeError::InvalidLastSymbol(at, byte) => {
+            ProblemKind::LinkBadCharacter {
+                position: at + 1,
+                character: char::from(byte),
+            }
         }
-        DecodeError::InvalidPadding => "its text ends wrongly".into(),
+        DecodeError::InvalidLength(_) => ProblemKind::LinkBadLength,
+        DecodeError::InvalidPadding => ProblemKind::LinkBadEnd,
     }
 }
 
@@ -203,11 +189,9 @@ fn platform_bits(platforms: &[Platform]) -> u8 {
         .fold(0, |bits, (i, _)| bits | 1 << i)
 }
 
-fn platforms_of(bits: u8) -> Result<Vec<Platform>, String> {
+fn platforms_of(bits: u8) -> Result<Vec<Platform>, ProblemKind> {
     if bits >> Platform::ALL.len() != 0 {
-        return Err(damaged(&format!(
-            "it names platforms that do not exist (its platform byte is {bits})"
-        )));
+        return Err(ProblemKind::LinkUnknownPlatforms { bits });
     }
     Ok(Platform::ALL
         .into_iter()
@@ -240,60 +224,61 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn byte(&mut self, what: &str) -> Result<u8, String> {
+    fn byte(&mut self, part: LinkPart) -> Result<u8, ProblemKind> {
         let (&first, rest) = self
             .bytes
             .split_first()
-            .ok_or_else(|| format!("this link ends early: {what} is cut off"))?;
+            .ok_or(ProblemKind::LinkEndsEarly { part })?;
         self.bytes = rest;
         Ok(first)
     }
 
     /// A varint of at most `max`, refused before anything is allocated for it.
-    fn count(&mut self, what: &str, max: usize) -> Result<usize, String> {
+    fn count(&mut self, part: LinkPart, max: usize) -> Result<usize, ProblemKind> {
         let mut value: usize = 0;
         // Three varint bytes hold 2^21, far above every limit here.
         for shift in [0, 7, 14] {
-            let byte = self.byte(what)?;
+            let byte = self.byte(part)?;
             value |= usize::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
                 return match value <= max {
                     true => Ok(value),
-                    false => Err(damaged(&format!("{what} is {value}; at most {max} can be"))),
+                    false => Err(ProblemKind::LinkCountTooHigh { part, value, max }),
                 };
             }
         }
-        Err(damaged(&format!("{what} is too large")))
+        Err(ProblemKind::LinkCountTooLong { part })
     }
 
-    fn take(&mut self, what: &str, max: usize) -> Result<&'a [u8], String> {
-        let len = self.count(&format!("the length of {what}"), max)?;
+    fn take(&mut self, part: LinkPart, max: usize) -> Result<&'a [u8], ProblemKind> {
+        let len = self.count(part.length(), max)?;
         if len > self.bytes.len() {
-            return Err(format!("this link ends early: {what} is cut off"));
+            return Err(ProblemKind::LinkEndsEarly { part });
         }
         let (taken, rest) = self.bytes.split_at(len);
         self.bytes = rest;
         Ok(taken)
     }
 
-    fn number(&mut self, what: &str) -> Result<BigUint, String> {
-        let bytes = self.take(what, MAX_KEY_BYTES)?;
+    fn number(&mut self, part: LinkPart) -> Result<BigUint, ProblemKind> {
+        let bytes = self.take(part, MAX_KEY_BYTES)?;
         // One way to write each number, so one description has one link.
         if bytes.first().is_none_or(|&b| b == 0) {
-            return Err(damaged(&format!("{what} is not written the usual way")));
+            return Err(ProblemKind::LinkNumberUnusual { part });
         }
         Ok(BigUint::from_bytes_be(bytes))
     }
 
-    fn user(&mut self, i: usize) -> Result<User, String> {
-        let place = format!("user {i}");
-        let name = self.take(&format!("{place}'s name"), MAX_NAME_BYTES)?;
-        let name = String::from_utf8(name.to_vec())
-            .map_err(|_| damaged(&format!("{place}'s name is not UTF-8 text")))?;
-        let e = self.number(&format!("{place}'s key exponent"))?;
-        let n = self.number(&format!("{place}'s key modulus"))?;
-        let key = PublicKey::from_parts(e, n).map_err(|message| {
-            format!("this link's user {name:?} has a bad public key: {message}")
+    fn user(&mut self, i: usize) -> Result<User, ProblemKind> {
+        let name = self.take(LinkPart::Name(i), MAX_NAME_BYTES)?;
+        let name = String::from_utf8(name.to_vec()).map_err(|_| ProblemKind::LinkNotUtf8 {
+            part: LinkPart::Name(i),
+        })?;
+        let e = self.number(LinkPart::Exponent(i))?;
+        let n = self.number(LinkPart::Modulus(i))?;
+        let key = PublicKey::from_parts(e, n).map_err(|problem| ProblemKind::LinkUserBadKey {
+            name: name.clone(),
+            problem: Box::new(problem),
         })?;
         Ok(User {
             name,
@@ -301,25 +286,23 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn vessel(&mut self, i: usize, users: &[User]) -> Result<Vessel, String> {
-        let place = format!("vessel {i}");
-        let tens = self.byte(&format!("{place}'s percentage"))?;
-        let name_of = |index: usize| -> Result<String, String> {
-            users.get(index).map(|u| u.name.clone()).ok_or_else(|| {
-                damaged(&format!(
-                    "{place} names user {}, but there are {} users",
-                    index + 1,
-                    users.len()
-                ))
-            })
+    fn vessel(&mut self, i: usize, users: &[User]) -> Result<Vessel, ProblemKind> {
+        let tens = self.byte(LinkPart::VesselPercent(i))?;
+        let name_of = |index: usize| -> Result<String, ProblemKind> {
+            users
+                .get(index)
+                .map(|u| u.name.clone())
+                .ok_or(ProblemKind::LinkNoSuchUser {
+                    vessel: i,
+                    user: index + 1,
+                    users: users.len(),
+                })
         };
-        let owner = name_of(self.count(&format!("{place}'s owner"), MAX_USERS)?)?;
-        let count = self.count(&format!("{place}'s number of users"), users.len())?;
+        let owner = name_of(self.count(LinkPart::VesselOwner(i), MAX_USERS)?)?;
+        let count = self.count(LinkPart::VesselUserCount(i), users.len())?;
         let mut vessel_users = Vec::with_capacity(count);
         for _ in 0..count {
-            vessel_users.push(name_of(
-                self.count(&format!("{place}'s users"), MAX_USERS)?,
-            )?);
+            vessel_users.push(name_of(self.count(LinkPart::VesselUsers(i), MAX_USERS)?)?);
         }
         Ok(Vessel {
             percent: u32::from(tens) * PERCENT_STEP,

@@ -1,28 +1,39 @@
 //! Users: the people whose keys own or use vessels.
 
+use crate::problem::ProblemKind;
+
+/// The shortest and longest user names.
+pub const MIN_NAME_CHARS: usize = 3;
+pub const MAX_NAME_CHARS: usize = 40;
+
 /// The legacy CIB's rule for a user name: 3 to 40 characters of `[0-9a-zA-Z_]`, the first a
 /// letter or digit. Names become key file names (`NAME.publickey`), hence the narrow alphabet.
-pub fn check_name(name: &str) -> Result<(), String> {
+pub fn check_name_typed(name: &str) -> Result<(), ProblemKind> {
     let length = name.chars().count();
-    if !(3..=40).contains(&length) {
-        return Err(format!(
-            "user name {name:?} has {length} characters; it needs 3 to 40"
-        ));
+    if !(MIN_NAME_CHARS..=MAX_NAME_CHARS).contains(&length) {
+        return Err(ProblemKind::NameLength {
+            name: name.into(),
+            length,
+        });
     }
     if let Some(bad) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
     {
-        return Err(format!(
-            "user name {name:?} contains {bad:?}; use only letters, digits and _"
-        ));
+        return Err(ProblemKind::NameCharacter {
+            name: name.into(),
+            character: bad,
+        });
     }
     if name.starts_with('_') {
-        return Err(format!(
-            "user name {name:?} starts with _; it must start with a letter or digit"
-        ));
+        return Err(ProblemKind::NameStartsWithUnderscore { name: name.into() });
     }
     Ok(())
+}
+
+/// [`check_name_typed`], in English.
+pub fn check_name(name: &str) -> Result<(), String> {
+    check_name_typed(name).map_err(|p| p.to_string())
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Vessels: the parts a donated share is split into, and the rules on their percentages.
 
+use crate::problem::ProblemKind;
+
 /// The Seattle project's key, owner of the reserved vessel that every installer carries last.
 pub const RESERVED_OWNER_KEY: &str = include_str!("reserved.publickey");
 /// The reserved vessel's share of the donated resources.
@@ -21,22 +23,18 @@ pub struct Vessel {
 
 /// One vessel's percentage: a whole ten from 10 to 80. (The legacy server took any 1..100 and
 /// made installers that failed at install time.)
-pub fn check_percent(percent: i128) -> Result<u32, String> {
+pub fn check_percent(percent: i128) -> Result<u32, ProblemKind> {
     if percent < PERCENT_STEP as i128 || percent > DEFINED_TOTAL as i128 {
-        return Err(format!(
-            "percentage {percent} is out of range; it must be {PERCENT_STEP} to {DEFINED_TOTAL}"
-        ));
+        return Err(ProblemKind::PercentOutOfRange { percent });
     }
     if percent % PERCENT_STEP as i128 != 0 {
-        return Err(format!(
-            "percentage {percent} is not a multiple of {PERCENT_STEP}"
-        ));
+        return Err(ProblemKind::PercentNotMultiple { percent });
     }
     Ok(percent as u32)
 }
 
 /// The vessels together: at most eight, totalling exactly 80 (the reserved 20 is added by cib).
-pub fn check_vessels(percents: &[u32]) -> Vec<String> {
+pub fn check_vessels(percents: &[u32]) -> Vec<ProblemKind> {
     check_count(percents.len())
         .into_iter()
         .chain(check_total(percents))
@@ -44,24 +42,17 @@ pub fn check_vessels(percents: &[u32]) -> Vec<String> {
 }
 
 /// At most eight vessels.
-pub fn check_count(count: usize) -> Option<String> {
-    (count > MAX_VESSELS)
-        .then(|| format!("there are {count} vessels; at most {MAX_VESSELS} are allowed"))
+pub fn check_count(count: usize) -> Option<ProblemKind> {
+    (count > MAX_VESSELS).then_some(ProblemKind::TooManyVessels { count })
 }
 
 /// Exactly 80% together.
-pub fn check_total(percents: &[u32]) -> Option<String> {
+pub fn check_total(percents: &[u32]) -> Option<ProblemKind> {
     if percents.is_empty() {
-        return Some(format!(
-            "there are no vessels; define vessels that total {DEFINED_TOTAL}%"
-        ));
+        return Some(ProblemKind::NoVessels);
     }
     let total: u64 = percents.iter().map(|&p| u64::from(p)).sum();
-    (total != u64::from(DEFINED_TOTAL)).then(|| {
-        format!(
-            "vessel resources must total {DEFINED_TOTAL}% exactly; these total {total}% (the reserved {RESERVED_PERCENT}% is added by cib)"
-        )
-    })
+    (total != u64::from(DEFINED_TOTAL)).then_some(ProblemKind::WrongTotal { total })
 }
 
 #[cfg(test)]
@@ -73,21 +64,26 @@ mod tests {
         for ok in [10, 20, 50, 80] {
             assert_eq!(check_percent(ok), Ok(ok as u32));
         }
-        assert!(check_percent(55)
-            .unwrap_err()
-            .contains("not a multiple of 10"));
-        assert!(check_percent(0).unwrap_err().contains("out of range"));
-        assert!(check_percent(90).unwrap_err().contains("out of range"));
-        assert!(check_percent(-10).unwrap_err().contains("out of range"));
+        let refused = |percent| check_percent(percent).unwrap_err().to_string();
+        assert!(refused(55).contains("not a multiple of 10"));
+        assert!(refused(0).contains("out of range"));
+        assert!(refused(90).contains("out of range"));
+        assert!(refused(-10).contains("out of range"));
     }
 
     #[test]
     fn vessels_total_80_and_number_at_most_8() {
         assert!(check_vessels(&[50, 30]).is_empty());
         assert!(check_vessels(&[10; 8]).is_empty());
-        assert!(check_vessels(&[50, 20])[0].contains("these total 70%"));
-        assert!(check_vessels(&[])[0].contains("no vessels"));
-        let nine = check_vessels(&[10; 9]);
+        let said = |percents: &[u32]| -> Vec<String> {
+            check_vessels(percents)
+                .iter()
+                .map(|p| p.to_string())
+                .collect()
+        };
+        assert!(said(&[50, 20])[0].contains("these total 70%"));
+        assert!(said(&[])[0].contains("no vessels"));
+        let nine = said(&[10; 9]);
         assert!(nine[0].contains("9 vessels"));
         assert!(nine[1].contains("total 90%"));
     }

@@ -14,8 +14,8 @@ pub use pack::{pack, TreeEntry};
 pub use pieces::{Piece, Pieces};
 
 use crate::platform::ArchiveKind;
+use crate::problem::{english_display, Arg, Localized};
 use crate::vesselinfo::ARCHIVE_PATH;
-use std::fmt;
 
 /// Real base installers are a few tens of megabytes; these bounds leave room and keep a hostile
 /// file from exhausting memory.
@@ -36,6 +36,11 @@ pub struct Customized {
 }
 
 /// Why a base installer cannot be customized. Nothing is written when this happens.
+///
+/// The kind is typed (each variant has its message id, see [`Localized`]); the `String` of
+/// `Corrupt`, `UnsafeEntry`, `TooLarge` and `Unsupported` is the low-level technical detail
+/// (an archive reader's or inflater's account, an entry's name and sizes), kept as an English
+/// argument: it speaks of archive internals that a translation would not make clearer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BaseInstallerError {
     Empty,
@@ -48,27 +53,52 @@ pub enum BaseInstallerError {
     Unsupported(String),
 }
 
-impl fmt::Display for BaseInstallerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl BaseInstallerError {
+    /// One of each, for checking catalogs.
+    pub fn samples() -> Vec<BaseInstallerError> {
+        let detail = || "an entry ends early".to_string();
+        vec![
+            Self::Empty,
+            Self::NotAnArchive,
+            Self::NotATar,
+            Self::Corrupt(detail()),
+            Self::UnsafeEntry(detail()),
+            Self::NoRepyFolder,
+            Self::TooLarge(detail()),
+            Self::Unsupported(detail()),
+        ]
+    }
+}
+
+impl Localized for BaseInstallerError {
+    fn id(&self) -> &'static str {
         match self {
-            Self::Empty => f.write_str("the base installer is an empty file"),
-            Self::NotAnArchive => {
-                f.write_str("the base installer is neither a zip nor a gzip-compressed tar archive")
+            Self::Empty => "problem-base-installer-empty",
+            Self::NotAnArchive => "problem-base-installer-not-an-archive",
+            Self::NotATar => "problem-base-installer-not-a-tar",
+            Self::Corrupt(_) => "problem-base-installer-corrupt",
+            Self::UnsafeEntry(_) => "problem-base-installer-unsafe",
+            Self::NoRepyFolder => "problem-base-installer-no-repy-folder",
+            Self::TooLarge(_) => "problem-base-installer-too-large",
+            Self::Unsupported(_) => "problem-base-installer-unsupported",
+        }
+    }
+
+    fn args(&self) -> Vec<(&'static str, Arg)> {
+        match self {
+            Self::Corrupt(why)
+            | Self::UnsafeEntry(why)
+            | Self::TooLarge(why)
+            | Self::Unsupported(why) => {
+                vec![("detail", Arg::Text(why.clone()))]
             }
-            Self::NotATar => {
-                f.write_str("the base installer is gzip-compressed but not a tar archive")
-            }
-            Self::Corrupt(why) => write!(f, "the base installer is damaged or truncated: {why}"),
-            Self::UnsafeEntry(why) => write!(f, "the base installer is unsafe: {why}"),
-            Self::NoRepyFolder => write!(
-                f,
-                "the base installer has no {REPY_FOLDER} folder, so it is not a Seattle installer"
-            ),
-            Self::TooLarge(why) => write!(f, "the base installer is too large: {why}"),
-            Self::Unsupported(why) => write!(f, "the base installer is not supported: {why}"),
+            Self::NoRepyFolder => vec![("folder", Arg::Text(REPY_FOLDER.into()))],
+            Self::Empty | Self::NotAnArchive | Self::NotATar => vec![],
         }
     }
 }
+
+english_display!(BaseInstallerError);
 
 impl std::error::Error for BaseInstallerError {}
 

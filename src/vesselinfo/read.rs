@@ -4,7 +4,7 @@
 //! reported, not only the first one the installer would stop at.
 
 use crate::decimal;
-use crate::problem::Problems;
+use crate::problem::{Place, ProblemKind, Problems};
 use crate::public_key::{self, PublicKey};
 use crate::vessel::{PERCENT_STEP, RESERVED_OWNER_KEY, RESERVED_PERCENT};
 
@@ -79,21 +79,23 @@ impl Vesselinfo {
         let lines = text.split(|&b| b == b'\n').filter(|_| !bytes.is_empty());
         for (index, line) in lines.enumerate() {
             let number = index + 1;
-            let place = format!("line {number}");
+            let place = Place::Line(number);
             let words: Vec<&[u8]> = line
                 .split(|b| is_python_space(*b))
                 .filter(|w| !w.is_empty())
                 .collect();
             match words.first().copied() {
-                None => read.problems.push(place, "the line is blank"),
+                None => read.problems.push(place, ProblemKind::VesselinfoBlankLine),
                 Some(b"Percent") => {
                     read.close_vessel(owner_seen);
                     owner_seen = false;
                     let percent = match words.get(1) {
-                        None => Err("Percent is not followed by a percentage".to_string()),
+                        None => Err(ProblemKind::VesselinfoPercentMissing),
                         Some(word) => percent(word),
                     };
-                    let percent = percent.map_err(|why| read.problems.push(&place, why)).ok();
+                    let percent = percent
+                        .map_err(|why| read.problems.push(place.clone(), why))
+                        .ok();
                     read.vessels.push(ReadVessel {
                         line: number,
                         percent,
@@ -106,7 +108,7 @@ impl Vesselinfo {
                     let key = key(label, &words, number);
                     let Some(vessel) = read.vessels.last_mut() else {
                         read.problems
-                            .push(place, format!("{label} comes before any Percent line"));
+                            .push(place, ProblemKind::VesselinfoKeyBeforePercent { label });
                         continue;
                     };
                     owner_seen |= label == "Owner";
@@ -159,10 +161,8 @@ impl Vesselinfo {
     fn close_vessel(&mut self, owner_seen: bool) {
         if let Some(vessel) = self.vessels.last() {
             if !owner_seen {
-                self.problems.push(
-                    format!("line {}", vessel.line),
-                    "the vessel that starts here has no Owner line",
-                );
+                self.problems
+                    .push(Place::Line(vessel.line), ProblemKind::VesselinfoNoOwner);
             }
         }
     }
@@ -172,7 +172,7 @@ impl Vesselinfo {
     fn check_shares(&mut self) {
         if self.vessels.is_empty() {
             self.problems
-                .push("", "there is no vessel: no line starts with Percent");
+                .push(Place::None, ProblemKind::VesselinfoNoVessel);
             return;
         }
         let step = i64::from(PERCENT_STEP);
@@ -180,8 +180,10 @@ impl Vesselinfo {
             if let Some(percent) = vessel.percent {
                 if !(step..=INSTALLER_TOTAL).contains(&percent) || percent % step != 0 {
                     self.problems.push(
-                        format!("line {}", vessel.line),
-                        format!("the percentage {percent} is not one of 10, 20, ..., 100"),
+                        Place::Line(vessel.line),
+                        ProblemKind::VesselinfoPercentNotAllowed {
+                            percent: percent.to_string(),
+                        },
                     );
                 }
             }
@@ -190,10 +192,8 @@ impl Vesselinfo {
         if let Some(percents) = percents {
             let total: i128 = percents.iter().map(|&p| i128::from(p)).sum();
             if total != i128::from(INSTALLER_TOTAL) {
-                self.problems.push(
-                    "",
-                    format!("the vessels total {total}%, not {INSTALLER_TOTAL}%"),
-                );
+                self.problems
+                    .push(Place::None, ProblemKind::VesselinfoWrongTotal { total });
             }
         }
     }
@@ -205,27 +205,24 @@ fn is_python_space(byte: u8) -> bool {
 }
 
 /// A `Percent` line's percentage, read as Python 2's `int()`.
-fn percent(word: &[u8]) -> Result<i64, String> {
+fn percent(word: &[u8]) -> Result<i64, ProblemKind> {
     let text = python_integer(word, false)
-        .ok_or_else(|| format!("the percentage {} is not a whole number", shown(word)))?;
+        .ok_or_else(|| ProblemKind::VesselinfoPercentNotWhole { word: shown(word) })?;
     text.parse()
-        .map_err(|_| format!("the percentage {text} is not one of 10, 20, ..., 100"))
+        .map_err(|_| ProblemKind::VesselinfoPercentNotAllowed { percent: text })
 }
 
 /// The key of an `Owner` or `User` line: its second and third words, each read as Python 2's
 /// `long()`; any further words are ignored, as the installer ignores them.
-fn key(label: &str, words: &[&[u8]], line: usize) -> Result<VesselKey, String> {
+fn key(label: &'static str, words: &[&[u8]], line: usize) -> Result<VesselKey, ProblemKind> {
     let (Some(e), Some(n)) = (words.get(1), words.get(2)) else {
-        return Err(format!(
-            "{label} is not followed by a key (two numbers, e and n)"
-        ));
+        return Err(ProblemKind::VesselinfoKeyMissing { label });
     };
-    let number = |name: &str, word: &[u8]| {
-        python_integer(word, true).ok_or_else(|| {
-            format!(
-                "{label}: the key's {name} {} is not a whole number",
-                shown(word)
-            )
+    let number = |name: &'static str, word: &[u8]| {
+        python_integer(word, true).ok_or_else(|| ProblemKind::VesselinfoKeyNumberNotWhole {
+            label,
+            name,
+            word: shown(word),
         })
     };
     let e = number("e", e)?;

@@ -24,10 +24,13 @@ fn said(problems: &Problems) {
     assert!(!problems.is_empty(), "refused without a reason");
     for problem in &problems.0 {
         assert!(
-            !problem.place.is_empty(),
+            !problem.place.is_none(),
             "a problem without a place: {problem}"
         );
-        assert!(!problem.message.is_empty(), "a problem without a message");
+        assert!(
+            !problem.kind.to_string().is_empty(),
+            "a problem without a message"
+        );
     }
 }
 
