@@ -124,6 +124,9 @@ fn installers_cib_builds_for_every_platform_show_their_vessels_and_verify() {
             &bases,
             "--out",
             "out",
+            // The legacy size, so the reported size is not merely the default.
+            "--bits",
+            "1024",
         ],
         dir,
     );
@@ -179,7 +182,9 @@ fn installers_cib_builds_for_every_platform_show_their_vessels_and_verify() {
         );
         let owner = &vessels[0]["owner"];
         assert_eq!(owner["fingerprint"].as_str().unwrap(), fingerprint(&alice));
-        assert_eq!(owner["bits"], 1024);
+        // alice's key is from `cib keygen` (2048 bits by default), bob's generated at 1024.
+        assert_eq!(owner["bits"], 2048);
+        assert_eq!(vessels[0]["users"][0]["bits"], 1024);
         assert_eq!(
             vessels[0]["users"][0]["fingerprint"].as_str().unwrap(),
             fingerprint(&bob)
@@ -213,7 +218,7 @@ fn installers_cib_builds_for_every_platform_show_their_vessels_and_verify() {
         );
         assert!(
             text.contains(&format!(
-                "  owner: {}, 1024 bits\n    {alice}\n",
+                "  owner: {}, 2048 bits\n    {alice}\n",
                 fingerprint(&alice)
             )),
             "{text}"
