@@ -398,7 +398,12 @@ fn read_vessel(
 }
 
 /// A name that `user_data` does not give is checked here, where it is found.
-fn check_unlisted(place: &Place, name: &str, known: &dyn Fn(&str) -> bool, problems: &mut Problems) {
+fn check_unlisted(
+    place: &Place,
+    name: &str,
+    known: &dyn Fn(&str) -> bool,
+    problems: &mut Problems,
+) {
     if !known(name) {
         if let Err(kind) = check_name_typed(name) {
             problems.push(place.clone(), kind);
