@@ -7,6 +7,8 @@
 #
 #   scripts/bench_page.sh            build, then measure
 #   BENCH_NO_BUILD=1 scripts/bench_page.sh   measure what is built already
+#   BENCH_KEYGEN_ONLY=1 scripts/bench_page.sh   key generation only (every size, both ways),
+#                                               against the repository's base_installers/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -33,6 +35,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if [[ -n "${BENCH_KEYGEN_ONLY:-}" ]]; then
+  bases="$PWD/base_installers"
+else
 say "generating Seattle trees and packing base installers in $work"
 # tree NAME TEXT_FILES BLOB_MB: demo/seattle's scripts, TEXT_FILES small Python-like text files
 # (1 to 8 kB, compressible) in seattle/seattle_repy/ and below, and BLOB_MB of random bytes in
@@ -76,6 +81,7 @@ cp "$work/small.out/seattle_android.zip" "$bases/seattle_android.zip"
 cp "$work/small.out/seattle_mac.tgz" "$bases/seattle_mac.tgz"
 rm -rf "$work/big" "$work/mid" "$work/small" "$work"/*.out
 ls -l "$bases" | awk 'NR > 1 { printf "  %-22s %6.1f MB\n", $9, $5 / 1e6 }' >&2
+fi
 
 say "cib serve on loopback"
 "$CIB" serve --addr 127.0.0.1:0 --site web/dist --base-installers "$bases" --shutdown-grace 1 \
@@ -91,4 +97,4 @@ done
 [[ -n "$url" ]] || { echo "cib serve printed no URL" >&2; exit 1; }
 
 say "measuring in headless Chromium ($url)"
-node tests/page/bench.mjs "$url" --site web/dist
+node tests/page/bench.mjs "$url" --site web/dist ${BENCH_KEYGEN_ONLY:+--keygen-only}

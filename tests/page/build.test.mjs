@@ -113,7 +113,7 @@ test('(a) two users, vessels 50/30, Linux and Windows: the downloads are right, 
   const [d, p, q] = numbers(bobPrivate);
   assert.equal(e, 65537n);
   assert.equal(p * q, n, "bob's p*q is his public modulus");
-  assert.ok(n.toString(2).length === 1024, `bob's modulus has 1024 bits, not ${n.toString(2).length}`);
+  assert.ok(n.toString(2).length === 2048, `bob's modulus has 2048 bits (the default), not ${n.toString(2).length}`);
   const lcm = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
   assert.equal((d * e) % lcm, 1n, "bob's d inverts e");
 
@@ -221,7 +221,7 @@ test('(d) ?keygen=worker: the rsa crate in the worker makes a matching pair, and
     const [e, n] = numbers(publicKey);
     const [d, p, q] = numbers(privateKey);
     assert.equal(p * q, n);
-    assert.equal(n.toString(2).length, 1024);
+    assert.equal(n.toString(2).length, 2048);
     assert.equal((d * e) % (((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n)), 1n);
     const x = extract(windows, join(downloads, 'x'));
     assert.equal(readFileSync(join(x, VESSELINFO), 'utf8').split('\n')[1], `Owner ${publicKey}`);

@@ -4,7 +4,7 @@
 //! when it ends (read a file, generated a key, fetched an installer). `update` applies each.
 
 use crate::run::{Download, Status};
-use cib_core::{ArchiveKind, KeyPair, Manifest, Platform};
+use cib_core::{ArchiveKind, KeyBits, KeyPair, Manifest, Platform};
 use std::rc::Rc;
 
 pub enum Action {
@@ -34,6 +34,8 @@ pub enum Action {
     CopyLink,
     /// The one-click element's button for a platform.
     Make(Platform),
+    /// The size of the key pairs to generate.
+    SetKeyBits(KeyBits),
 
     // What async work reports.
     KeyFileRead {
@@ -121,10 +123,11 @@ enum Kind {
     SavedPrivate,
     CopyLink,
     Make,
+    SetKeyBits,
 }
 
 impl Kind {
-    const ALL: [Kind; 22] = [
+    const ALL: [Kind; 23] = [
         Kind::TypeName,
         Kind::TypeKey,
         Kind::ChooseKeyFile,
@@ -147,6 +150,7 @@ impl Kind {
         Kind::SavedPrivate,
         Kind::CopyLink,
         Kind::Make,
+        Kind::SetKeyBits,
     ];
 
     fn name(self) -> &'static str {
@@ -173,6 +177,7 @@ impl Kind {
             Kind::SavedPrivate => "saved-private",
             Kind::CopyLink => "copy-link",
             Kind::Make => "make",
+            Kind::SetKeyBits => "key-bits",
         }
     }
 
@@ -185,7 +190,8 @@ impl Kind {
             | Kind::SetVesselUser
             | Kind::SetPlatform
             | Kind::ChooseBaseInstallers
-            | Kind::PickPlatform => Trigger::Change,
+            | Kind::PickPlatform
+            | Kind::SetKeyBits => Trigger::Change,
             _ => Trigger::Click,
         }
     }
@@ -238,6 +244,7 @@ impl Action {
             Action::SavedPrivate => Some((Kind::SavedPrivate, None)),
             Action::CopyLink => Some((Kind::CopyLink, None)),
             Action::Make(p) => with(Kind::Make, p.name().to_string()),
+            Action::SetKeyBits(_) => Some((Kind::SetKeyBits, None)),
             _ => None,
         }
     }
@@ -290,6 +297,7 @@ impl Action {
             Kind::SavedPrivate => Action::SavedPrivate,
             Kind::CopyLink => Action::CopyLink,
             Kind::Make => Action::Make(platform()?),
+            Kind::SetKeyBits => Action::SetKeyBits(crate::key_size::parse(&held.value)?),
         })
     }
 }
@@ -364,6 +372,7 @@ mod tests {
             Action::SavedPrivate,
             Action::CopyLink,
             Action::Make(Platform::Mac),
+            Action::SetKeyBits(KeyBits::B2048),
         ];
         let kinds: Vec<Kind> = controls
             .iter()
@@ -378,7 +387,15 @@ mod tests {
             assert_eq!(same_name.count(), 1, "{kind:?}'s name is not unique");
         }
         for control in &controls {
-            let back = round_trip(control, Held::default());
+            // A size is read from the select's value alone.
+            let held = match control {
+                Action::SetKeyBits(bits) => Held {
+                    value: bits.bits().to_string(),
+                    ..Held::default()
+                },
+                _ => Held::default(),
+            };
+            let back = round_trip(control, held);
             assert!(
                 back.is_some_and(|b| same(&b, control)),
                 "{:?}",

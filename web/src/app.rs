@@ -190,6 +190,7 @@ impl App {
             let model = self.model.borrow();
             let state = &model.state;
             users::render(root, state);
+            crate::key_size::view::render(root, state);
             vessels::render(root, state);
             platforms::render(root, state);
             if let Some(chosen) = &model.chosen {

@@ -34,6 +34,7 @@ pub fn quick_skeleton() -> El {
             .class("primary")
             .attr("aria-describedby", "cib-quick-hint"),
         El::new("p").attr("id", "cib-quick-hint").class("hint"),
+        crate::key_size::view::choice(crate::key_size::view::QUICK),
     ])
 }
 

@@ -86,7 +86,7 @@ pub fn render(root: &Root, state: &State, run: Option<&Run>) {
 fn stage(run: &Run) -> El {
     let text = match &run.stage {
         Stage::Keys { total: 0, .. } => "Preparing…".to_string(),
-        Stage::Keys { done, total } => format!("Generating key pairs: {done} of {total} done…"),
+        Stage::Keys { done, total } => crate::key_size::generating(run.key_bits, *done, *total),
         Stage::Manifest => "Loading the list of base installers…".to_string(),
         Stage::Installers => "Making installers…".to_string(),
         Stage::Done => {

@@ -19,7 +19,8 @@
 //! - async work ends by dispatching an action: `making` (keys, downloads, customizing),
 //!   `reading` (files a person gives), `share` (the QR code, copying).
 //!
-//! The pure part (`action`, `update`, `state`, `chosen`, `run`, `words`, `ids`, `places`) builds
+//! The pure part (`action`, `update`, `state`, `chosen`, `run`, `words`, `ids`, `places`,
+//! `key_size`) builds
 //! natively and is unit-tested there; the rest needs a browser and builds for wasm32 only.
 //! The page mounts one builder into `#cib`; each `<seattle-installer>` element (`embed.js`)
 //! holds its own, or, given an `owner-key`, the clearinghouse's one-click builder (`donation`).
@@ -33,6 +34,7 @@
 pub mod action;
 pub mod chosen;
 pub mod ids;
+pub mod key_size;
 pub mod places;
 pub mod run;
 pub mod state;

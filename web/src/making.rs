@@ -13,7 +13,7 @@ use crate::state::State;
 use crate::update::{Job, Retry};
 use crate::words::sentence;
 use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
-use cib_core::{BuildDescription, KeyBits, Platform};
+use cib_core::{BuildDescription, Platform};
 use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::{Blob, Url};
@@ -65,7 +65,7 @@ impl Maker {
             }) {
                 return;
             }
-            match keygen::generate(&self.places, KeyBits::B1024, self.keygen).await {
+            match keygen::generate(&self.places, state.key_bits, self.keygen).await {
                 Ok((pair, _)) => {
                     state.set_generated(name, pair.clone());
                     let _ = description.set_public_key(name, pair.public.clone());

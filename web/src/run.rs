@@ -3,7 +3,7 @@
 
 use crate::state::State;
 use crate::words::sentence;
-use cib_core::{BuildDescription, Manifest, Platform, Problems};
+use cib_core::{BuildDescription, KeyBits, Manifest, Platform, Problems};
 use std::rc::Rc;
 
 /// A file offered for download through an object URL, freed when the file is no longer offered.
@@ -58,6 +58,8 @@ pub struct Run {
     pub manifest: Option<Manifest>,
     pub private_keys: Option<Download>,
     pub public_keys: Option<Download>,
+    /// The size its keys are generated at, as chosen when it started.
+    pub key_bits: KeyBits,
 }
 
 impl Run {
@@ -75,6 +77,7 @@ impl Run {
             manifest: None,
             private_keys: None,
             public_keys: None,
+            key_bits: state.key_bits,
         }
     }
 

@@ -6,7 +6,7 @@
 use crate::words::sentence;
 use cib_core::share_link::Shared;
 use cib_core::vessel::{DEFINED_TOTAL, MAX_VESSELS, PERCENT_STEP};
-use cib_core::{BuildDescription, KeyPair, Platform, Problems, PublicKey};
+use cib_core::{BuildDescription, KeyBits, KeyPair, Platform, Problems, PublicKey};
 
 /// The fast lane's one user, named as the legacy builder's fast lane named it.
 pub const QUICK_USER: &str = "user";
@@ -81,6 +81,9 @@ pub struct State {
     pub saved_private: Vec<String>,
     /// Why the share link the page was opened with could not be used.
     pub link_problem: Option<String>,
+    /// The size of the key pairs generated for users without a key (no edit of the
+    /// description: a pair already generated is kept).
+    pub key_bits: KeyBits,
 }
 
 impl State {
@@ -93,6 +96,7 @@ impl State {
             revision: 0,
             saved_private: Vec::new(),
             link_problem: None,
+            key_bits: crate::key_size::DEFAULT,
         }
     }
 

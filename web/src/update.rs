@@ -321,6 +321,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         // The one-click element's own action; a builder has no such button.
         Action::Make(_) => {}
+        Action::SetKeyBits(bits) => state.key_bits = bits,
     }
     // A run belongs to the revision it was started from (the fast lane edits, then starts).
     if model

@@ -46,6 +46,7 @@ pub fn skeleton() -> El {
                 .action(&Action::ChooseKeyFile),
             El::message("cib-key-message", None),
         ]),
+        crate::key_size::view::choice(crate::key_size::view::USERS),
         El::button("Add user", &Action::AddUser).attr("id", "cib-add-user").class("primary"),
         El::new("div").attr("id", "cib-user-list"),
     ])
@@ -63,7 +64,11 @@ pub fn render(root: &Root, state: &State) {
         (Some(problem), _) => problem.clone(),
         (None, Err(message)) => message.clone(),
         (None, Ok(Some(key))) => {
-            format!("A valid public key ({}-bit modulus).", key.modulus_bits())
+            let valid = format!("A valid public key ({}-bit modulus).", key.modulus_bits());
+            match crate::key_size::weak_note(key.modulus_bits()) {
+                Some(note) => format!("{valid} {note}"),
+                None => valid,
+            }
         }
         (None, Ok(None)) => String::new(),
     };
@@ -90,14 +95,10 @@ pub fn render(root: &Root, state: &State) {
         ),
     };
     let rows = state.users.iter().map(|user| {
-        let key = match &user.key {
-            UserKey::Own(_) => "own key",
-            UserKey::Missing => "key will be generated",
-            UserKey::Generated(_) => "generated key",
-        };
+        let key = crate::key_size::user_key(user, state.key_bits);
         El::new("li").children([
             El::new("span").class("user-name").text(&user.name),
-            El::new("span").class("user-key").text(key),
+            El::new("span").class("user-key").text(&key),
             El::button(
                 &format!("Remove {}", user.name),
                 &Action::RemoveUser(user.name.clone()),

@@ -371,3 +371,74 @@ fn the_share_link_follows_a_complete_description() {
     update(&mut model, Action::SetOwner(0, String::new()));
     assert!(model.share.is_none());
 }
+
+#[test]
+fn the_key_size_is_remembered_and_a_build_generates_at_it() {
+    let mut model = model();
+    assert_eq!(
+        model.state.key_bits,
+        cib_core::KeyBits::B2048,
+        "the default"
+    );
+    add(&mut model, "alice", "");
+    let revision = model.state.revision;
+    update(&mut model, Action::SetKeyBits(cib_core::KeyBits::B4096));
+    assert_eq!(model.state.key_bits, cib_core::KeyBits::B4096);
+    assert_eq!(model.state.revision, revision, "a size is no edit");
+    // The choice stays through edits, and the build takes it with its state.
+    update(&mut model, Action::Split(0));
+    update(&mut model, Action::SetOwner(0, "alice".into()));
+    update(&mut model, Action::SetOwner(1, "alice".into()));
+    let effects = update(&mut model, Action::Build);
+    let Some(Effect::Build(job)) = effects.last() else {
+        panic!("a build starts")
+    };
+    assert_eq!(job.state.key_bits, cib_core::KeyBits::B4096);
+    assert_eq!(
+        model.run.as_ref().map(|r| r.key_bits),
+        Some(cib_core::KeyBits::B4096)
+    );
+    assert_eq!(
+        crate::key_size::user_key(&model.state.users[0], model.state.key_bits),
+        "key pair made when you build, 4096 bits"
+    );
+}
+
+#[test]
+fn a_generated_user_records_its_pair_and_reads_with_its_size() {
+    let mut model = model();
+    add(&mut model, "alice", "");
+    update(&mut model, Action::SetKeyBits(cib_core::KeyBits::B1024));
+    let pair = cib_core::KeyPair::generate(&mut rand::thread_rng(), cib_core::KeyBits::B1024)
+        .expect("a key pair");
+    let public = pair.public.to_string();
+    let fingerprint = pair.public.fingerprint();
+    update(
+        &mut model,
+        Action::KeyGenerated {
+            name: "alice".into(),
+            pair,
+        },
+    );
+    let alice = &model.state.users[0];
+    assert_eq!(alice.public_key().map(|k| k.to_string()), Some(public));
+    // A later choice changes no key already made.
+    update(&mut model, Action::SetKeyBits(cib_core::KeyBits::B3072));
+    assert_eq!(
+        crate::key_size::user_key(&model.state.users[0], model.state.key_bits),
+        format!("generated, 1024 bits (weak by current standards), fingerprint {fingerprint}")
+    );
+}
+
+#[test]
+fn the_quick_installer_generates_at_the_chosen_size() {
+    let mut model = model();
+    update(&mut model, Action::SetKeyBits(cib_core::KeyBits::B3072));
+    let effects = update(&mut model, Action::Quick);
+    let Some(Effect::Build(job)) = effects.last() else {
+        panic!("a build starts")
+    };
+    assert_eq!(job.state.key_bits, cib_core::KeyBits::B3072);
+    let fresh = self::model();
+    assert_eq!(fresh.state.key_bits, cib_core::KeyBits::B2048);
+}
