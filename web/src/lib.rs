@@ -32,7 +32,9 @@
 
 pub mod action;
 pub mod chosen;
+pub mod donor;
 pub mod ids;
+pub mod install_steps;
 pub mod places;
 pub mod run;
 pub mod state;
