@@ -1,6 +1,6 @@
 // The fast lane and the share link, as people use them: one click to an installer and its keys;
 // a build with a pasted key and a generated one, whose "Share link" opened in a fresh browser
-// rebuilds byte-identical installers; its QR code, read back from a screenshot, is the link; a
+// rebuilds byte-identical installers from the donor's page's "Open in the builder"; its QR code, read back from a screenshot, is the link; a
 // damaged link gives a message and an empty builder.
 
 import { test } from 'node:test';
@@ -115,6 +115,8 @@ test('share link: it rebuilds byte-identical installers in a fresh browser; its 
 
   // A fresh browser context opens the link: the same builder, the same installers.
   const second = await openBuilder(env.browser, link);
+  // A link opens the donor's page; the builder is one click away.
+  await second.page.getByRole('button', { name: 'Open in the builder', exact: true }).click();
   await second.page.getByRole('button', { name: 'Remove bob', exact: true }).waitFor();
   const rebuilt = await buildAndSave(second.page, join(dir, 'second'), 2);
   assert.equal(rebuilt['private_keys.zip'], undefined, 'no key is generated again: bob has his public key');

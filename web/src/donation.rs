@@ -7,6 +7,7 @@ use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::events::{self, listener, Listener};
 use crate::ids;
+use crate::install_steps;
 use crate::installers::{self, Manifest};
 use crate::making::{make_installer, offer, throttled};
 use crate::places::Places;
@@ -95,6 +96,28 @@ impl Request {
     }
 }
 
+/// What a one-click builder makes: installers with this vesselinfo, for these platforms
+/// (`None`: every platform the host's manifest offers), with or without the install steps
+/// under a made one. The element's attributes give one (`Request::offer`), and so does a share
+/// link opened by a donor (`donor_view`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub vesselinfo: String,
+    pub platforms: Option<Vec<Platform>>,
+    pub instructions: bool,
+}
+
+impl Request {
+    /// The element's offer: `instructions="off"` leaves the install steps to the site.
+    pub fn offer(self, instructions: Option<&str>) -> Result<Offer, Vec<String>> {
+        Ok(Offer {
+            vesselinfo: self.vesselinfo().map_err(|e| vec![e])?,
+            platforms: self.platforms,
+            instructions: instructions != Some("off"),
+        })
+    }
+}
+
 /// The element's buttons, the visitor's own platform first.
 pub fn button_order(offered: impl IntoIterator<Item = Platform>, own: Platform) -> Vec<Platform> {
     let mut order: Vec<Platform> = offered.into_iter().collect();
@@ -106,7 +129,7 @@ pub struct Donation {
     host: HtmlElement,
     root: Root,
     places: Places,
-    request: Result<Request, Vec<String>>,
+    request: Result<Offer, Vec<String>>,
     /// The platforms offered, once known; or why they are not.
     offered: RefCell<Option<Result<Vec<Platform>, String>>>,
     installers: RefCell<Vec<(Platform, Status)>>,
@@ -127,7 +150,7 @@ impl Donation {
         host: HtmlElement,
         root: Root,
         places: Places,
-        request: Result<Request, Vec<String>>,
+        request: Result<Offer, Vec<String>>,
     ) -> Rc<Donation> {
         let donation = Rc::new(Donation {
             host,
@@ -267,11 +290,20 @@ impl Donation {
                     .text(message)]
             }
         };
-        El::new("li").child(button).child(
-            El::new("span")
-                .attr("id", &format!("cib-made-{name}"))
-                .children(detail),
-        )
+        let steps = match (status, &self.request) {
+            (Some(Status::Ready(_)), Ok(offer)) if offer.instructions => {
+                Some(install_steps::view(platform, 3))
+            }
+            _ => None,
+        };
+        El::new("li")
+            .child(button)
+            .child(
+                El::new("span")
+                    .attr("id", &format!("cib-made-{name}"))
+                    .children(detail),
+            )
+            .children(steps)
     }
 }
 
@@ -323,7 +355,7 @@ async fn make(donation: Rc<Donation>, platform: Platform) {
     );
     donation.render();
     let made = async {
-        let vesselinfo = request.vesselinfo()?;
+        let vesselinfo = &request.vesselinfo;
         // Read each time: the host may have replaced a base installer since the page loaded.
         let manifest: Manifest = installers::manifest(&donation.places).await.map_err(|e| {
             format!(
@@ -353,7 +385,7 @@ async fn make(donation: Rc<Donation>, platform: Platform) {
             &donation.places,
             platform,
             entry,
-            &vesselinfo,
+            vesselinfo,
             progress,
             customizing,
         )

@@ -88,6 +88,9 @@ mod tests {
         let lines = users(&description);
         assert_eq!(lines.len(), 3);
         let fingerprint = cib_core::public_key::fingerprint(&key);
-        assert_eq!(lines[0], format!("alice: key fingerprint {fingerprint}, 569 bits"));
+        assert_eq!(
+            lines[0],
+            format!("alice: key fingerprint {fingerprint}, 569 bits")
+        );
     }
 }

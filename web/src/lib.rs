@@ -54,6 +54,7 @@ browser! {
     pub mod customize;
     mod dom;
     pub mod donation;
+    mod donor_view;
     mod events;
     pub mod installers;
     pub mod keygen;
