@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
-  CIB, BASES, serveAndBrowse, tempDir, run, filesUnder, require,
+  CIB, BASES, serveAndBrowse, openPage, tempDir, run, filesUnder, require,
 } from './helpers.mjs';
 
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -65,23 +65,11 @@ async function axe(page, when) {
   assert.deepEqual(violations, [], `axe, ${when}`);
 }
 
-async function open(url, options = {}) {
-  const context = await env.browser.newContext({ acceptDownloads: true, bypassCSP: true, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.setDefaultTimeout(30_000);
-  await page.goto(url);
-  return { context, page, problems };
-}
-
 test('a share link opens the donor page: what it donates, whose keys, a download with its steps, the builder a click away', { timeout: 240_000 }, async () => {
   const { keys, build } = keysAndBuild();
   const link = run(CIB, ['link', build, '--page', env.server.url, '--platform', 'linux', '--platform', 'windows']).toString().trim();
-  const { context, page, problems } = await open(link, { userAgent: WINDOWS });
+  const { context, page, problems } = await openPage(env.browser, link, { userAgent: WINDOWS, bypassCSP: true }, 'Download for Windows');
   const main = page.getByRole('button', { name: 'Download for Windows', exact: true });
-  await main.waitFor({ timeout: 60_000 });
 
   const summary = await page.locator('#cib-donor-summary').textContent();
   assert.match(summary, /^Installing Seattle with this installer donates a share of this computer/);
@@ -110,7 +98,7 @@ test('a share link opens the donor page: what it donates, whose keys, a download
   // Its install steps, under it; none for the platform not downloaded.
   const steps = page.locator('#cib-install-windows');
   await steps.waitFor();
-  assert.match(await steps.textContent(), /Installing on Windows.*install\.bat.*Python 2\.7.*few minutes.*pythonw\.exe.*uninstall\.bat/s);
+  assert.match(await steps.textContent(), /Installing on Windows.*Python 2\.7.*install\.bat.*few minutes.*pythonw\.exe.*uninstall\.bat/s);
   assert.equal(await page.locator('#cib-install-linux').count(), 0);
   await axe(page, 'donor page after a download');
 
