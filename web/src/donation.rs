@@ -249,7 +249,8 @@ impl Donation {
                 vec![El::new("ul").class("installers").children(
                     order
                         .into_iter()
-                        .map(|p| self.platform_row(p))
+                        .enumerate()
+                        .map(|(i, p)| self.platform_row(p, i == 0))
                         .collect::<Vec<_>>(),
                 )]
             }
@@ -258,7 +259,8 @@ impl Donation {
             .keeping_focus(|| self.root.replace_children("cib-donation-body", body));
     }
 
-    fn platform_row(&self, platform: Platform) -> El {
+    /// One platform's button; the `main` one (the visitor's own) stands out.
+    fn platform_row(&self, platform: Platform, main: bool) -> El {
         let name = platform.name();
         let installers = self.installers.borrow();
         let status = installers
@@ -268,7 +270,7 @@ impl Donation {
         let text = format!("Download for {}", platform.label());
         let button = El::button(&text, &Action::Make(platform))
             .attr("id", &format!("cib-make-{name}"))
-            .class("primary")
+            .class(if main { "primary" } else { "quiet" })
             // Not disabled while it works (that would drop a keyboard user's focus): a second
             // click is ignored instead, and the state beside it says why.
             .attr("aria-describedby", &format!("cib-made-{name}"));
