@@ -1,5 +1,6 @@
-//! What mounts builders: the page's own (`mount`, `mount_saved`, or by itself into `#cib`) and
-//! each `<seattle-installer>` element's, which is a builder or the one-click `donation`.
+//! What mounts builders: the page's own (`mount`, `mount_saved`, or by itself into `#cib`: the
+//! donor's page when its address holds a usable share link) and each `<seattle-installer>`
+//! element's, which is a builder or the one-click `donation`.
 
 use crate::app::App;
 use crate::assets;
