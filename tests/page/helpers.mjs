@@ -104,6 +104,11 @@ export const BYPASS_CSP = process.env.CIB_PAGE_BYPASS_CSP === '1';
 
 /** A new context and page on the builder, waiting until the wasm has drawn the form. */
 export async function openBuilder(browser, url, contextOptions = {}) {
+  return openPage(browser, url, contextOptions, 'Add user');
+}
+
+/** A new context and page at `url`, waiting until the wasm has drawn the button named `ready`. */
+export async function openPage(browser, url, contextOptions, ready) {
   const context = await browser.newContext({ acceptDownloads: true, bypassCSP: BYPASS_CSP, ...contextOptions });
   // Every request of the context, from the first navigation on (workers included).
   const requests = [];
@@ -114,7 +119,7 @@ export async function openBuilder(browser, url, contextOptions = {}) {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.setDefaultTimeout(30_000);
   await page.goto(url);
-  await page.getByRole('button', { name: 'Add user', exact: true }).waitFor({ state: 'visible', timeout: 60_000 });
+  await page.getByRole('button', { name: ready, exact: true }).waitFor({ state: 'visible', timeout: 60_000 });
   return { context, page, problems, requests };
 }
 

@@ -1,6 +1,6 @@
 // The fast lane and the share link, as people use them: one click to an installer and its keys;
 // a build with a pasted key and a generated one, whose "Share link" opened in a fresh browser
-// rebuilds byte-identical installers; its QR code, read back from a screenshot, is the link; a
+// rebuilds byte-identical installers from the donor's page's "Open in the builder"; its QR code, read back from a screenshot, is the link; a
 // damaged link gives a message and an empty builder.
 
 import { test } from 'node:test';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
-import { CIB, serveAndBrowse, openBuilder, tempDir, run, download, zipFile } from './helpers.mjs';
+import { CIB, serveAndBrowse, openBuilder, openPage, tempDir, run, download, zipFile } from './helpers.mjs';
 
 const VESSELINFO = 'seattle/seattle_repy/vesselinfo';
 const dir = tempDir();
@@ -114,7 +114,9 @@ test('share link: it rebuilds byte-identical installers in a fresh browser; its 
   await first.context.close();
 
   // A fresh browser context opens the link: the same builder, the same installers.
-  const second = await openBuilder(env.browser, link);
+  const second = await openPage(env.browser, link, {}, 'Open in the builder');
+  // A link opens the donor's page; the builder is one click away.
+  await second.page.getByRole('button', { name: 'Open in the builder', exact: true }).click();
   await second.page.getByRole('button', { name: 'Remove bob', exact: true }).waitFor();
   const rebuilt = await buildAndSave(second.page, join(dir, 'second'), 2);
   assert.equal(rebuilt['private_keys.zip'], undefined, 'no key is generated again: bob has his public key');

@@ -7,6 +7,7 @@ use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::events::{self, listener, Listener};
 use crate::ids;
+use crate::install_steps;
 use crate::installers::{self, Manifest};
 use crate::making::{make_installer, offer, throttled};
 use crate::places::Places;
@@ -95,6 +96,28 @@ impl Request {
     }
 }
 
+/// What a one-click builder makes: installers with this vesselinfo, for these platforms
+/// (`None`: every platform the host's manifest offers), with or without the install steps
+/// under a made one. The element's attributes give one (`Request::offer`), and so does a share
+/// link opened by a donor (`donor_view`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub vesselinfo: String,
+    pub platforms: Option<Vec<Platform>>,
+    pub instructions: bool,
+}
+
+impl Request {
+    /// The element's offer: `instructions="off"` leaves the install steps to the site.
+    pub fn offer(self, instructions: Option<&str>) -> Result<Offer, Vec<String>> {
+        Ok(Offer {
+            vesselinfo: self.vesselinfo().map_err(|e| vec![e])?,
+            platforms: self.platforms,
+            instructions: instructions != Some("off"),
+        })
+    }
+}
+
 /// The element's buttons, the visitor's own platform first.
 pub fn button_order(offered: impl IntoIterator<Item = Platform>, own: Platform) -> Vec<Platform> {
     let mut order: Vec<Platform> = offered.into_iter().collect();
@@ -106,7 +129,7 @@ pub struct Donation {
     host: HtmlElement,
     root: Root,
     places: Places,
-    request: Result<Request, Vec<String>>,
+    request: Result<Offer, Vec<String>>,
     /// The platforms offered, once known; or why they are not.
     offered: RefCell<Option<Result<Vec<Platform>, String>>>,
     installers: RefCell<Vec<(Platform, Status)>>,
@@ -127,7 +150,7 @@ impl Donation {
         host: HtmlElement,
         root: Root,
         places: Places,
-        request: Result<Request, Vec<String>>,
+        request: Result<Offer, Vec<String>>,
     ) -> Rc<Donation> {
         let donation = Rc::new(Donation {
             host,
@@ -226,7 +249,8 @@ impl Donation {
                 vec![El::new("ul").class("installers").children(
                     order
                         .into_iter()
-                        .map(|p| self.platform_row(p))
+                        .enumerate()
+                        .map(|(i, p)| self.platform_row(p, i == 0))
                         .collect::<Vec<_>>(),
                 )]
             }
@@ -235,7 +259,8 @@ impl Donation {
             .keeping_focus(|| self.root.replace_children("cib-donation-body", body));
     }
 
-    fn platform_row(&self, platform: Platform) -> El {
+    /// One platform's button; the `main` one (the visitor's own) stands out.
+    fn platform_row(&self, platform: Platform, main: bool) -> El {
         let name = platform.name();
         let installers = self.installers.borrow();
         let status = installers
@@ -245,7 +270,7 @@ impl Donation {
         let text = format!("Download for {}", platform.label());
         let button = El::button(&text, &Action::Make(platform))
             .attr("id", &format!("cib-make-{name}"))
-            .class("primary")
+            .class(if main { "primary" } else { "quiet" })
             // Not disabled while it works (that would drop a keyboard user's focus): a second
             // click is ignored instead, and the state beside it says why.
             .attr("aria-describedby", &format!("cib-made-{name}"));
@@ -267,11 +292,20 @@ impl Donation {
                     .text(message)]
             }
         };
-        El::new("li").child(button).child(
-            El::new("span")
-                .attr("id", &format!("cib-made-{name}"))
-                .children(detail),
-        )
+        let steps = match (status, &self.request) {
+            (Some(Status::Ready(_)), Ok(offer)) if offer.instructions => {
+                Some(install_steps::view(platform, 3))
+            }
+            _ => None,
+        };
+        El::new("li")
+            .child(button)
+            .child(
+                El::new("span")
+                    .attr("id", &format!("cib-made-{name}"))
+                    .children(detail),
+            )
+            .children(steps)
     }
 }
 
@@ -323,7 +357,7 @@ async fn make(donation: Rc<Donation>, platform: Platform) {
     );
     donation.render();
     let made = async {
-        let vesselinfo = request.vesselinfo()?;
+        let vesselinfo = &request.vesselinfo;
         // Read each time: the host may have replaced a base installer since the page loaded.
         let manifest: Manifest = installers::manifest(&donation.places).await.map_err(|e| {
             format!(
@@ -353,7 +387,7 @@ async fn make(donation: Rc<Donation>, platform: Platform) {
             &donation.places,
             platform,
             entry,
-            &vesselinfo,
+            vesselinfo,
             progress,
             customizing,
         )

@@ -4,6 +4,7 @@
 use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::ids;
+use crate::install_steps;
 use crate::run::{Download, Installer, Run, Stage, Status};
 use crate::state::State;
 use crate::words::size;
@@ -126,11 +127,13 @@ fn installer(installer: &Installer, keys_first: bool) -> El {
                 .class("hint")
                 .text("ready after private_keys.zip"),
         ),
-        Status::Ready(download) => item.child(link(
-            download,
-            &format!("Download {} ({})", download.file, size(download.size)),
-            "button",
-        )),
+        Status::Ready(download) => item
+            .child(link(
+                download,
+                &format!("Download {} ({})", download.file, size(download.size)),
+                "button",
+            ))
+            .child(install_steps::view(installer.platform, 4)),
         Status::Failed(message) => {
             let id = format!("cib-failed-{name}");
             item.child(

@@ -24,6 +24,9 @@
 //! natively and is unit-tested there; the rest needs a browser and builds for wasm32 only.
 //! The page mounts one builder into `#cib`; each `<seattle-installer>` element (`embed.js`)
 //! holds its own, or, given an `owner-key`, the clearinghouse's one-click builder (`donation`).
+//! A share link opened in the page is the donor's page (`donor_view`, words in `donor`), which
+//! offers the link's installers through `donation` and opens the builder on request; under a
+//! made installer, each of them shows its install steps (`install_steps`).
 //! Nothing is global but the module itself and a content-addressed cache of verified base
 //! installers.
 
@@ -33,7 +36,9 @@
 
 pub mod action;
 pub mod chosen;
+pub mod donor;
 pub mod ids;
+pub mod install_steps;
 pub mod key_size;
 pub mod places;
 pub mod run;
@@ -54,6 +59,7 @@ browser! {
     pub mod customize;
     mod dom;
     pub mod donation;
+    mod donor_view;
     mod events;
     pub mod installers;
     pub mod keygen;

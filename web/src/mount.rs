@@ -1,10 +1,12 @@
-//! What mounts builders: the page's own (`mount`, `mount_saved`, or by itself into `#cib`) and
-//! each `<seattle-installer>` element's, which is a builder or the one-click `donation`.
+//! What mounts builders: the page's own (`mount`, `mount_saved`, or by itself into `#cib`: the
+//! donor's page when its address holds a usable share link) and each `<seattle-installer>`
+//! element's, which is a builder or the one-click `donation`.
 
 use crate::app::App;
 use crate::assets;
 use crate::dom::Root;
 use crate::donation::{self, Donation};
+use crate::donor_view::DonorView;
 use crate::places::Places;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -49,8 +51,13 @@ pub fn start() {
     let found = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("cib"));
-    if let Some(element) = found {
-        std::mem::forget(mount(element));
+    let Some(element) = found else {
+        return;
+    };
+    // A share link opened in a browser is the donor's page; the builder is a click away.
+    match crate::share::shared_in_address() {
+        Some(shared) => std::mem::forget(DonorView::mount(element, assets::page_places(), shared)),
+        None => std::mem::forget(mount(element)),
     }
 }
 
@@ -71,7 +78,13 @@ pub struct SeattleInstaller {
     mode: Option<(Mode, Vec<Option<String>>)>,
 }
 
-pub const ATTRIBUTES: [&str; 4] = ["owner-key", "user-key", "platforms", "base-installers"];
+pub const ATTRIBUTES: [&str; 5] = [
+    "owner-key",
+    "user-key",
+    "platforms",
+    "base-installers",
+    "instructions",
+];
 
 #[wasm_bindgen]
 impl SeattleInstaller {
@@ -113,7 +126,8 @@ impl SeattleInstaller {
                     owner,
                     values[1].as_deref(),
                     values[2].as_deref(),
-                );
+                )
+                .and_then(|request| request.offer(values[4].as_deref()));
                 Mode::Donation(Donation::mount(
                     self.host.clone(),
                     self.root.clone(),

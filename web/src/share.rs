@@ -48,6 +48,12 @@ pub fn state_from_address(state: State) -> State {
     }
 }
 
+/// The share link in the page's address, when there is one that can be used.
+pub fn shared_in_address() -> Option<share_link::Shared> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    share_link::decode(hash.trim_start_matches('#')).ok()
+}
+
 /// A QR code of `link`, drawn by the worker's module (the QR encoder is not needed before the
 /// first build, so it is not in the page's module), as an SVG data URL for an `<img>`: no
 /// markup is ever parsed into the page.

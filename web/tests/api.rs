@@ -177,3 +177,18 @@ fn the_elements_attributes_are_read_strictly() {
         vec![Platform::Windows, Platform::Linux, Platform::Mac]
     );
 }
+
+#[wasm_bindgen_test]
+fn the_elements_offer_keeps_its_vesselinfo_and_platforms_and_reads_instructions() {
+    use cib_core::Platform;
+    use cib_web::donation::Request;
+    let key = RESERVED_OWNER_KEY.trim();
+    let request = Request::from_attributes(key, None, Some("mac")).unwrap();
+    let vesselinfo = request.vesselinfo().unwrap();
+    let offer = request.clone().offer(None).unwrap();
+    assert_eq!(offer.vesselinfo, vesselinfo);
+    assert_eq!(offer.platforms, Some(vec![Platform::Mac]));
+    assert!(offer.instructions);
+    assert!(request.clone().offer(Some("on")).unwrap().instructions);
+    assert!(!request.offer(Some("off")).unwrap().instructions);
+}
