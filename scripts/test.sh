@@ -11,6 +11,8 @@ scripts/setup.sh --test
 step() { printf '\n\033[1m==> %s\033[0m\n' "$1" >&2; shift; "$@"; }
 
 step "core, CLI and host tests" cargo test --workspace --exclude cib-web --exclude cib-worker
+step "README.md and docs/: every link resolves, every command shown exists" \
+  bash -c 'python3 scripts/check_docs.py --self-test && CIB_BIN="$PWD/target/debug/cib" python3 scripts/check_docs.py'
 step "the page's rules, natively (its actions, update, state and chosen base installers)" \
   cargo test -p cib-web --lib
 step "the core builds for wasm32-unknown-unknown unchanged" \

@@ -36,7 +36,7 @@ fn the_demo_base_installers_are_reproducible_from_the_demo_tree() {
         assert!(
             made == shipped,
             "{} differs from the demo tree: run `cib pack-base-installers demo` with the demo \
-             updater keys and --signed-at {} (see README)",
+             updater keys and --signed-at {} (see docs/cli.md)",
             platform.file_name(),
             support::DEMO_SIGNED_AT
         );

@@ -14,13 +14,13 @@ import {
 
 const dir = tempDir();
 const env = serveAndBrowse();
-let session;
+let opened;
 let requests = [];
 /** What (a) produced, for (d). */
 const built = {};
 
 after(async () => {
-  await session?.context.close().catch(() => {});
+  await opened?.context.close().catch(() => {});
 });
 
 const VESSELINFO = 'seattle/seattle_repy/vesselinfo';
@@ -44,9 +44,9 @@ test('(a) two users, vessels 50/30, Linux and Windows: the downloads are right, 
   const alicePublic = readFileSync(join(keys, 'alice.publickey'), 'utf8').trim();
   built.alicePublic = alicePublic;
 
-  session = await openBuilder(env.browser, env.server.url);
-  const { page } = session;
-  requests = session.requests;
+  opened = await openBuilder(env.browser, env.server.url);
+  const { page } = opened;
+  requests = opened.requests;
 
   await page.getByLabel('Public key file', { exact: true }).setInputFiles(join(keys, 'alice.publickey'));
   // The file fills the key field, and its stem the empty name field.
@@ -158,7 +158,7 @@ test('(a) two users, vessels 50/30, Linux and Windows: the downloads are right, 
     assert.match(said, /vessel 1: 50%.*1 user\(s\)\nvessel 2: 30%.*0 user\(s\)\nvessel 3: 20%/s);
   }
   built.done = true;
-  assert.deepEqual(session.problems, [], 'no script errors on the page');
+  assert.deepEqual(opened.problems, [], 'no script errors on the page');
 });
 
 test('(d) the page sent no key material and only GETs to its own origin during (a)', { timeout: 30_000 }, async () => {

@@ -1,6 +1,6 @@
 // <seattle-installer> on a clearinghouse's page, as it will really be used: the embedding page is
 // on another origin (a second loopback port) and sends exactly the Content-Security-Policy the
-// README documents. Three elements: owner and user keys with two platforms, an owner key alone,
+// docs/usage.md documents. Three elements: owner and user keys with two platforms, an owner key alone,
 // and a bad key. Every download is checked natively against its base installer; the events, the
 // messages, an owner-key changed after load, keyboard use and axe-core are checked too.
 
@@ -23,7 +23,7 @@ const env = serveAndBrowse();
 const keys = {};
 let site;
 
-/** The policy the README tells a clearinghouse to send, for a cib host at `cib`. */
+/** The policy docs/usage.md tells a clearinghouse to send, for a cib host at `cib`. */
 const policy = (cib) => `default-src 'self'; script-src ${cib} 'wasm-unsafe-eval'; worker-src blob:; connect-src ${cib}`;
 
 function embeddingPage(cib, owner, user, bad) {

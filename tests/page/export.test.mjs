@@ -169,8 +169,8 @@ test('the exported page builds Linux and Windows from nginx, under its CSP', { t
   run(CIB, ['keygen', 'alice', '--out', keys]);
   const alice = readFileSync(join(keys, 'alice.publickey'), 'utf8').trim();
 
-  const session = await openBuilder(browser, `${origin}/`);
-  const { page, context } = session;
+  const opened = await openBuilder(browser, `${origin}/`);
+  const { page, context } = opened;
   try {
     const csp = (await (await page.request.get(`${origin}/`)).headersArray())
       .find((h) => h.name.toLowerCase() === 'content-security-policy');
@@ -202,12 +202,12 @@ test('the exported page builds Linux and Windows from nginx, under its CSP', { t
     assert.equal(run('tar', ['-xzOf', linux, VESSELINFO], { encoding: 'utf8' }), expected, 'Linux vesselinfo');
     assert.equal(run('unzip', ['-p', windows, VESSELINFO], { encoding: 'utf8' }), expected, 'Windows vesselinfo');
 
-    const paths = session.requests.map((r) => new URL(r.url()).pathname);
+    const paths = opened.requests.map((r) => new URL(r.url()).pathname);
     for (const p of ['/base_installers/manifest.json', '/base_installers/seattle_linux.tgz', '/base_installers/seattle_win.zip']) {
       assert.ok(paths.includes(p), `${p} was fetched from nginx: ${paths.join(', ')}`);
     }
-    for (const r of session.requests) assert.equal(new URL(r.url()).origin, origin, r.url());
-    assert.deepEqual(session.problems, [], 'no console errors: the page ran under the policy');
+    for (const r of opened.requests) assert.equal(new URL(r.url()).origin, origin, r.url());
+    assert.deepEqual(opened.problems, [], 'no console errors: the page ran under the policy');
   } finally {
     await context.close();
   }

@@ -12,9 +12,9 @@ import { CIB, serveAndBrowse, openBuilder, tempDir, run, download, zipFile } fro
 
 const dir = tempDir();
 const env = serveAndBrowse();
-const sessions = [];
+const openedBuilders = [];
 after(async () => {
-  for (const s of sessions) await s.context.close().catch(() => {});
+  for (const s of openedBuilders) await s.context.close().catch(() => {});
 });
 
 const VESSELINFO = 'seattle/seattle_repy/vesselinfo';
@@ -40,9 +40,9 @@ function fingerprint(keyText) {
 }
 
 async function open(query = '') {
-  const session = await openBuilder(env.browser, `${env.server.url}${query}`);
-  sessions.push(session);
-  return session;
+  const opened = await openBuilder(env.browser, `${env.server.url}${query}`);
+  openedBuilders.push(opened);
+  return opened;
 }
 
 /** The generated pair of `name` in private_keys.zip / public_keys.zip: it belongs together. */

@@ -1,6 +1,6 @@
 //! `?measure`: times key generation both ways, customizing each base installer the site offers,
 //! and the longest main-thread task meanwhile, and prints them below the builder. Kept behind a
-//! query parameter, out of people's way; the figures go into the README.
+//! query parameter, out of people's way; the figures go into docs/performance.md.
 
 use crate::dom::{self, El};
 use crate::installers;
