@@ -6,7 +6,7 @@
 # runs tests/page/bench.mjs in headless Chromium. Prints a table of figures against the targets.
 #
 #   scripts/bench_page.sh            build, then measure
-#   BENCH_NO_BUILD=1 scripts/bench_page.sh   measure what is built already
+#   BENCH_NO_BUILD=1 scripts/bench_page.sh   measure what is built already (BENCH_CIB=path: another cib)
 #   BENCH_KEYGEN_ONLY=1 scripts/bench_page.sh   key generation only (every size, both ways),
 #                                               against the repository's base_installers/
 set -euo pipefail
@@ -22,7 +22,7 @@ if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
   say "trunk build --release (web/dist)"
   (cd web && trunk build --release)
 fi
-CIB="$PWD/target/release/cib"
+CIB="${BENCH_CIB:-$PWD/target/release/cib}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/cib-bench.XXXXXX")"
 server_pid=""
