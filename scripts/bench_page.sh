@@ -6,7 +6,7 @@
 # runs tests/page/bench.mjs in headless Chromium. Prints a table of figures against the targets.
 #
 #   scripts/bench_page.sh            build, then measure
-#   BENCH_NO_BUILD=1 scripts/bench_page.sh   measure what is built already
+#   BENCH_NO_BUILD=1 scripts/bench_page.sh   measure what is built already (BENCH_CIB=path: another cib)
 #   BENCH_KEYGEN_ONLY=1 scripts/bench_page.sh   key generation only (every size, both ways),
 #                                               against the repository's base_installers/
 set -euo pipefail
@@ -22,7 +22,7 @@ if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
   say "trunk build --release (web/dist)"
   (cd web && trunk build --release)
 fi
-CIB="$PWD/target/release/cib"
+CIB="${BENCH_CIB:-$PWD/target/release/cib}"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/cib-bench.XXXXXX")"
 server_pid=""
@@ -83,8 +83,33 @@ rm -rf "$work/big" "$work/mid" "$work/small" "$work"/*.out
 ls -l "$bases" | awk 'NR > 1 { printf "  %-22s %6.1f MB\n", $9, $5 / 1e6 }' >&2
 fi
 
+# The site as built, plus the baseline for first paint (not shipped): a plain static page with
+# the same stylesheet and the same header, served by the same host.
+site="$work/site"
+cp -r web/dist "$site"
+css="$(cd "$site" && ls style-*.css)"
+cat >"$site/baseline.html" <<HTML
+<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Baseline</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="$css">
+</head>
+<body>
+  <header class="page-header">
+    <h1>Seattle custom installer builder</h1>
+    <p>Make Seattle installers that give the share of a computer donated to the Seattle testbed to
+      the people you choose. Everything happens in your browser.</p>
+  </header>
+</body>
+</html>
+HTML
+
 say "cib serve on loopback"
-"$CIB" serve --addr 127.0.0.1:0 --site web/dist --base-installers "$bases" --shutdown-grace 1 \
+"$CIB" serve --addr 127.0.0.1:0 --site "$site" --base-installers "$bases" --shutdown-grace 1 \
   >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 url=""
@@ -97,4 +122,4 @@ done
 [[ -n "$url" ]] || { echo "cib serve printed no URL" >&2; exit 1; }
 
 say "measuring in headless Chromium ($url)"
-node tests/page/bench.mjs "$url" --site web/dist ${BENCH_KEYGEN_ONLY:+--keygen-only}
+node tests/page/bench.mjs "$url" --site "$site" ${BENCH_KEYGEN_ONLY:+--keygen-only}

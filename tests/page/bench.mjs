@@ -43,6 +43,22 @@ function instrument() {
       for (const e of list.getEntries()) window.__longtasks.push({ start: e.startTime, end: e.startTime + e.duration, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   } catch { /* no longtask support: the heartbeat still measures */ }
+  // What ran in a long task: the Long Animation Frames API names each script of a long frame
+  // (its source, function and what invoked it); kept for the longest frames only.
+  window.__frames = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__frames.push({
+          start: e.startTime, end: e.startTime + e.duration, duration: e.duration,
+          scripts: (e.scripts || []).map((x) => ({
+            duration: x.duration, invoker: x.invoker,
+            source: `${(x.sourceURL || '').split('/').pop()}${x.sourceFunctionName ? ` ${x.sourceFunctionName}` : ''}`,
+          })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch { /* no long-animation-frame support: no attribution */ }
   const ready = () => {
     const b = document.getElementById('cib-add-user');
     if (b && !b.disabled && window.__interactive === undefined) window.__interactive = performance.now();
@@ -69,7 +85,10 @@ function instrument() {
     on = false;
     await new Promise((r) => setTimeout(r, 20));
     const longest = Math.max(0, ...window.__longtasks.filter((t) => t.end > start && t.start < end).map((t) => t.duration));
-    return { result, time: end - start, longest, gap: Math.max(gap, performance.now() - last - 20) };
+    const frame = window.__frames.filter((f) => f.end > start && f.start < end).sort((a, b) => b.duration - a.duration)[0];
+    const ran = frame ? frame.scripts.sort((a, b) => b.duration - a.duration).slice(0, 2)
+      .map((x) => `${x.invoker} → ${x.source} ${x.duration.toFixed(0)} ms`).join('; ') : '';
+    return { result, time: end - start, longest, gap: Math.max(gap, performance.now() - last - 20), ran };
   };
 }
 
@@ -121,29 +140,62 @@ try {
   row('worker wasm (on demand: rsa key generation, tar.gz), raw', kb(workerWasm.length));
   row('worker wasm, gzip -9', kb(workerGz));
 
-  // 2. Navigation to an interactive page: a fresh profile each time (nothing cached), then
-  // reloads (the hashed wasm and script come from the browser's cache).
-  console.log('interactive ("Add user" enabled), from navigation start');
-  const cold = [];
-  for (let i = 0; i < RUNS; i++) {
+  // 2. Navigation: first paint and an interactive page, a fresh profile each time (nothing
+  // cached), then reloads (the service worker's cache). The baseline, when the site has one
+  // (bench_page.sh writes baseline.html into its copy of the site): a plain static page with the
+  // same stylesheet from the same host, for first paint.
+  console.log('first paint (first-contentful-paint) and interactive ("Add user" enabled), from navigation start');
+  const paint = () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
+  const hasBaseline = readdirSync(site).includes('baseline.html');
+  const visit = async (target, ready) => {
     const { context, page } = await newPage(browser);
-    await page.goto(url, { waitUntil: 'commit' });
-    cold.push(await page.waitForFunction(() => window.__interactive).then((h) => h.jsonValue()));
+    await page.goto(target, { waitUntil: 'commit' });
+    const times = await ready(page);
     await context.close();
+    return times;
+  };
+  const timesOf = async (page) => ({
+    paint: await page.waitForFunction(paint).then((h) => h.jsonValue()),
+    interactive: await page.waitForFunction(() => window.__interactive).then((h) => h.jsonValue()),
+  });
+  const cold = [];
+  const base = { cold: [], warm: [] };
+  for (let i = 0; i < RUNS; i++) {
+    cold.push(await visit(url, timesOf));
+    if (hasBaseline) base.cold.push(await visit(`${url}baseline.html`, (page) => page.waitForFunction(paint).then((h) => h.jsonValue())));
   }
-  row(`interactive, empty cache (median of ${RUNS})`, `${ms(median(cold))} (max ${ms(max(cold))})`);
   const warm = [];
   {
     const { context, page } = await newPage(browser);
     await page.goto(url);
     await page.waitForFunction(() => window.__interactive);
+    // The service worker takes over on its first install; wait until it controls the page.
+    await page.evaluate(() => navigator.serviceWorker?.ready);
     for (let i = 0; i < RUNS; i++) {
       await page.reload({ waitUntil: 'commit' });
-      warm.push(await page.waitForFunction(() => window.__interactive).then((h) => h.jsonValue()));
+      warm.push(await timesOf(page));
+    }
+    if (hasBaseline) {
+      await page.goto(`${url}baseline.html`);
+      for (let i = 0; i < RUNS; i++) {
+        await page.reload({ waitUntil: 'commit' });
+        base.warm.push(await page.waitForFunction(paint).then((h) => h.jsonValue()));
+      }
     }
     await context.close();
   }
-  row(`interactive, reload (median of ${RUNS})`, `${ms(median(warm))} (max ${ms(max(warm))})`);
+  for (const [name, runs, baseline, limit] of [['empty cache', cold, base.cold, 150], ['reload', warm, base.warm, 80]]) {
+    const fp = runs.map((r) => r.paint);
+    const ti = runs.map((r) => r.interactive);
+    if (baseline.length) {
+      row(`baseline page, first paint, ${name} (median of ${RUNS})`, `${ms(median(baseline))} (max ${ms(max(baseline))})`);
+      row(`first paint, ${name} (median of ${RUNS})`, `${ms(median(fp))} (max ${ms(max(fp))})`,
+        '≤ 1.5× baseline', `${(median(fp) / median(baseline)).toFixed(2)}× baseline`);
+    } else {
+      row(`first paint, ${name} (median of ${RUNS})`, `${ms(median(fp))} (max ${ms(max(fp))})`);
+    }
+    row(`interactive, ${name} (median of ${RUNS})`, `${ms(median(ti))} (max ${ms(max(ti))})`, `≤ ${limit} ms`, ratio(median(ti), limit));
+  }
 
   // 3. Key generation by the page's exported functions, timed in the page.
   const { context, page } = await newPage(browser);
@@ -156,6 +208,18 @@ try {
   }
   console.log('key generation (median of the runs, timed in the page)');
   const longest = { keygen: 0, customize: 0 };
+  // What ran in the longest frame of each kind of work (as the Long Animation Frames API names it).
+  const ran = { keygen: { block: 0, what: '' }, customize: { block: 0, what: '' } };
+  // The longest task Chromium reports (longtask), apart from the heartbeat's gaps, which on a
+  // loaded machine also count the time the main thread waited for a core.
+  const tasks = { keygen: 0, customize: 0 };
+  const noteRan = (kind, runs) => {
+    for (const r of runs) {
+      const block = Math.max(r.longest, r.gap);
+      if (block > ran[kind].block && r.ran) ran[kind] = { block, what: r.ran };
+      tasks[kind] = Math.max(tasks[kind], r.longest);
+    }
+  };
   let key;
   for (const [bits, webcryptoRuns, workerRuns] of KEYGEN) {
     const timed = {};
@@ -175,6 +239,7 @@ try {
       }, { bits, method, runs: count });
       const times = runs.map((r) => r.time);
       const block = max(runs.map((r) => Math.max(r.longest, r.gap)));
+      noteRan('keygen', runs);
       longest.keygen = Math.max(longest.keygen, block);
       timed[method] = median(times);
       if (bits === 1024 && method === 'webcrypto_key_pair') key = runs[0].result;
@@ -184,6 +249,8 @@ try {
     row(`keygen ${bits} bits, worker / WebCrypto`, `${(timed.worker_key_pair / timed.webcrypto_key_pair).toFixed(1)}×`);
   }
   row('longest main-thread block during key generation', ms(longest.keygen), '< 50 ms', ratio(longest.keygen, 50));
+  row('longest long task (longtask observer) during key generation', ms(tasks.keygen), '< 50 ms', ratio(tasks.keygen, 50));
+  if (ran.keygen.what) row('what ran in the longest frame during key generation', ran.keygen.what);
   if (keygenOnly) {
     await context.close();
     break sections;
@@ -266,12 +333,15 @@ try {
     const first = runs.shift();
     const times = runs.map((r) => r.time);
     const block = max(runs.map((r) => Math.max(r.longest, r.gap)));
+    noteRan('customize', runs);
     longest.customize = Math.max(longest.customize, block);
     pageTimes[entry.file] = median(times);
     row(`page build ${entry.file} (${mb(entry.size)})`,
       `${ms(median(times))} (max ${ms(max(times))}); main thread blocked ≤ ${ms(block)}; first build with download ${ms(first.time)}`);
   }
   row('longest main-thread block during page builds', ms(longest.customize), '< 50 ms', ratio(longest.customize, 50));
+  row('longest long task (longtask observer) during page builds', ms(tasks.customize), '< 50 ms', ratio(tasks.customize, 50));
+  if (ran.customize.what) row('what ran in the longest frame during page builds', ran.customize.what);
   const zips = installers.filter(([, e]) => e.file.endsWith('.zip')).map(([, e]) => apiTimes[e.file]);
   if (zips.length >= 2) {
     const [small, large] = [zips[0], zips[zips.length - 1]];
