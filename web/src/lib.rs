@@ -32,6 +32,7 @@
 
 pub mod action;
 pub mod chosen;
+pub mod i18n;
 pub mod ids;
 pub mod places;
 pub mod run;
@@ -49,6 +50,7 @@ browser! {
     mod app;
     mod assets;
     mod build;
+    mod catalog;
     pub mod customize;
     mod dom;
     pub mod donation;
@@ -56,6 +58,7 @@ browser! {
     pub mod installers;
     pub mod keygen;
     mod keys;
+    mod language;
     mod making;
     mod mount;
     mod platforms;
