@@ -1,12 +1,13 @@
 // The page in the reader's language: a Spanish browser gets Spanish (headings, buttons, a
 // problem the core reports) through a whole build, axe-clean; `lang="de"` on an element of an
 // English page; `?lang=zh-CN` and the menu's choice survive a reload; an unknown language is
-// English.
+// English; the saved file speaks a language offline.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveAndBrowse, tempDir, run, download, axeCheck, BYPASS_CSP } from './helpers.mjs';
+import { pathToFileURL } from 'node:url';
+import { SITE, serveAndBrowse, tempDir, run, download, axeCheck, BYPASS_CSP } from './helpers.mjs';
 
 const env = serveAndBrowse();
 const contexts = [];
@@ -108,5 +109,19 @@ test('lang="de" on an element of an English page gives a German builder', { time
   await element.getByRole('heading', { name: '1. Benutzer', exact: true }).waitFor();
   assert.equal(await element.locator('.cib').getAttribute('lang'), 'de');
   assert.equal(await htmlLang(page), 'en', "the site's own language is left alone");
+  assert.deepEqual(problems, []);
+});
+
+test('the saved file speaks Portuguese offline, from the catalogs it carries', { timeout: 60_000 }, async () => {
+  const context = await env.browser.newContext({ locale: 'pt-BR', offline: true });
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(pathToFileURL(join(SITE, 'seattle-installer-builder.html')).href);
+  await page.getByRole('button', { name: 'Adicionar usuário', exact: true }).waitFor({ timeout: 60_000 });
+  await page.getByRole('heading', { name: '3. Plataformas', exact: true }).waitFor();
+  assert.equal(await htmlLang(page), 'pt-BR');
+  assert.equal(await page.title(), 'Gerador de instaladores personalizados do Seattle (salvo)');
   assert.deepEqual(problems, []);
 });
