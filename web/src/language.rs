@@ -64,9 +64,12 @@ pub fn page(app: &Rc<App>, assets: String) {
 /// every element marked `data-i18n` with the id of its text.
 fn dress_page(catalog: &Rc<Catalog>) {
     let document = document();
-    if let Some(html) = document.document_element() {
-        let _ = html.set_attribute("lang", catalog.lang);
-    }
+    let Some(html) = document.document_element() else {
+        return;
+    };
+    // A page already in the chosen language keeps its own words (English, as it was served).
+    let unchanged = html.get_attribute("lang").as_deref() == Some(catalog.lang);
+    let _ = html.set_attribute("lang", catalog.lang);
     if let Some(menu) = document.get_element_by_id(MENU) {
         if let Ok(menu) = menu.dyn_into::<HtmlSelectElement>() {
             menu.set_value(catalog.lang);
@@ -75,6 +78,9 @@ fn dress_page(catalog: &Rc<Catalog>) {
     let Ok(marked) = document.query_selector_all("[data-i18n]") else {
         return;
     };
+    if unchanged {
+        return;
+    }
     speaking(catalog, || {
         for el in (0..marked.length()).filter_map(|i| marked.item(i)?.dyn_into::<Element>().ok()) {
             if let Some(id) = el.get_attribute("data-i18n") {
