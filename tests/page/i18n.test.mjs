@@ -42,7 +42,10 @@ test('a Spanish browser gets the builder in Spanish, through a whole build, axe-
   await page.getByRole('button', { name: 'Añadir usuario', exact: true }).click();
   assert.equal(await page.locator('#cib-name-message').textContent(),
     "El nombre de usuario \"x y\" contiene ' '; use solo letras, dígitos y _.");
-  await axeCheck(page, 'Spanish, with a problem showing');
+  await page.getByLabel('Clave pública', { exact: true }).fill('hola');
+  await page.waitForFunction(() => /^No es una clave pública utilizable: .+\.$/.test(document.querySelector('#cib-key-message')?.textContent));
+  await axeCheck(page, 'Spanish, with problems showing');
+  await page.getByLabel('Clave pública', { exact: true }).fill('');
 
   await page.getByLabel('Nombre', { exact: true }).fill('ana');
   await page.getByRole('button', { name: 'Añadir usuario', exact: true }).click();

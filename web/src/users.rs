@@ -2,6 +2,7 @@
 //! the panel), or no key, in which case a pair is generated at build time.
 
 use crate::catalog::{number, say, sentence, t, text};
+use cib_core::problem::{Arg, Localized};
 use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::ids::{KEY as KEY_ID, KEY_FILE, NAME as NAME_ID, USERS as SECTION_ID};
@@ -56,7 +57,7 @@ pub fn render(root: &Root, state: &State) {
     let key = state.form_key();
     let key_message = match (&state.form.file_problem, &key) {
         (Some(problem), _) => problem.clone(),
-        (None, Err(message)) => message.clone(),
+        (None, Err(_)) => key_problem(state.form.key_text.trim()),
         (None, Ok(Some(key))) => {
             say("ui-key-valid", &[("bits", number(key.modulus_bits() as i128))])
         }
@@ -129,6 +130,14 @@ fn name_problem(state: &State, name: &str) -> Option<String> {
     state
         .user(name)
         .map(|_| say("ui-name-taken", &[("name", text(name))]))
+}
+
+/// Why the key being entered is not usable, in the builder's language (`State::form_key`).
+fn key_problem(text: &str) -> String {
+    match cib_core::public_key::PublicKey::parse_typed(text) {
+        Err(problem) => say("ui-key-unusable", &[("problem", Arg::Message(problem.message()))]),
+        Ok(_) => String::new(),
+    }
 }
 
 fn set_invalid(root: &Root, id: &str, invalid: bool) {
