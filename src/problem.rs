@@ -72,15 +72,30 @@ impl Localized for Message {
 
 /// Writes a message in English: its pattern from [`ENGLISH`] with the arguments filled in.
 pub fn write_english(f: &mut impl fmt::Write, id: &str, args: &[(&str, Arg)]) -> fmt::Result {
+    write_message(f, id, args, &|id: &str, count| {
+        english::pattern(id).map(|p| p.form(count).to_string())
+    })
+}
+
+/// Writes a message from any catalog: `form(id, count)` gives the pattern of `id` (its plural
+/// form for `count`, the argument of that name), and every `{name}` is filled from `args`;
+/// messages among the arguments come from the same catalog.
+/// (One instance for every writer and catalog: the page's module carries it once.)
+pub fn write_message(
+    f: &mut dyn fmt::Write,
+    id: &str,
+    args: &[(&str, Arg)],
+    form: &dyn Fn(&str, Option<i128>) -> Option<String>,
+) -> fmt::Result {
     let count = args.iter().find_map(|(name, arg)| match (name, arg) {
         (&"count", Arg::Number(n)) => Some(*n),
         _ => None,
     });
-    let Some(pattern) = english::pattern(id) else {
+    let Some(pattern) = form(id, count) else {
         // Only a message missing from the catalog lands here (a test checks there is none).
         return f.write_str(id);
     };
-    let mut rest = pattern.form(count);
+    let mut rest = pattern.as_str();
     while let Some(open) = rest.find('{') {
         f.write_str(&rest[..open])?;
         let after = &rest[open + 1..];
@@ -90,7 +105,7 @@ pub fn write_english(f: &mut impl fmt::Write, id: &str, args: &[(&str, Arg)]) ->
         });
         match filled {
             Some((len, arg)) => {
-                write_arg(f, arg)?;
+                write_arg(f, arg, form)?;
                 rest = &after[len + 1..];
             }
             None => {
@@ -110,17 +125,21 @@ fn placeholder(text: &str) -> Option<&str> {
     is_name.then_some(name)
 }
 
-fn write_arg(f: &mut impl fmt::Write, arg: &Arg) -> fmt::Result {
+fn write_arg(
+    f: &mut dyn fmt::Write,
+    arg: &Arg,
+    form: &dyn Fn(&str, Option<i128>) -> Option<String>,
+) -> fmt::Result {
     match arg {
         Arg::Text(text) => f.write_str(text),
         Arg::Number(n) => write!(f, "{n}"),
-        Arg::Message(m) => write_english(f, m.id, &m.args),
+        Arg::Message(m) => write_message(f, m.id, &m.args, form),
         Arg::List(list) => {
             for (i, m) in list.iter().enumerate() {
                 if i > 0 {
                     f.write_str("; ")?;
                 }
-                write_english(f, m.id, &m.args)?;
+                write_message(f, m.id, &m.args, form)?;
             }
             Ok(())
         }

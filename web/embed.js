@@ -26,7 +26,7 @@ const styles = () => (sheet ??= fetch(CSS)
   .catch(() => new CSSStyleSheet()));
 
 class SeattleInstallerElement extends HTMLElement {
-  static observedAttributes = ['owner-key', 'user-key', 'platforms', 'base-installers', 'instructions'];
+  static observedAttributes = ['owner-key', 'user-key', 'platforms', 'base-installers', 'instructions', 'lang'];
 
   constructor() {
     super();

@@ -37,6 +37,14 @@ def inline(name):
     return base64.b64encode((staging / name).read_bytes()).decode("ascii")
 
 
+# Every catalog but English (built into the module), by language, for the saved page; "<" is
+# escaped so that no text can end the script element that holds them.
+catalogs = sorted((staging / "i18n").glob("*.json"))
+catalogs_json = json.dumps(
+    {p.stem: json.loads(p.read_text()) for p in catalogs if p.stem != "en"},
+    ensure_ascii=False, sort_keys=True,
+).replace("<", "\\u003c")
+
 saved = (here / "saved.html").read_text()
 for placeholder, text in {
     "__CSS__": (staging / names["__CSS__"]).read_text(),
@@ -44,6 +52,7 @@ for placeholder, text in {
     "__PAGE_WASM__": inline(names["__WASM__"]),
     "__WORKER_GLUE__": inline("cib-worker.js"),
     "__WORKER_WASM__": inline("cib-worker_bg.wasm"),
+    "__CATALOGS__": catalogs_json,
 }.items():
     saved = saved.replace(placeholder, text)
 (staging / "seattle-installer-builder.html").write_text(saved)
@@ -51,7 +60,8 @@ for placeholder, text in {
 # The service worker keeps exactly this build's page files; its version is their digest, so any
 # change to any of them is a new worker (and the page offers the update).
 page_files = ["index.html", *(names[k] for k in ("__OFFLINE__", "__GLUE__", "__WASM__", "__CSS__")),
-              "cib-worker.js", "cib-worker_bg.wasm"]
+              "cib-worker.js", "cib-worker_bg.wasm",
+              *(f"i18n/{p.name}" for p in catalogs)]
 digest = hashlib.sha256()
 for name in page_files:
     digest.update(name.encode() + b"\0" + (staging / name).read_bytes())

@@ -4,33 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveAndBrowse, openBuilder, require } from './helpers.mjs';
-
-const AXE = require.resolve('axe-core/axe.min.js');
+import { serveAndBrowse, openBuilder, axeCheck as check } from './helpers.mjs';
 
 const env = serveAndBrowse();
-
-/** axe's violations on the page now; fails on serious or critical ones, prints the rest. */
-async function check(page, when) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
-    await page.addScriptTag({ path: AXE });
-  }
-  const { passed, violations } = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ['violations'] });
-    return { passed: result.passes.length, violations: result.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
-    })) };
-  });
-  assert.ok(passed >= 10, `axe ran its rules (${passed} passed)`);
-  const text = (v) => `${v.impact} ${v.id} (${v.help}):\n     ${v.nodes.join('\n     ')}`;
-  for (const v of violations.filter((v) => !['serious', 'critical'].includes(v.impact))) {
-    console.log(`axe, ${when}: ${text(v)}`);
-  }
-  const bad = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  assert.deepEqual(bad.map(text), [], `axe, ${when}: serious or critical violations`);
-  console.log(`axe, ${when}: ${passed} rules passed, ${violations.length} violated`);
-}
 
 test('(e) axe-core finds no serious or critical violation', { timeout: 120_000 }, async () => {
   // axe is injected as a script, which the host's Content-Security-Policy rightly blocks: this

@@ -10,6 +10,7 @@ import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 
 export const require = createRequire(import.meta.url);
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -200,4 +201,28 @@ export function serveAndBrowse(serverOptions = {}) {
     cleanupTemps();
   });
   return env;
+}
+
+const AXE = require.resolve('axe-core/axe.min.js');
+
+/** axe's violations on the page now; fails on serious or critical ones, prints the rest. */
+export async function axeCheck(page, when) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.addScriptTag({ path: AXE });
+  }
+  const { passed, violations } = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return { passed: result.passes.length, violations: result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`),
+    })) };
+  });
+  assert.ok(passed >= 10, `axe ran its rules (${passed} passed)`);
+  const text = (v) => `${v.impact} ${v.id} (${v.help}):\n     ${v.nodes.join('\n     ')}`;
+  for (const v of violations.filter((v) => !['serious', 'critical'].includes(v.impact))) {
+    console.log(`axe, ${when}: ${text(v)}`);
+  }
+  const bad = violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  assert.deepEqual(bad.map(text), [], `axe, ${when}: serious or critical violations`);
+  console.log(`axe, ${when}: ${passed} rules passed, ${violations.length} violated`);
 }

@@ -18,6 +18,7 @@
 //! render in `render` below; its work, if any, as an `Effect` carried out in `perform`.
 
 use crate::action::{Action, Dispatch};
+use crate::catalog::{speaking, Catalog};
 use crate::chosen;
 use crate::dom::{El, Root};
 use crate::events::{self, Listener};
@@ -43,6 +44,9 @@ pub struct App {
     /// How this builder's async work reports back (weakly: a removed builder hears nothing).
     dispatch: Dispatch,
     listeners: RefCell<Vec<Listener>>,
+    /// The words of this builder's language (English until its catalog is here).
+    catalog: RefCell<Rc<Catalog>>,
+    from_disk: bool,
 }
 
 impl App {
@@ -68,6 +72,8 @@ impl App {
                     me.upgrade().is_some_and(|app| app.dispatch(action))
                 }),
                 listeners: RefCell::new(Vec::new()),
+                catalog: RefCell::new(Catalog::english()),
+                from_disk,
             }
         });
         app.draw_skeleton(from_disk);
@@ -105,7 +111,22 @@ impl App {
         app
     }
 
+    /// Speaks `catalog` from now on: everything is drawn again in its language.
+    pub fn speak(&self, catalog: Rc<Catalog>) {
+        if self.catalog.borrow().lang == catalog.lang {
+            return;
+        }
+        *self.catalog.borrow_mut() = catalog;
+        self.draw_skeleton(self.from_disk);
+        self.render();
+    }
+
     fn draw_skeleton(&self, from_disk: bool) {
+        let catalog = self.catalog.borrow().clone();
+        speaking(&catalog, || self.draw_skeleton_speaking(from_disk, catalog.lang));
+    }
+
+    fn draw_skeleton_speaking(&self, from_disk: bool, lang: &str) {
         let model = self.model.borrow();
         let skeleton = [
             El::message("cib-link-problem", model.state.link_problem.as_deref()),
@@ -122,7 +143,7 @@ impl App {
         ];
         self.root.node().set_text_content(None);
         self.root
-            .append(El::new("div").class("cib").children(skeleton));
+            .append(El::new("div").class("cib").attr("lang", lang).children(skeleton));
     }
 
     /// Applies `action`, redraws, and carries out what it asked for. The answer: whether the
@@ -186,7 +207,8 @@ impl App {
     /// Redraws the state-dependent parts (keeping the focus where it was, see `Root`).
     fn render(&self) {
         let root = &self.root;
-        root.keeping_focus(|| {
+        let catalog = self.catalog.borrow().clone();
+        speaking(&catalog, || root.keeping_focus(|| {
             let model = self.model.borrow();
             let state = &model.state;
             users::render(root, state);
@@ -200,7 +222,7 @@ impl App {
             keys::render(root, state, model.run.as_ref());
             share::render(root, model.share.as_ref());
             root.set_text(ids::ANNOUNCE, &model.announcement);
-        });
+        }));
     }
 }
 

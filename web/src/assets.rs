@@ -46,8 +46,12 @@ pub fn places(assets: &str, installers: Option<&str>) -> Places {
 
 /// The places of the builder on its own page: beside the page's script (or the page).
 pub fn page_places() -> Places {
-    let base = glue_url()
+    places(&page_base(), None)
+}
+
+/// Where the page's own files are: beside its script (or the page).
+pub fn page_base() -> String {
+    glue_url()
         .or_else(|| document().base_uri().ok().flatten())
-        .unwrap_or_default();
-    places(&base, None)
+        .unwrap_or_default()
 }

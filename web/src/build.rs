@@ -3,6 +3,7 @@
 //! customized (`making`). A failure stops only what it concerns and is offered again with
 //! "Retry".
 
+use crate::catalog::{say, t, text};
 use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::run::{problems, Run};
@@ -12,12 +13,9 @@ use web_sys::HtmlButtonElement;
 
 pub fn skeleton() -> El {
     El::new("section").attr("id", "cib-build").attr("aria-labelledby", "cib-build-heading").children([
-        El::new("h2").attr("id", "cib-build-heading").attr("tabindex", "-1").text("4. Build"),
-        El::new("p").class("intro").text(
-            "Keys are generated and installers are made here, in your browser: no key ever leaves \
-             this page.",
-        ),
-        El::button("Build installers", &Action::Build)
+        El::new("h2").attr("id", "cib-build-heading").attr("tabindex", "-1").text(&t("ui-build-heading")),
+        El::new("p").class("intro").text(&t("ui-build-intro")),
+        El::button(&t("ui-build-installers"), &Action::Build)
             .attr("id", "cib-build-button")
             .class("primary")
             .attr("aria-describedby", "cib-build-problems"),
@@ -29,7 +27,7 @@ pub fn skeleton() -> El {
 /// The fast lane, above the steps: one click to an installer and its keys.
 pub fn quick_skeleton() -> El {
     El::new("div").class("quick").children([
-        El::button("Quick installer", &Action::Quick)
+        El::button(&t("ui-quick-installer"), &Action::Quick)
             .attr("id", "cib-quick")
             .class("primary")
             .attr("aria-describedby", "cib-quick-hint"),
@@ -44,18 +42,16 @@ fn render_quick(root: &Root, state: &State, working: bool) {
     }
     let platforms: Vec<&str> = state.platforms.iter().map(|p| p.label()).collect();
     let hint = if !state.users.is_empty() {
-        "The quick installer starts from an empty builder; with the users you added, use \
-         Build installers in step 4."
-            .to_string()
+        t("ui-quick-hint-users")
     } else if platforms.is_empty() {
-        "Choose a platform in step 3 first.".to_string()
+        t("ui-quick-hint-no-platform")
     } else {
-        format!(
-            "Just want an installer? One click makes a user named {} with a new key pair, owning \
-             one vessel of 80%, and the installers for {} (change them in step 3); then save \
-             its keys and installers in step 5.",
-            crate::state::QUICK_USER,
-            platforms.join(", ")
+        say(
+            "ui-quick-hint",
+            &[
+                ("name", text(crate::state::QUICK_USER)),
+                ("platforms", text(&platforms.join(", "))),
+            ],
         )
     };
     root.set_text("cib-quick-hint", &hint);
@@ -73,7 +69,7 @@ pub fn render(root: &Root, model: &Model) {
         vec![]
     } else {
         vec![
-            El::new("p").text("Before you can build:"),
+            El::new("p").text(&t("ui-before-you-build")),
             El::new("ul").class("problems").children(
                 problems
                     .iter()

@@ -1,6 +1,7 @@
 //! Step 5, downloads: the generated private keys first (they exist nowhere else), the public
 //! keys, then the installers, each with its progress or its failure and a way to retry.
 
+use crate::catalog::{number, say, t, text};
 use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::ids;
@@ -17,7 +18,7 @@ pub fn skeleton() -> El {
             El::new("h2")
                 .attr("id", ids::RESULTS_HEADING)
                 .attr("tabindex", "-1")
-                .text("5. Keys and installers"),
+                .text(&t("ui-keys-heading")),
             El::new("div").attr("id", "cib-result-list"),
         ])
 }
@@ -40,36 +41,32 @@ pub fn render(root: &Root, state: &State, run: Option<&Run>) {
             "cib-result-list",
             [El::new("p")
                 .class("hint")
-                .text("Your downloads appear here once you build.")],
+                .text(&t("ui-downloads-appear"))],
         );
     };
     let mut parts = vec![stage(run)];
     let keys_first = state.unsaved_private_keys();
     if let Some(private) = &run.private_keys {
         parts.push(El::new("div").class("warning").attr("id", "cib-private-keys").children([
-            El::new("h3").text("Save the private keys now"),
-            El::new("p").text(
-                "Key pairs were generated in this page for the users without a public key. Their \
-                 private keys are in no installer and on no server: if you do not save them now, \
-                 they cannot be recovered later, and nobody can use those vessels.",
-            ),
-            link(private, &format!("Download {}", private.file), "button primary").action(&Action::SavedPrivate),
+            El::new("h3").text(&t("ui-save-private-keys")),
+            El::new("p").text(&t("ui-private-keys-warning")),
+            link(private, &say("ui-download", &[("file", text(&private.file))]), "button primary").action(&Action::SavedPrivate),
         ]));
     }
     if let Some(public) = &run.public_keys {
         parts.push(El::new("p").child(link(
             public,
-            &format!("Download {}", public.file),
+            &say("ui-download", &[("file", text(&public.file))]),
             "button quiet",
         )));
     }
     if !run.installers.is_empty() {
-        parts.push(El::new("h3").text("Installers"));
+        parts.push(El::new("h3").text(&t("ui-installers")));
         if keys_first && run.private_keys.is_some() {
             parts.push(
                 El::new("p")
                     .class("hint")
-                    .text("Download private_keys.zip first; the installers are offered after it."),
+                    .text(&t("ui-private-keys-first")),
             );
         }
         parts.push(
@@ -86,19 +83,23 @@ pub fn render(root: &Root, state: &State, run: Option<&Run>) {
 
 fn stage(run: &Run) -> El {
     let text = match &run.stage {
-        Stage::Keys { total: 0, .. } => "Preparing…".to_string(),
+        Stage::Keys { total: 0, .. } => t("ui-preparing"),
+        // Says how long the chosen size may take (English until its words are in the catalogs).
         Stage::Keys { done, total } => crate::key_size::generating(run.key_bits, *done, *total),
-        Stage::Manifest => "Loading the list of base installers…".to_string(),
-        Stage::Installers => "Making installers…".to_string(),
+        Stage::Manifest => t("ui-loading-manifest"),
+        Stage::Installers => t("ui-making-installers"),
         Stage::Done => {
             let ready = run
                 .installers
                 .iter()
                 .filter(|i| matches!(i.status, Status::Ready(_)))
                 .count();
-            format!(
-                "Done: {ready} of {} installers ready.",
-                run.installers.len()
+            say(
+                "ui-done",
+                &[
+                    ("ready", number(ready as i128)),
+                    ("total", number(run.installers.len() as i128)),
+                ],
             )
         }
         Stage::Failed(message) => message.clone(),
@@ -106,7 +107,7 @@ fn stage(run: &Run) -> El {
     let el = El::new("p").attr("id", "cib-stage");
     match run.stage {
         Stage::Failed(_) => el.class("message").attr("role", "alert").text(&text).child(
-            El::button("Retry", &Action::Retry(None))
+            El::button(&t("ui-retry"), &Action::Retry(None))
                 .attr("id", "cib-retry-build")
                 .class("quiet"),
         ),
@@ -119,18 +120,21 @@ fn installer(installer: &Installer, keys_first: bool) -> El {
     let name = installer.platform.name();
     let item = El::new("li").child(El::new("span").class("installer-name").text(label));
     match &installer.status {
-        Status::Waiting => item.child(El::new("span").class("hint").text("waiting")),
+        Status::Waiting => item.child(El::new("span").class("hint").text(&t("ui-waiting"))),
         Status::Fetching { received, total } => item.children(progress(label, *received, *total)),
-        Status::Customizing => item.child(El::new("span").class("hint").text("customizing…")),
+        Status::Customizing => item.child(El::new("span").class("hint").text(&t("ui-customizing"))),
         Status::Ready(_) if keys_first => item.child(
             El::new("span")
                 .class("hint")
-                .text("ready after private_keys.zip"),
+                .text(&t("ui-ready-after-private-keys")),
         ),
         Status::Ready(download) => item
             .child(link(
                 download,
-                &format!("Download {} ({})", download.file, size(download.size)),
+                &say(
+                    "ui-download-sized",
+                    &[("file", text(&download.file)), ("size", text(&size(download.size)))],
+                ),
                 "button",
             ))
             .child(install_steps::view(installer.platform, 4)),
@@ -144,7 +148,7 @@ fn installer(installer: &Installer, keys_first: bool) -> El {
                     .text(message),
             )
             .child(
-                El::button("Retry", &Action::Retry(Some(installer.platform)))
+                El::button(&t("ui-retry"), &Action::Retry(Some(installer.platform)))
                     .attr("id", &format!("cib-retry-{name}"))
                     .attr("aria-describedby", &id)
                     .class("quiet"),
@@ -159,9 +163,12 @@ pub fn progress(label: &str, received: u64, total: u64) -> [El; 2] {
         El::new("progress")
             .attr("max", &total.to_string())
             .attr("value", &received.to_string())
-            .attr("aria-label", &format!("{label} base installer download")),
+            .attr("aria-label", &say("ui-base-installer-download", &[("platform", text(label))])),
         El::new("span")
             .class("hint")
-            .text(&format!("{} of {}", size(received), size(total))),
+            .text(&say(
+                "ui-size-of",
+                &[("received", text(&size(received))), ("total", text(&size(total)))],
+            )),
     ]
 }

@@ -37,6 +37,7 @@
 pub mod action;
 pub mod chosen;
 pub mod donor;
+pub mod i18n;
 pub mod ids;
 pub mod install_steps;
 pub mod key_size;
@@ -56,6 +57,7 @@ browser! {
     mod app;
     mod assets;
     mod build;
+    mod catalog;
     pub mod customize;
     mod dom;
     pub mod donation;
@@ -64,6 +66,7 @@ browser! {
     pub mod installers;
     pub mod keygen;
     mod keys;
+    mod language;
     mod making;
     mod mount;
     mod platforms;

@@ -7,6 +7,7 @@ use crate::assets;
 use crate::dom::Root;
 use crate::donation::{self, Donation};
 use crate::donor_view::DonorView;
+use crate::language;
 use crate::places::Places;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -23,9 +24,9 @@ pub struct Builder {
 /// installers are found beside the page's script.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element) -> Builder {
-    Builder {
-        _app: App::mount(Root::Element(element), assets::page_places(), true),
-    }
+    let app = App::mount(Root::Element(element), assets::page_places(), true);
+    language::page(&app, assets::page_base());
+    Builder { _app: app }
 }
 
 /// The saved page's builder (`seattle-installer-builder.html`, opened from disk): a page there
@@ -39,9 +40,9 @@ pub fn mount_saved(element: web_sys::Element, worker_glue: String, worker_wasm: 
         worker_wasm,
         installers: None,
     };
-    Builder {
-        _app: App::mount(Root::Element(element), places, false),
-    }
+    let app = App::mount(Root::Element(element), places, false);
+    language::page(&app, assets::page_base());
+    Builder { _app: app }
 }
 
 /// On a page with `<div id="cib">`, the builder mounts itself there, for the life of the page.
@@ -78,12 +79,13 @@ pub struct SeattleInstaller {
     mode: Option<(Mode, Vec<Option<String>>)>,
 }
 
-pub const ATTRIBUTES: [&str; 5] = [
+pub const ATTRIBUTES: [&str; 6] = [
     "owner-key",
     "user-key",
     "platforms",
     "base-installers",
     "instructions",
+    "lang",
 ];
 
 #[wasm_bindgen]
@@ -118,9 +120,12 @@ impl SeattleInstaller {
         let places = assets::places(&self.assets, values[3].as_deref());
         let mode = match &values[0] {
             // Without an owner, the element is the whole builder.
-            None => Mode::Builder {
-                _app: App::mount(self.root.clone(), places, false),
-            },
+            None => {
+                let app = App::mount(self.root.clone(), places, false);
+                let lang = language::chosen(values[5].as_deref());
+                language::follow(&app, lang, self.assets.clone(), |_| {});
+                Mode::Builder { _app: app }
+            }
             Some(owner) => {
                 let request = donation::Request::from_attributes(
                     owner,

@@ -1,6 +1,7 @@
 //! Step 3, platforms: which base installers to customize. The visitor's own system is chosen
 //! at first, since that is the installer most people came for.
 
+use crate::catalog::t;
 use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::state::State;
@@ -57,10 +58,10 @@ pub fn skeleton(state: &State, more: Option<El>) -> El {
             El::new("h2")
                 .attr("id", "cib-platforms-heading")
                 .attr("tabindex", "-1")
-                .text("3. Platforms"),
+                .text(&t("ui-platforms-heading")),
             El::new("fieldset")
                 .class("platforms")
-                .children([El::new("legend").text("Make installers for")])
+                .children([El::new("legend").text(&t("ui-make-installers-for"))])
                 .children(boxes.collect::<Vec<_>>()),
         ])
         .children(more)

@@ -3,6 +3,7 @@
 //! encoding is the core's (`share_link`), the link follows the model (`update`); here it is
 //! shown, copied and drawn as a QR code.
 
+use crate::catalog::t;
 use crate::action::{Action, Dispatch};
 use crate::dom::{El, Root};
 use crate::ids;
@@ -106,7 +107,7 @@ pub fn render(root: &Root, share: Option<&Share>) {
         let code = match qr {
             Ok(url) => El::new("img")
                 .attr("src", url)
-                .attr("alt", "QR code of the share link")
+                .attr("alt", &t("ui-share-qr"))
                 .attr("id", "cib-share-qr")
                 .class("qr"),
             Err(message) => El::new("p").class("hint").text(message),
@@ -120,7 +121,7 @@ fn field(link: &str) -> [El; 2] {
         El::new("div").class("field").children([
             El::new("label")
                 .attr("for", ids::SHARE_FIELD)
-                .text("Share link"),
+                .text(&t("ui-share-link")),
             El::new("input")
                 .attr("id", ids::SHARE_FIELD)
                 .attr("type", "text")
@@ -130,12 +131,8 @@ fn field(link: &str) -> [El; 2] {
             El::new("p")
                 .attr("id", "cib-share-hint")
                 .class("hint")
-                .text(
-                    "Whoever opens this link gets this builder as it is now (names, public keys, \
-                     vessels, platforms; never a private key) and can make the very same \
-                     installers.",
-                ),
-            El::button("Copy", &Action::CopyLink).attr("id", "cib-share-copy"),
+                .text(&t("ui-share-hint")),
+            El::button(&t("ui-copy"), &Action::CopyLink).attr("id", "cib-share-copy"),
             El::new("span").attr("id", SAID_ID).attr("role", "status"),
         ]),
         El::new("div").attr("id", CODE_ID),

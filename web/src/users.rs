@@ -1,6 +1,8 @@
 //! Step 1, users: a name and a public key (pasted, chosen as a `.publickey` file, or dropped on
 //! the panel), or no key, in which case a pair is generated at build time.
 
+use crate::catalog::{number, say, sentence, t, text};
+use cib_core::problem::{Arg, Localized};
 use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::ids::{KEY as KEY_ID, KEY_FILE, NAME as NAME_ID, USERS as SECTION_ID};
@@ -9,13 +11,10 @@ use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
 
 pub fn skeleton() -> El {
     El::new("section").attr("id", SECTION_ID).attr("aria-labelledby", "cib-users-heading").children([
-        El::new("h2").attr("id", "cib-users-heading").attr("tabindex", "-1").text("1. Users"),
-        El::new("p").class("intro").text(
-            "Add the people who will control the donated share. Give each a public key, or leave \
-             the key empty and a key pair will be generated for them in this page.",
-        ),
+        El::new("h2").attr("id", "cib-users-heading").attr("tabindex", "-1").text(&t("ui-users-heading")),
+        El::new("p").class("intro").text(&t("ui-users-intro")),
         El::new("div").class("field").children([
-            El::new("label").attr("for", NAME_ID).text("Name"),
+            El::new("label").attr("for", NAME_ID).text(&t("ui-name")),
             El::new("input")
                 .attr("id", NAME_ID)
                 .action(&Action::TypeName(String::new()))
@@ -23,22 +22,19 @@ pub fn skeleton() -> El {
                 .attr("autocomplete", "off")
                 .attr("spellcheck", "false")
                 .attr("aria-describedby", "cib-name-hint cib-name-message"),
-            El::new("p").attr("id", "cib-name-hint").class("hint").text("3 to 40 letters, digits or _, starting with a letter or digit."),
+            El::new("p").attr("id", "cib-name-hint").class("hint").text(&t("ui-name-hint")),
             El::message("cib-name-message", None),
         ]),
         El::new("div").class("field").children([
-            El::new("label").attr("for", KEY_ID).text("Public key"),
+            El::new("label").attr("for", KEY_ID).text(&t("ui-public-key")),
             El::new("textarea")
                 .attr("id", KEY_ID)
                 .action(&Action::TypeKey(String::new()))
                 .attr("rows", "3")
                 .attr("spellcheck", "false")
                 .attr("aria-describedby", "cib-key-hint cib-key-message"),
-            El::new("p").attr("id", "cib-key-hint").class("hint").text(
-                "Optional. Paste the contents of a .publickey file (two numbers), choose the file \
-                 below or drop it on this step.",
-            ),
-            El::new("label").attr("for", KEY_FILE).class("file-label").text("Public key file"),
+            El::new("p").attr("id", "cib-key-hint").class("hint").text(&t("ui-public-key-hint")),
+            El::new("label").attr("for", KEY_FILE).class("file-label").text(&t("ui-public-key-file")),
             El::new("input")
                 .attr("id", KEY_FILE)
                 .attr("type", "file")
@@ -47,7 +43,7 @@ pub fn skeleton() -> El {
             El::message("cib-key-message", None),
         ]),
         crate::key_size::view::choice(crate::key_size::view::USERS),
-        El::button("Add user", &Action::AddUser).attr("id", "cib-add-user").class("primary"),
+        El::button(&t("ui-add-user"), &Action::AddUser).attr("id", "cib-add-user").class("primary"),
         El::new("div").attr("id", "cib-user-list"),
     ])
 }
@@ -55,16 +51,16 @@ pub fn skeleton() -> El {
 pub fn render(root: &Root, state: &State) {
     let name = state.form.name.trim();
     let name_problem = (state.form.tried || !name.is_empty())
-        .then(|| state.name_problem(name))
+        .then(|| name_problem(state, name))
         .flatten();
     root.set_text("cib-name-message", name_problem.as_deref().unwrap_or(""));
     set_invalid(root, NAME_ID, name_problem.is_some());
     let key = state.form_key();
     let key_message = match (&state.form.file_problem, &key) {
         (Some(problem), _) => problem.clone(),
-        (None, Err(message)) => message.clone(),
+        (None, Err(_)) => key_problem(state.form.key_text.trim()),
         (None, Ok(Some(key))) => {
-            let valid = format!("A valid public key ({}-bit modulus).", key.modulus_bits());
+            let valid = say("ui-key-valid", &[("bits", number(key.modulus_bits() as i128))]);
             match crate::key_size::weak_note(key.modulus_bits()) {
                 Some(note) => format!("{valid} {note}"),
                 None => valid,
@@ -88,10 +84,14 @@ pub fn render(root: &Root, state: &State) {
         .count();
     let generated = state.users.len() - own;
     let summary = match state.users.len() {
-        0 => "No users yet.".to_string(),
-        n => format!(
-            "{n} {}: {own} with their own key, {generated} with a generated key.",
-            if n == 1 { "user" } else { "users" }
+        0 => t("ui-no-users"),
+        n => say(
+            "ui-users-summary",
+            &[
+                ("count", number(n as i128)),
+                ("own", number(own as i128)),
+                ("generated", number(generated as i128)),
+            ],
         ),
     };
     let rows = state.users.iter().map(|user| {
@@ -100,7 +100,7 @@ pub fn render(root: &Root, state: &State) {
             El::new("span").class("user-name").text(&user.name),
             El::new("span").class("user-key").text(&key),
             El::button(
-                &format!("Remove {}", user.name),
+                &say("ui-remove-user", &[("name", text(&user.name))]),
                 &Action::RemoveUser(user.name.clone()),
             )
             .attr("id", &format!("cib-remove-{}", user.name))
@@ -117,6 +117,28 @@ pub fn render(root: &Root, state: &State) {
                 .children(rows.collect::<Vec<_>>()),
         ],
     );
+}
+
+/// What is wrong with the name being entered, in the builder's language (`State::name_problem`
+/// says the same in English).
+fn name_problem(state: &State, name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some(t("ui-name-empty"));
+    }
+    if let Err(problem) = cib_core::user::check_name_typed(name) {
+        return Some(sentence(&problem));
+    }
+    state
+        .user(name)
+        .map(|_| say("ui-name-taken", &[("name", text(name))]))
+}
+
+/// Why the key being entered is not usable, in the builder's language (`State::form_key`).
+fn key_problem(text: &str) -> String {
+    match cib_core::public_key::PublicKey::parse_typed(text) {
+        Err(problem) => say("ui-key-unusable", &[("problem", Arg::Message(problem.message()))]),
+        Ok(_) => String::new(),
+    }
 }
 
 fn set_invalid(root: &Root, id: &str, invalid: bool) {

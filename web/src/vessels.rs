@@ -1,6 +1,7 @@
 //! Step 2, vessels: the donated share split into vessels of whole tens totalling 80%, each with
 //! an owner and users; the reserved 20% vessel of the Seattle project comes last.
 
+use crate::catalog::{number, say, t};
 use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::state::{State, VesselEntry};
@@ -8,15 +9,13 @@ use cib_core::vessel::{DEFINED_TOTAL, MAX_VESSELS, RESERVED_PERCENT};
 
 pub fn skeleton() -> El {
     El::new("section").attr("id", "cib-vessels").attr("aria-labelledby", "cib-vessels-heading").children([
-        El::new("h2").attr("id", "cib-vessels-heading").attr("tabindex", "-1").text("2. Vessels"),
-        El::new("p").class("intro").text(&format!(
-            "The donated share is split into vessels. Yours total {DEFINED_TOTAL}%, in steps of 10, at \
-             most {MAX_VESSELS} vessels; each needs an owner and may have users."
+        El::new("h2").attr("id", "cib-vessels-heading").attr("tabindex", "-1").text(&t("ui-vessels-heading")),
+        El::new("p").class("intro").text(&say(
+            "ui-vessels-intro",
+            &[("total", number(DEFINED_TOTAL)), ("max", number(MAX_VESSELS as i128))],
         )),
         El::new("div").attr("id", "cib-vessel-list"),
-        El::new("p").class("reserved").text(&format!(
-            "Reserved vessel ({RESERVED_PERCENT}%) — owned by the Seattle project"
-        )),
+        El::new("p").class("reserved").text(&say("ui-reserved-vessel", &[("percent", number(RESERVED_PERCENT))])),
     ])
 }
 
@@ -41,19 +40,19 @@ fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
     };
     let mut actions = vec![
         button(
-            format!("Split vessel {n}"),
+            say("ui-split-vessel", &[("vessel", number(n as i128))]),
             "split",
             Action::Split(i),
             state.can_split(i),
         ),
         button(
-            format!("Add 10% to vessel {n}"),
+            say("ui-add-ten", &[("vessel", number(n as i128))]),
             "grow",
             Action::Grow(i),
             state.can_grow(i),
         ),
         button(
-            format!("Remove 10% from vessel {n}"),
+            say("ui-remove-ten", &[("vessel", number(n as i128))]),
             "shrink",
             Action::Shrink(i),
             state.can_shrink(i),
@@ -63,7 +62,7 @@ fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
         actions.insert(
             1,
             button(
-                format!("Merge vessel {n} with vessel {}", n + 1),
+                say("ui-merge-vessels", &[("vessel", number(n as i128)), ("next", number(n as i128 + 1))]),
                 "merge",
                 Action::Merge(i),
                 true,
@@ -72,11 +71,11 @@ fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
     }
     let message = match (&v.notice, &v.owner) {
         (Some(notice), _) => Some(notice.clone()),
-        (None, None) => Some(format!("Choose an owner for vessel {n}.")),
+        (None, None) => Some(say("ui-choose-owner-of", &[("vessel", number(n as i128))])),
         (None, Some(_)) => None,
     };
     let owner_id = id("owner");
-    let options = std::iter::once(El::new("option").attr("value", "").text("Choose an owner"))
+    let options = std::iter::once(El::new("option").attr("value", "").text(&t("ui-choose-owner")))
         .chain(state.users.iter().map(|u| {
             El::new("option")
                 .attr("value", &u.name)
@@ -98,7 +97,7 @@ fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
     let users = if users.is_empty() {
         vec![El::new("p")
             .class("hint")
-            .text("Add users in step 1 to choose them here.")]
+            .text(&t("ui-add-users-first"))]
     } else {
         users
     };
@@ -106,7 +105,7 @@ fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
         .class("vessel")
         .attr("id", &id("box"))
         .children([
-            El::new("legend").text(&format!("Vessel {n} ({}%)", v.percent)),
+            El::new("legend").text(&say("ui-vessel-legend", &[("vessel", number(n as i128)), ("percent", number(v.percent as i128))])),
             El::new("div")
                 .class(&format!("share share-{}", v.percent))
                 .attr("aria-hidden", "true"),
@@ -114,7 +113,7 @@ fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
             El::new("div").class("field").children([
                 El::new("label")
                     .attr("for", &owner_id)
-                    .text(&format!("Owner of vessel {n}")),
+                    .text(&say("ui-owner-of", &[("vessel", number(n as i128))])),
                 El::new("select")
                     .attr("id", &owner_id)
                     .action(&Action::SetOwner(i, String::new()))
@@ -127,7 +126,7 @@ fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
             ]),
             El::new("fieldset")
                 .class("vessel-users")
-                .child(El::new("legend").text(&format!("Users of vessel {n}")))
+                .child(El::new("legend").text(&say("ui-users-of", &[("vessel", number(n as i128))])))
                 .children(users),
             El::new("p")
                 .attr("id", &id("message"))

@@ -1,0 +1,130 @@
+// The page in the reader's language: a Spanish browser gets Spanish (headings, buttons, a
+// problem the core reports) through a whole build, axe-clean; `lang="de"` on an element of an
+// English page; `?lang=zh-CN` and the menu's choice survive a reload; an unknown language is
+// English; the saved file speaks a language offline.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SITE, serveAndBrowse, tempDir, run, download, axeCheck, BYPASS_CSP } from './helpers.mjs';
+
+const env = serveAndBrowse();
+const contexts = [];
+after(async () => { for (const c of contexts) await c.close().catch(() => {}); });
+
+/** A page at `path` of the host in a context with `options`, once `ready` (a button's name) shows. */
+async function open(path, ready, options = {}) {
+  const context = await env.browser.newContext({ acceptDownloads: true, bypassCSP: BYPASS_CSP, ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.setDefaultTimeout(30_000);
+  await page.goto(new URL(path, env.server.url).href);
+  await page.getByRole('button', { name: ready, exact: true }).waitFor({ timeout: 60_000 });
+  return { context, page, problems };
+}
+
+const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
+
+test('a Spanish browser gets the builder in Spanish, through a whole build, axe-clean', { timeout: 180_000 }, async () => {
+  const { page, problems } = await open('/', 'Añadir usuario', { locale: 'es-ES', bypassCSP: true });
+  assert.equal(await htmlLang(page), 'es');
+  await page.getByRole('heading', { name: '1. Usuarios', exact: true }).waitFor();
+  await page.getByRole('heading', { name: '4. Compilar', exact: true }).waitFor();
+  assert.equal(await page.getByLabel('Idioma', { exact: true }).inputValue(), 'es');
+  assert.equal(await page.title(), 'Generador de instaladores personalizados de Seattle');
+
+  // A bad name: the core's problem, in Spanish, in the field's live message.
+  await page.getByLabel('Nombre', { exact: true }).fill('x y');
+  await page.getByRole('button', { name: 'Añadir usuario', exact: true }).click();
+  assert.equal(await page.locator('#cib-name-message').textContent(),
+    "El nombre de usuario \"x y\" contiene ' '; use solo letras, dígitos y _.");
+  await page.getByLabel('Clave pública', { exact: true }).fill('hola');
+  await page.waitForFunction(() => /^No es una clave pública utilizable: .+\.$/.test(document.querySelector('#cib-key-message')?.textContent));
+  await axeCheck(page, 'Spanish, with problems showing');
+  await page.getByLabel('Clave pública', { exact: true }).fill('');
+
+  await page.getByLabel('Nombre', { exact: true }).fill('ana');
+  await page.getByRole('button', { name: 'Añadir usuario', exact: true }).click();
+  await page.getByRole('button', { name: 'Quitar a ana', exact: true }).waitFor();
+  assert.equal(await page.locator('#cib-user-summary').textContent(),
+    '1 usuario: 0 con su propia clave, 1 con una clave generada.');
+  await page.getByLabel('Propietario del vessel 1', { exact: true }).selectOption('ana');
+  await page.getByRole('button', { name: 'Compilar instaladores', exact: true }).click();
+
+  const dir = tempDir();
+  const keys = await download(page, page.getByRole('link', { name: 'Descargar private_keys.zip', exact: true }), dir);
+  run('unzip', ['-tq', keys]);
+  await page.getByRole('status').filter({ hasText: /^Listo: 1 de 1 instaladores preparados\.$/ }).waitFor({ timeout: 120_000 });
+  const installer = await download(page, page.getByRole('link', { name: /^Descargar seattle_\w+\.(tgz|zip) \(/ }), dir);
+  const listing = installer.endsWith('.zip') ? run('unzip', ['-Z1', installer]) : run('tar', ['-tzf', installer]);
+  assert.match(listing.toString(), /seattle\/seattle_repy\/vesselinfo/);
+  await axeCheck(page, 'Spanish, with the downloads offered');
+  assert.deepEqual(problems, []);
+});
+
+test('?lang=zh-CN, and the menu\'s choice, survive a reload', { timeout: 120_000 }, async () => {
+  const chinese = await open('/?lang=zh-CN', '添加用户');
+  assert.equal(await htmlLang(chinese.page), 'zh-CN');
+  await chinese.page.reload();
+  await chinese.page.getByRole('button', { name: '添加用户', exact: true }).waitFor();
+  await chinese.page.getByRole('heading', { name: '1. 用户', exact: true }).waitFor();
+  assert.equal(await htmlLang(chinese.page), 'zh-CN');
+
+  const { page, problems } = await open('/', 'Add user');
+  assert.equal(await htmlLang(page), 'en');
+  await page.getByLabel('Language', { exact: true }).selectOption('fr');
+  await page.getByRole('button', { name: "Ajouter l'utilisateur", exact: true }).waitFor();
+  assert.equal(await htmlLang(page), 'fr');
+  await page.reload();
+  await page.getByRole('button', { name: "Ajouter l'utilisateur", exact: true }).waitFor();
+  assert.equal(await page.getByLabel('Langue', { exact: true }).inputValue(), 'fr');
+  await page.getByRole('heading', { name: '1. Utilisateurs', exact: true }).waitFor();
+  assert.deepEqual([...chinese.problems, ...problems], []);
+});
+
+test('an unknown language is English', { timeout: 60_000 }, async () => {
+  const { page, problems } = await open('/?lang=xx', 'Add user', { locale: 'de-DE' });
+  assert.equal(await htmlLang(page), 'en');
+  await page.getByRole('heading', { name: '1. Users', exact: true }).waitFor();
+  assert.deepEqual(problems, []);
+});
+
+test('lang="de" on an element of an English page gives a German builder', { timeout: 60_000 }, async () => {
+  const context = await env.browser.newContext({ bypassCSP: BYPASS_CSP });
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // An English page of the host's origin, with the element in German.
+  await page.route('**/embedded-de.html', (route) => route.fulfill({
+    contentType: 'text/html; charset=utf-8',
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title>
+<script type="module" src="/embed.js"></script></head><body><main><h1>Donate</h1>
+<seattle-installer lang="de"></seattle-installer></main></body></html>`,
+  }));
+  await page.goto(new URL('/embedded-de.html', env.server.url).href);
+  const element = page.locator('seattle-installer');
+  await element.getByRole('button', { name: 'Benutzer hinzufügen', exact: true }).waitFor({ timeout: 60_000 });
+  await element.getByRole('heading', { name: '1. Benutzer', exact: true }).waitFor();
+  assert.equal(await element.locator('.cib').getAttribute('lang'), 'de');
+  assert.equal(await htmlLang(page), 'en', "the site's own language is left alone");
+  assert.deepEqual(problems, []);
+});
+
+test('the saved file speaks Portuguese offline, from the catalogs it carries', { timeout: 60_000 }, async () => {
+  const context = await env.browser.newContext({ locale: 'pt-BR', offline: true });
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(pathToFileURL(join(SITE, 'seattle-installer-builder.html')).href);
+  await page.getByRole('button', { name: 'Adicionar usuário', exact: true }).waitFor({ timeout: 60_000 });
+  await page.getByRole('heading', { name: '3. Plataformas', exact: true }).waitFor();
+  assert.equal(await htmlLang(page), 'pt-BR');
+  assert.equal(await page.title(), 'Gerador de instaladores personalizados do Seattle (salvo)');
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,157 @@
+//! A builder's words: the catalog of its language (JSON, parsed by the browser and read with
+//! `Reflect`, so the module carries no parser for it), falling back to English message by
+//! message, with plural forms chosen by the browser's `Intl.PluralRules`.
+//!
+//! A builder draws while `speaking` its catalog; the drawing code asks for words with `t`,
+//! `say` and `message`, which read the catalog of the builder being drawn.
+
+use crate::dom::document;
+use crate::i18n::{ENGLISH, ENGLISH_CATALOG};
+use cib_core::problem::{write_message, Arg, Localized};
+use js_sys::{Array, Intl, Object, Reflect, JSON};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+pub struct Catalog {
+    pub lang: &'static str,
+    own: Option<Object>,
+    english: Object,
+    plurals: Intl::PluralRules,
+}
+
+/// The saved page carries every catalog inline, in this element (it may fetch nothing).
+const INLINE: &str = "cib-catalogs";
+
+fn parse(json: &str) -> Option<Object> {
+    JSON::parse(json).ok()?.dyn_into::<Object>().ok()
+}
+
+impl Catalog {
+    pub fn english() -> Rc<Catalog> {
+        Rc::new(Catalog::with(ENGLISH, None))
+    }
+
+    fn with(lang: &'static str, own: Option<Object>) -> Catalog {
+        let locales = Array::of1(&JsValue::from_str(lang));
+        Catalog {
+            lang,
+            own,
+            english: parse(ENGLISH_CATALOG).unwrap_or_default(),
+            plurals: Intl::PluralRules::new(&locales, &Object::new()),
+        }
+    }
+
+    /// The catalog of `lang`: from the page itself when it carries them, else fetched from
+    /// `i18n/` beside the builder's files (`assets`). One that cannot be had is English.
+    pub async fn load(lang: &'static str, assets: &str) -> Rc<Catalog> {
+        if lang == ENGLISH {
+            return Catalog::english();
+        }
+        let inline = document()
+            .get_element_by_id(INLINE)
+            .and_then(|e| e.text_content())
+            .and_then(|text| parse(&text))
+            .and_then(|all| Reflect::get(&all, &lang.into()).ok())
+            .and_then(|c| c.dyn_into::<Object>().ok());
+        let own = match inline {
+            Some(own) => Some(own),
+            None => fetch(&format!("i18n/{lang}.json"), assets).await,
+        };
+        Rc::new(Catalog::with(lang, own))
+    }
+
+    /// The pattern of `id` for `count`: this language's, else English's.
+    fn form(&self, id: &str, count: Option<i128>) -> Option<String> {
+        let entry = |catalog: &Object| {
+            let value = Reflect::get(catalog, &id.into()).ok()?;
+            if let Some(text) = value.as_string() {
+                return Some(text);
+            }
+            let forms = value.dyn_into::<Object>().ok()?;
+            let category = count
+                .map(|n| String::from(self.plurals.select(n as f64)))
+                .unwrap_or_else(|| "other".into());
+            Reflect::get(&forms, &category.into())
+                .ok()
+                .and_then(|f| f.as_string())
+                .or_else(|| Reflect::get(&forms, &"other".into()).ok()?.as_string())
+        };
+        self.own.as_ref().and_then(entry).or_else(|| entry(&self.english))
+    }
+
+    pub fn say(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        let mut out = String::new();
+        let _ = write_message(&mut out, id, args, &|id, count| self.form(id, count));
+        out
+    }
+}
+
+async fn fetch(relative: &str, assets: &str) -> Option<Object> {
+    let url = crate::assets::resolve(relative, assets)?;
+    let window = web_sys::window()?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let json = JsFuture::from(response.json().ok()?).await.ok()?;
+    json.dyn_into::<Object>().ok()
+}
+
+thread_local! {
+    /// The catalog of the builder being drawn, only while it draws (see `speaking`).
+    static SPOKEN: RefCell<Option<Rc<Catalog>>> = const { RefCell::new(None) };
+}
+
+/// Runs `draw` with `catalog` as the one `t`, `say` and `message` read.
+pub fn speaking<R>(catalog: &Rc<Catalog>, draw: impl FnOnce() -> R) -> R {
+    let before = SPOKEN.with(|s| s.replace(Some(catalog.clone())));
+    let result = draw();
+    SPOKEN.with(|s| *s.borrow_mut() = before);
+    result
+}
+
+fn spoken() -> Rc<Catalog> {
+    SPOKEN
+        .with(|s| s.borrow().clone())
+        .unwrap_or_else(Catalog::english)
+}
+
+/// The text of a message without arguments.
+pub fn t(id: &str) -> String {
+    spoken().say(id, &[])
+}
+
+/// A message with arguments.
+pub fn say(id: &str, args: &[(&str, Arg)]) -> String {
+    spoken().say(id, args)
+}
+
+/// Anything the core reports, in the builder's language.
+pub fn message(said: &impl Localized) -> String {
+    let m = said.message();
+    say(m.id, &m.args)
+}
+
+/// Text as an argument.
+pub fn text(s: &str) -> Arg {
+    Arg::Text(s.to_string())
+}
+
+/// A number as an argument (a `count` chooses the plural form).
+pub fn number(n: impl Into<i128>) -> Arg {
+    Arg::Number(n.into())
+}
+
+/// A core message as a sentence of its own, as the language writes one (`ui-sentence`).
+pub fn sentence(said: &impl Localized) -> String {
+    let said = message(said);
+    let mut chars = said.chars();
+    let capital: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+    say("ui-sentence", &[("text", Arg::Text(capital + chars.as_str()))])
+}

@@ -1,0 +1,102 @@
+use super::*;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+
+fn catalog(tag: &str) -> Map<String, Value> {
+    let path = format!("{}/i18n/{tag}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The placeholders of a pattern, as the core reads them (lower-case letters and `_`).
+fn placeholders(pattern: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(end) = rest.find('}') {
+            let name = &rest[..end];
+            if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                found.insert(name.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// Whether a message has plural forms, and the placeholders of each of its forms.
+fn shape(id: &str, value: &Value) -> (bool, Vec<BTreeSet<String>>) {
+    match value {
+        Value::String(text) => (false, vec![placeholders(text)]),
+        Value::Object(forms) => {
+            assert!(forms.contains_key("other"), "{id} has no \"other\" form");
+            let forms = forms.values().map(|f| placeholders(f.as_str().unwrap()));
+            (true, forms.collect())
+        }
+        other => panic!("{id} is {other}, neither a pattern nor plural forms"),
+    }
+}
+
+#[test]
+fn every_catalog_says_every_message_with_the_same_placeholders() {
+    let english = catalog(ENGLISH);
+    assert_eq!(
+        english,
+        serde_json::from_str::<Map<String, Value>>(ENGLISH_CATALOG).unwrap()
+    );
+    for (tag, _) in LANGUAGES.iter().filter(|(t, _)| *t != ENGLISH) {
+        let ours = catalog(tag);
+        let missing: Vec<_> = english
+            .keys()
+            .filter(|id| !ours.contains_key(*id))
+            .collect();
+        let extra: Vec<_> = ours
+            .keys()
+            .filter(|id| !english.contains_key(*id))
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{tag}: missing {missing:?}, extra {extra:?}"
+        );
+        for (id, value) in &english {
+            let (plural, forms) = shape(id, value);
+            let (their_plural, their_forms) = shape(id, &ours[id]);
+            assert_eq!(
+                plural, their_plural,
+                "{tag}: {id} plural or not as in English"
+            );
+            // Every form of a translation names what English's forms name (a language with one
+            // form, such as Chinese, still says every argument).
+            let wanted: BTreeSet<String> = forms.into_iter().flatten().collect();
+            for form in their_forms {
+                assert_eq!(
+                    form, wanted,
+                    "{tag}: {id} has other placeholders than in English"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_ui_ids_are_not_the_cores() {
+    for id in catalog(ENGLISH).keys() {
+        let core = id.starts_with("problem-") || id.starts_with("place-");
+        assert!(
+            core || id.starts_with("ui-"),
+            "{id}: ids are problem-, place- or ui-"
+        );
+    }
+}
+
+#[test]
+fn a_language_is_chosen_as_asked_and_unknown_means_english() {
+    let browser = ["fr-CA".to_string(), "en-US".to_string()];
+    assert_eq!(choose([None, None], &browser), "fr");
+    assert_eq!(choose([Some("es-ES")], &browser), "es");
+    assert_eq!(choose([None, Some("zh")], &browser), "zh-CN");
+    assert_eq!(choose([Some("pt")], &[]), "pt-BR");
+    assert_eq!(choose([Some("xx")], &browser), "en");
+    assert_eq!(choose([Some(" ")], &["de-DE".to_string()]), "de");
+    assert_eq!(choose([], &["ko".to_string()]), "en");
+}
