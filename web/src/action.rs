@@ -34,6 +34,9 @@ pub enum Action {
     CopyLink,
     /// The one-click element's button for a platform.
     Make(Platform),
+    /// An installer chosen to check, and a public_keys.zip to name its keys.
+    CheckChosen,
+    KeysZipChosen,
 
     // What async work reports.
     KeyFileRead {
@@ -94,6 +97,18 @@ pub enum Action {
         image: Result<String, String>,
     },
     LinkCopied(bool),
+    /// An installer to check is being read.
+    CheckReading {
+        name: String,
+    },
+    CheckRead {
+        name: String,
+        report: Result<crate::inspection::Report, String>,
+    },
+    KeysZipRead {
+        name: String,
+        keys: Result<Vec<(String, String)>, String>,
+    },
 }
 
 /// The kinds of action a control can do: each one's attribute value is written once, here.
@@ -121,10 +136,12 @@ enum Kind {
     SavedPrivate,
     CopyLink,
     Make,
+    CheckChosen,
+    KeysZipChosen,
 }
 
 impl Kind {
-    const ALL: [Kind; 22] = [
+    const ALL: [Kind; 24] = [
         Kind::TypeName,
         Kind::TypeKey,
         Kind::ChooseKeyFile,
@@ -147,6 +164,8 @@ impl Kind {
         Kind::SavedPrivate,
         Kind::CopyLink,
         Kind::Make,
+        Kind::CheckChosen,
+        Kind::KeysZipChosen,
     ];
 
     fn name(self) -> &'static str {
@@ -173,6 +192,8 @@ impl Kind {
             Kind::SavedPrivate => "saved-private",
             Kind::CopyLink => "copy-link",
             Kind::Make => "make",
+            Kind::CheckChosen => "check-installer",
+            Kind::KeysZipChosen => "check-keys",
         }
     }
 
@@ -185,7 +206,9 @@ impl Kind {
             | Kind::SetVesselUser
             | Kind::SetPlatform
             | Kind::ChooseBaseInstallers
-            | Kind::PickPlatform => Trigger::Change,
+            | Kind::PickPlatform
+            | Kind::CheckChosen
+            | Kind::KeysZipChosen => Trigger::Change,
             _ => Trigger::Click,
         }
     }
@@ -238,6 +261,8 @@ impl Action {
             Action::SavedPrivate => Some((Kind::SavedPrivate, None)),
             Action::CopyLink => Some((Kind::CopyLink, None)),
             Action::Make(p) => with(Kind::Make, p.name().to_string()),
+            Action::CheckChosen => Some((Kind::CheckChosen, None)),
+            Action::KeysZipChosen => Some((Kind::KeysZipChosen, None)),
             _ => None,
         }
     }
@@ -290,6 +315,8 @@ impl Action {
             Kind::SavedPrivate => Action::SavedPrivate,
             Kind::CopyLink => Action::CopyLink,
             Kind::Make => Action::Make(platform()?),
+            Kind::CheckChosen => Action::CheckChosen,
+            Kind::KeysZipChosen => Action::KeysZipChosen,
         })
     }
 }
@@ -364,6 +391,8 @@ mod tests {
             Action::SavedPrivate,
             Action::CopyLink,
             Action::Make(Platform::Mac),
+            Action::CheckChosen,
+            Action::KeysZipChosen,
         ];
         let kinds: Vec<Kind> = controls
             .iter()

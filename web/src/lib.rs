@@ -33,6 +33,7 @@
 pub mod action;
 pub mod chosen;
 pub mod ids;
+pub mod inspection;
 pub mod places;
 pub mod run;
 pub mod state;
@@ -49,6 +50,7 @@ browser! {
     mod app;
     mod assets;
     mod build;
+    mod check;
     pub mod customize;
     mod dom;
     pub mod donation;
