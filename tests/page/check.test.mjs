@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync, readFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveAndBrowse, openBuilder, tempDir, run, CIB, BASES, REPO, require } from './helpers.mjs';
+import { pathToFileURL } from 'node:url';
+import { serveAndBrowse, openBuilder, tempDir, run, CIB, BASES, REPO, SITE, require } from './helpers.mjs';
 
 const env = serveAndBrowse();
 const RESERVED = readFileSync(join(REPO, 'src', 'reserved.publickey'), 'utf8').trim();
@@ -295,4 +296,41 @@ test('the check section: reachable from the header by keyboard, and axe-clean', 
     .violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
   assert.deepEqual(violations, []);
   assert.deepEqual(problems, []);
+});
+
+test('the saved page checks offline, from files dropped on the section', { timeout: 300_000 }, async () => {
+  const dir = tempDir();
+  const alice = keygen(dir, 'alice');
+  writeFileSync(join(dir, 'build.json'), JSON.stringify({
+    vessels: [{ percentage: 80, owner: 'alice' }], user_data: { alice: { public_key: alice } },
+  }));
+  const out = join(dir, 'out');
+  run(CIB, ['build', join(dir, 'build.json'), '--base-installers', BASES, '--out', out, '--platform', 'windows']);
+  const context = await env.browser.newContext({ offline: true });
+  await context.route(/^https?:/, (route) => route.abort('internetdisconnected'));
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.setDefaultTimeout(30_000);
+  await page.goto(pathToFileURL(join(SITE, 'seattle-installer-builder.html')).href);
+  await page.getByRole('link', { name: 'Check an installer', exact: true }).click();
+  assert.equal(await page.evaluate(() => location.hash), '#cib-check');
+  for (const name of ['public_keys.zip', 'seattle_win.zip']) {
+    const bytes = [...readFileSync(join(out, name))];
+    await page.evaluate(([name, bytes]) => {
+      const files = new DataTransfer();
+      files.items.add(new File([new Uint8Array(bytes)], name));
+      for (const kind of ['dragover', 'drop']) {
+        document.getElementById('cib-check').dispatchEvent(new DragEvent(kind, { dataTransfer: files, bubbles: true, cancelable: true }));
+      }
+    }, [name, bytes]);
+  }
+  await page.locator('#cib-check-result').filter({ hasText: 'Metainfo:' }).waitFor();
+  const said = await pageSays(page);
+  assert.deepEqual(said.vessels.map((v) => v.keys), [
+    [`Owner: alice — ${fingerprint(alice)}, ${bits(alice)}`], [`Owner: ${fingerprint(RESERVED)}, ${bits(RESERVED)}`],
+  ]);
+  sameAsCli(said, join(out, 'seattle_win.zip'), { [alice]: 'alice' });
+  assert.deepEqual(problems, []);
+  await context.close();
 });
