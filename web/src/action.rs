@@ -36,6 +36,9 @@ pub enum Action {
     Make(Platform),
     /// The size of the key pairs to generate.
     SetKeyBits(KeyBits),
+    /// An installer chosen to check, and a public_keys.zip to name its keys.
+    CheckChosen,
+    KeysZipChosen,
 
     // What async work reports.
     KeyFileRead {
@@ -96,6 +99,18 @@ pub enum Action {
         image: Result<String, String>,
     },
     LinkCopied(bool),
+    /// An installer to check is being read.
+    CheckReading {
+        name: String,
+    },
+    CheckRead {
+        name: String,
+        report: Result<crate::inspection::Report, String>,
+    },
+    KeysZipRead {
+        name: String,
+        keys: Result<Vec<(String, String)>, String>,
+    },
 }
 
 /// The kinds of action a control can do: each one's attribute value is written once, here.
@@ -124,10 +139,12 @@ enum Kind {
     CopyLink,
     Make,
     SetKeyBits,
+    CheckChosen,
+    KeysZipChosen,
 }
 
 impl Kind {
-    const ALL: [Kind; 23] = [
+    const ALL: [Kind; 25] = [
         Kind::TypeName,
         Kind::TypeKey,
         Kind::ChooseKeyFile,
@@ -151,6 +168,8 @@ impl Kind {
         Kind::CopyLink,
         Kind::Make,
         Kind::SetKeyBits,
+        Kind::CheckChosen,
+        Kind::KeysZipChosen,
     ];
 
     fn name(self) -> &'static str {
@@ -178,6 +197,8 @@ impl Kind {
             Kind::CopyLink => "copy-link",
             Kind::Make => "make",
             Kind::SetKeyBits => "key-bits",
+            Kind::CheckChosen => "check-installer",
+            Kind::KeysZipChosen => "check-keys",
         }
     }
 
@@ -191,7 +212,9 @@ impl Kind {
             | Kind::SetPlatform
             | Kind::ChooseBaseInstallers
             | Kind::PickPlatform
-            | Kind::SetKeyBits => Trigger::Change,
+            | Kind::SetKeyBits
+            | Kind::CheckChosen
+            | Kind::KeysZipChosen => Trigger::Change,
             _ => Trigger::Click,
         }
     }
@@ -245,6 +268,8 @@ impl Action {
             Action::CopyLink => Some((Kind::CopyLink, None)),
             Action::Make(p) => with(Kind::Make, p.name().to_string()),
             Action::SetKeyBits(_) => Some((Kind::SetKeyBits, None)),
+            Action::CheckChosen => Some((Kind::CheckChosen, None)),
+            Action::KeysZipChosen => Some((Kind::KeysZipChosen, None)),
             _ => None,
         }
     }
@@ -298,6 +323,8 @@ impl Action {
             Kind::CopyLink => Action::CopyLink,
             Kind::Make => Action::Make(platform()?),
             Kind::SetKeyBits => Action::SetKeyBits(crate::key_size::parse(&held.value)?),
+            Kind::CheckChosen => Action::CheckChosen,
+            Kind::KeysZipChosen => Action::KeysZipChosen,
         })
     }
 }
@@ -373,6 +400,8 @@ mod tests {
             Action::CopyLink,
             Action::Make(Platform::Mac),
             Action::SetKeyBits(KeyBits::B2048),
+            Action::CheckChosen,
+            Action::KeysZipChosen,
         ];
         let kinds: Vec<Kind> = controls
             .iter()

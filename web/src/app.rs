@@ -30,6 +30,7 @@ use crate::reading;
 use crate::state::State;
 use crate::update::{update, Effect, Model};
 use crate::{build, keys, platforms, share, users, vessels};
+use crate::check;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
@@ -86,6 +87,11 @@ impl App {
                 reading::key_file(app.dispatch.clone(), file);
             }
         }));
+        listeners.extend(events::drops(&app, &app.root, check::SECTION, |app, files| {
+            for file in (0..files.length()).filter_map(|i| files.get(i)) {
+                app.check_file(file);
+            }
+        }));
         if from_disk {
             listeners.extend(events::drops(
                 &app,
@@ -136,6 +142,7 @@ impl App {
             platforms::skeleton(&model.state, from_disk.then(chosen::view::skeleton)),
             build::skeleton(),
             keys::skeleton(),
+            check::skeleton(),
             El::new("p")
                 .attr("id", ids::ANNOUNCE)
                 .class("visually-hidden")
@@ -185,12 +192,37 @@ impl App {
                 // is a new choice.
                 input.set_value("");
             }
+            Effect::ReadCheckFile | Effect::ReadKeysZip => {
+                let id = match effect {
+                    Effect::ReadCheckFile => check::FILE,
+                    _ => check::KEYS,
+                };
+                let Some(input) = self.root.by_id::<HtmlInputElement>(id) else {
+                    return;
+                };
+                if let Some(file) = reading::first_file(&input) {
+                    self.check_file(file);
+                }
+                input.set_value("");
+            }
             Effect::CopyLink => share::copy(&self.root, self.dispatch.clone()),
             Effect::DrawQr(link) => spawn_local(share::draw_qr(
                 self.places.clone(),
                 link,
                 self.dispatch.clone(),
             )),
+        }
+    }
+
+    /// Reads a file given to "Check an installer": a public_keys.zip names keys, anything
+    /// else is the installer to check.
+    fn check_file(&self, file: web_sys::File) {
+        let (dispatch, places) = (self.dispatch.clone(), self.places.clone());
+        if check::is_keys_zip(&file) {
+            spawn_local(check::read_keys(dispatch, places, file));
+        } else {
+            dispatch.send(Action::CheckReading { name: file.name() });
+            spawn_local(check::read_installer(dispatch, places, file));
         }
     }
 
@@ -221,6 +253,7 @@ impl App {
             build::render(root, &model);
             keys::render(root, state, model.run.as_ref());
             share::render(root, model.share.as_ref());
+            check::render(root, &model.check, &state.users);
             root.set_text(ids::ANNOUNCE, &model.announcement);
         }));
     }

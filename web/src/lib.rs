@@ -41,6 +41,7 @@ pub mod i18n;
 pub mod ids;
 pub mod install_steps;
 pub mod key_size;
+pub mod inspection;
 pub mod places;
 pub mod run;
 pub mod state;
@@ -58,6 +59,7 @@ browser! {
     mod assets;
     mod build;
     mod catalog;
+    mod check;
     pub mod customize;
     mod dom;
     pub mod donation;

@@ -6,6 +6,7 @@
 use crate::action::Action;
 use crate::chosen::Chosen;
 use crate::ids;
+use crate::inspection::Check;
 use crate::run::{self, Run, Stage, Status};
 use crate::state::State;
 use crate::words::size;
@@ -25,6 +26,8 @@ pub struct Model {
     pub share: Option<Share>,
     /// The page's address without its fragment, when the builder offers a share link.
     address: Option<String>,
+    /// The "Check an installer" section.
+    pub check: Check,
 }
 
 pub struct Share {
@@ -44,6 +47,8 @@ pub enum Effect {
     TakeBaseInstallers,
     CopyLink,
     DrawQr(String),
+    ReadCheckFile,
+    ReadKeysZip,
 }
 
 /// What a build works from: the state as it was when it started.
@@ -75,6 +80,7 @@ impl Model {
             announcement: String::new(),
             share: None,
             address,
+            check: Check::default(),
         };
         model.refresh_share();
         model
@@ -322,6 +328,11 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         // The one-click element's own action; a builder has no such button.
         Action::Make(_) => {}
         Action::SetKeyBits(bits) => state.key_bits = bits,
+        Action::CheckChosen => effects.push(Effect::ReadCheckFile),
+        Action::KeysZipChosen => effects.push(Effect::ReadKeysZip),
+        Action::CheckReading { name } => model.check.chosen(name),
+        Action::CheckRead { name, report } => model.check.read(&name, report),
+        Action::KeysZipRead { name, keys } => model.check.keys_read(name, keys),
     }
     // A run belongs to the revision it was started from (the fast lane edits, then starts).
     if model

@@ -78,3 +78,21 @@ pub fn qr_svg(text: &str) -> Result<String, JsValue> {
         .min_dimensions(side, side)
         .build())
 }
+
+mod check;
+
+/// What an installer grants and whether its metainfo holds, as JSON text (see `check`).
+#[wasm_bindgen]
+pub fn check_installer(installer: &[u8], now: f64) -> Result<String, JsError> {
+    check::findings(installer, now)
+        .map(|v| v.to_string())
+        .map_err(|e| JsError::new(&e))
+}
+
+/// The named public keys of a public_keys.zip, as JSON text `[[name, key], …]`.
+#[wasm_bindgen]
+pub fn keys_in_zip(zip: &[u8]) -> Result<String, JsError> {
+    check::named_keys(zip)
+        .map(|v| v.to_string())
+        .map_err(|e| JsError::new(&e))
+}

@@ -88,6 +88,14 @@ fn refused_in_the_browser(name: &str) {
         expected.iter().all(|gist| message.contains(gist)),
         "{name}: {message}"
     );
+    // Checking the installer refuses it with customizing's words.
+    let error = cib_worker::check_installer(&base, 0.0).expect_err(name);
+    let checked = js_sys::Error::from(JsValue::from(error)).message();
+    let checked = checked.as_string().unwrap();
+    assert!(
+        expected.iter().all(|gist| checked.contains(gist)),
+        "{name} checked: {checked}"
+    );
     if name.ends_with(".zip") {
         let mut from = base_installer::zip_tail_start(base.len() as u64);
         let error = loop {
@@ -151,4 +159,49 @@ fn a_sparse_entry_claiming_1_tib_is_refused() {
 #[wasm_bindgen_test]
 fn a_zip64_with_lying_sizes_is_refused() {
     refused_in_the_browser("zip64-lying.zip");
+}
+
+#[wasm_bindgen_test]
+fn an_installer_is_checked_and_a_public_keys_zip_read() {
+    let reserved = RESERVED_OWNER_KEY.trim();
+    let tree = [
+        TreeEntry::folder("seattle/"),
+        TreeEntry::folder("seattle/seattle_repy/"),
+        TreeEntry::file(
+            "seattle/seattle_repy/vesselinfo",
+            0o644,
+            format!("Percent 80\nOwner {reserved}\nUser 3 3127\nPercent 20\nOwner {reserved}")
+                .into_bytes(),
+        ),
+    ];
+    let installer = pack(ArchiveKind::TarGz, &tree).unwrap();
+    let json = cib_worker::check_installer(&installer, 0.0).unwrap_or_else(|_| panic!("checks"));
+    let found = js_sys::JSON::parse(&json).unwrap();
+    let get = |v: &JsValue, name: &str| Reflect::get(v, &name.into()).unwrap();
+    assert_eq!(get(&found, "accepts").as_bool(), Some(true));
+    assert_eq!(get(&found, "reserved").as_bool(), Some(true));
+    assert!(get(&found, "metainfo").is_null());
+    let vessels: Array = get(&found, "vessels").unchecked_into();
+    let first = vessels.get(0);
+    assert_eq!(get(&first, "percent").as_f64(), Some(80.0));
+    let owner = get(&first, "owner");
+    assert_eq!(
+        get(&owner, "fingerprint").as_string().unwrap(),
+        cib_core::public_key::fingerprint(reserved)
+    );
+    let unusable: Array = get(&found, "unusable").unchecked_into();
+    assert_eq!(get(&unusable.get(0), "line").as_f64(), Some(3.0));
+
+    let keys = [
+        TreeEntry::folder("public_keys/"),
+        TreeEntry::file(
+            "public_keys/alice.publickey",
+            0o644,
+            reserved.as_bytes().to_vec(),
+        ),
+    ];
+    let zip = pack(ArchiveKind::Zip, &keys).unwrap();
+    let named = cib_worker::keys_in_zip(&zip).unwrap_or_else(|_| panic!("reads"));
+    assert_eq!(named, format!("[[\"alice\",\"{reserved}\"]]"));
+    assert!(cib_worker::keys_in_zip(&installer).is_err());
 }
