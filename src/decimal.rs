@@ -1,13 +1,13 @@
 //! Seattle key text is made of decimal integers; this is the one place that reads them.
 
-use rsa::BigUint;
+use crate::natural::Natural;
 
 /// More digits than any key this project handles (a 16384-bit modulus has 4933), so a pasted
 /// novel is refused before any arithmetic is spent on it.
 pub const MAX_DIGITS: usize = 5000;
 
 /// Reads one positive decimal integer written the canonical way (no sign, no leading zero).
-pub fn parse(word: &str) -> Result<BigUint, String> {
+pub fn parse(word: &str) -> Result<Natural, String> {
     if word.is_empty() {
         return Err("a number is missing".into());
     }
@@ -27,12 +27,12 @@ pub fn parse(word: &str) -> Result<BigUint, String> {
             "a number starts with 0".into()
         });
     }
-    BigUint::parse_bytes(word.as_bytes(), 10).ok_or_else(|| format!("{word:?} is not a number"))
+    Ok(Natural::from_decimal_digits(word.as_bytes()))
 }
 
 /// Splits key text into words separated by exactly one space, after trimming the surrounding
 /// whitespace a key file carries (a trailing newline).
-pub fn words(text: &str, expected: usize, what: &str) -> Result<Vec<BigUint>, String> {
+pub fn words(text: &str, expected: usize, what: &str) -> Result<Vec<Natural>, String> {
     let text = text.trim();
     if text.is_empty() {
         return Err(format!("the {what} is empty"));
@@ -52,7 +52,7 @@ mod tests {
 
     #[test]
     fn reads_canonical_decimals_only() {
-        assert_eq!(parse("65537").unwrap(), BigUint::from(65537u32));
+        assert_eq!(parse("65537").unwrap(), Natural::from(65537u32));
         assert!(parse("").is_err());
         assert!(parse("0").unwrap_err().contains("positive"));
         assert!(parse("007").unwrap_err().contains("starts with 0"));

@@ -11,12 +11,15 @@ mod json_object;
 pub mod key_files;
 pub mod key_pair;
 pub mod manifest;
+#[cfg(feature = "rsa")]
 pub mod metainfo;
+pub mod natural;
 pub mod platform;
 pub mod private_key;
 pub mod problem;
 pub mod public_key;
 pub mod share_link;
+mod stored_zip;
 pub mod user;
 pub mod vessel;
 pub mod vesselinfo;

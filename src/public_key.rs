@@ -1,7 +1,7 @@
 //! Seattle public keys: the text `e n`, and the checks that tell whether it can be an RSA key.
 
 use crate::decimal;
-use rsa::BigUint;
+use crate::natural::Natural;
 use std::fmt;
 
 /// Shorter moduli have been factored in public; a key that short protects nothing.
@@ -11,8 +11,8 @@ pub const MAX_MODULUS_BITS: usize = 16384;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicKey {
-    e: BigUint,
-    n: BigUint,
+    e: Natural,
+    n: Natural,
 }
 
 impl PublicKey {
@@ -26,7 +26,7 @@ impl PublicKey {
         PublicKey::from_parts(e, n)
     }
 
-    pub fn from_parts(e: BigUint, n: BigUint) -> Result<PublicKey, String> {
+    pub fn from_parts(e: Natural, n: Natural) -> Result<PublicKey, String> {
         let bits = n.bits();
         if bits < MIN_MODULUS_BITS {
             return Err(format!(
@@ -38,13 +38,13 @@ impl PublicKey {
                 "the modulus has {bits} bits; at most {MAX_MODULUS_BITS} are allowed"
             ));
         }
-        if is_even(&n) {
+        if n.is_even() {
             return Err("the modulus is even, so it is not a product of two odd primes".into());
         }
-        if e < BigUint::from(3u32) {
+        if e < Natural::from(3u32) {
             return Err("the exponent is smaller than 3".into());
         }
-        if is_even(&e) {
+        if e.is_even() {
             return Err("the exponent is even, so no private key can match it".into());
         }
         if e >= n {
@@ -53,11 +53,11 @@ impl PublicKey {
         Ok(PublicKey { e, n })
     }
 
-    pub fn e(&self) -> &BigUint {
+    pub fn e(&self) -> &Natural {
         &self.e
     }
 
-    pub fn n(&self) -> &BigUint {
+    pub fn n(&self) -> &Natural {
         &self.n
     }
 
@@ -68,7 +68,7 @@ impl PublicKey {
     /// A short form for messages that tell keys apart: long numbers by their first and last
     /// digits, and the modulus size.
     pub fn abbreviated(&self) -> String {
-        let short = |x: &BigUint| {
+        let short = |x: &Natural| {
             let digits = x.to_string();
             if digits.len() <= 20 {
                 digits
@@ -85,10 +85,6 @@ impl PublicKey {
     }
 }
 
-fn is_even(x: &BigUint) -> bool {
-    x.to_bytes_le().first().is_none_or(|low| low & 1 == 0)
-}
-
 /// The Seattle text form, `e n`, exactly as it goes into vesselinfo and `.publickey` files.
 impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -100,6 +96,7 @@ impl fmt::Display for PublicKey {
 mod tests {
     use super::*;
     use crate::vessel::RESERVED_OWNER_KEY;
+    use rsa::BigUint;
 
     // 2^511 + 1 region: an odd 512-bit modulus (not a real key; the checks are about shape).
     fn odd_modulus(bits: usize) -> BigUint {

@@ -15,6 +15,7 @@
 //! written from a decoded link is byte for byte the first one.
 
 use crate::build_description::{BuildDescription, User};
+use crate::natural::Natural;
 use crate::platform::Platform;
 use crate::public_key::{PublicKey, MAX_MODULUS_BITS};
 use crate::vessel::{check_count, Vessel, MAX_VESSELS, PERCENT_STEP};
@@ -22,7 +23,6 @@ use base64::alphabet::URL_SAFE;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{DecodeError, Engine};
-use rsa::BigUint;
 
 /// The format this cib writes; a link with a higher one came from a newer cib.
 pub const FORMAT: u8 = 1;
@@ -276,13 +276,13 @@ impl<'a> Reader<'a> {
         Ok(taken)
     }
 
-    fn number(&mut self, what: &str) -> Result<BigUint, String> {
+    fn number(&mut self, what: &str) -> Result<Natural, String> {
         let bytes = self.take(what, MAX_KEY_BYTES)?;
         // One way to write each number, so one description has one link.
         if bytes.first().is_none_or(|&b| b == 0) {
             return Err(damaged(&format!("{what} is not written the usual way")));
         }
-        Ok(BigUint::from_bytes_be(bytes))
+        Ok(Natural::from_bytes_be(bytes))
     }
 
     fn user(&mut self, i: usize) -> Result<User, String> {

@@ -9,12 +9,12 @@ use super::{
     EntryRole, Pieces, TreeEntry, MAX_ENTRIES, MAX_REPY_FILES_BYTES, REPY_FOLDER,
 };
 use crate::platform::ArchiveKind;
+use crate::stored_zip::{self, StoredEntry};
 use crate::vesselinfo::ARCHIVE_PATH;
 use std::cell::Cell;
-use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::rc::Rc;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+use zip::ZipArchive;
 
 const LOCAL_HEADER_SIGNATURE: &[u8] = b"PK\x03\x04";
 const CENTRAL_HEADER_SIGNATURE: &[u8] = b"PK\x01\x02";
@@ -211,7 +211,7 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     };
 
     let new_local_start = shift(directory_start);
-    let (local, mut new_record) = new_entry(vesselinfo)?;
+    let (local, mut new_record) = new_entry(vesselinfo);
     set_local_offset(&mut new_record, new_local_start - prefix)?;
     let directory_offset = new_local_start + local.len() as u64;
     let mut directory = Vec::new();
@@ -461,36 +461,11 @@ fn check_extents(
     Ok(())
 }
 
-/// vesselinfo's local header and data, and its central record, as the zip crate writes them:
-/// stored (every extractor reads it), mode 0644, a fixed date for reproducible output.
-fn new_entry(vesselinfo: &[u8]) -> Result<(Vec<u8>, Vec<u8>), TailError> {
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
-    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
-    let written = (|| {
-        writer.start_file(ARCHIVE_PATH, options)?;
-        writer.write_all(vesselinfo)?;
-        Ok::<_, zip::result::ZipError>(writer.finish()?.into_inner())
-    })();
-    let tiny = written.map_err(|e| {
-        Failed(BaseInstallerError::Unsupported(format!(
-            "vesselinfo could not be zipped: {e}"
-        )))
-    })?;
-    // Read back through the same reader type as the base, so the module holds one zip reader.
-    let reader = Tail {
-        bytes: &tiny,
-        start: 0,
-        position: 0,
-        lowest_missing: Rc::default(),
-    };
-    let archive = ZipArchive::new(reader)
-        .map_err(|e| Failed(BaseInstallerError::Unsupported(e.to_string())))?;
-    let directory_start = archive.central_directory_start() as usize;
-    let record = central_record(&tiny, 0, directory_start as u64)?;
-    Ok((tiny[..directory_start].to_vec(), record))
+/// vesselinfo's local header and data, and its central record: stored (every extractor reads
+/// it), mode 0644, a fixed date for reproducible output. Its offset is set by the caller.
+fn new_entry(vesselinfo: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let entry = StoredEntry::new(ARCHIVE_PATH, vesselinfo, 0o644, 0);
+    (entry.local, entry.central)
 }
 
 /// The end of central directory record (APPNOTE 4.3.16), keeping the base's archive comment.
@@ -505,16 +480,12 @@ fn end_record(
             "zip64 archives are not supported".into(),
         )));
     }
-    let mut end = Vec::with_capacity(22 + comment.len());
-    end.extend_from_slice(END_SIGNATURE);
-    end.extend_from_slice(&[0, 0, 0, 0]); // this disk, the directory's disk
-    end.extend_from_slice(&(count as u16).to_le_bytes()); // entries on this disk
-    end.extend_from_slice(&(count as u16).to_le_bytes()); // entries in all
-    end.extend_from_slice(&(directory_len as u32).to_le_bytes());
-    end.extend_from_slice(&(directory_offset as u32).to_le_bytes());
-    end.extend_from_slice(&(comment.len() as u16).to_le_bytes());
-    end.extend_from_slice(comment);
-    Ok(end)
+    Ok(stored_zip::end_record(
+        count as u16,
+        directory_len as u32,
+        directory_offset as u32,
+        comment,
+    ))
 }
 
 /// The last part of an archive, read as if it were the whole file: a read before `start`
