@@ -3,14 +3,13 @@
 //! `{"vessels": [{"percentage": 80, "owner": "alice", "users": ["bob"]}],
 //!   "user_data": {"alice": {"public_key": "e n"}, "bob": {}}}`
 
-use crate::json_object::Entries;
+use crate::json_object::{Entries, Member};
 use crate::problem::Problems;
 use crate::public_key::PublicKey;
 use crate::user::check_name;
 use crate::vessel::{check_count, check_percent, check_vessels, Vessel};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// A user named in `user_data`; without a public key, one whose key pair gets generated.
@@ -31,8 +30,18 @@ impl BuildDescription {
     /// Reads and checks a description, reporting every problem found, each with its place.
     pub fn parse(json: &str) -> Result<BuildDescription, Problems> {
         let mut problems = Problems::default();
-        let top: Entries<Box<RawValue>> = match serde_json::from_str(json) {
-            Ok(top) => top,
+        let top: Entries<Member<Value>> = match serde_json::from_str(json) {
+            Ok(Member::Object(top)) => top,
+            Ok(Member::Other(value)) => {
+                problems.push(
+                    "build description",
+                    format!(
+                        "not a JSON object with \"vessels\" and \"user_data\": it is {}",
+                        kind(&value)
+                    ),
+                );
+                return Err(problems);
+            }
             Err(e) => {
                 problems.push(
                     "build description",
@@ -159,10 +168,10 @@ impl Serialize for UserDataJson<'_> {
     }
 }
 
-fn read_users(raw: &RawValue, problems: &mut Problems) -> Vec<User> {
-    let entries: Entries<Value> = match serde_json::from_str(raw.get()) {
-        Ok(entries) => entries,
-        Err(_) => {
+fn read_users(member: &Member<Value>, problems: &mut Problems) -> Vec<User> {
+    let entries = match member {
+        Member::Object(entries) => entries,
+        Member::Other(_) => {
             problems.push(
                 "user_data",
                 "must be an object from user name to {\"public_key\": \"e n\"} or {}",
@@ -174,15 +183,18 @@ fn read_users(raw: &RawValue, problems: &mut Problems) -> Vec<User> {
         problems.push("user_data", format!("user {name} is given twice"));
     }
     let mut users = Vec::new();
-    for (name, data) in entries.0 {
-        if let Err(message) = check_name(&name) {
+    for (name, data) in &entries.0 {
+        if let Err(message) = check_name(name) {
             problems.push("user_data", message);
             continue;
         }
         let place = format!("user {name}");
-        let public_key = read_user_data(&place, &data, problems);
-        if !users.iter().any(|u: &User| u.name == name) {
-            users.push(User { name, public_key });
+        let public_key = read_user_data(&place, data, problems);
+        if !users.iter().any(|u: &User| &u.name == name) {
+            users.push(User {
+                name: name.clone(),
+                public_key,
+            });
         }
     }
     users
@@ -220,9 +232,8 @@ fn read_user_data(place: &str, data: &Value, problems: &mut Problems) -> Option<
     key
 }
 
-fn read_vessels(raw: &RawValue, users: &[User], problems: &mut Problems) -> Vec<Vessel> {
-    let list: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
-    let Value::Array(list) = list else {
+fn read_vessels(member: &Member<Value>, users: &[User], problems: &mut Problems) -> Vec<Vessel> {
+    let Member::Other(Value::Array(list)) = member else {
         problems.push("vessels", "must be a list of vessels");
         return Vec::new();
     };
