@@ -183,9 +183,20 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     check_claimed_size("its entries", claimed)?;
     check_local_headers(bytes, start, directory_start, &entries)?;
 
-    // Each entry's local part runs to the next one's, or to the central directory.
-    let mut by_position: Vec<&Entry> = entries.iter().collect();
-    by_position.sort_by_key(|e| e.local_start);
+    // Each entry's local part runs to the next one's, or to the central directory. Sorted as
+    // plain numbers, `start << 16 | index` (a start lies inside the archive, far below 2^48, and
+    // indices are below 2^16), so the page's module reuses the zip crate's sort of u64s instead
+    // of carrying one more sort.
+    let mut order: Vec<u64> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.local_start << 16) | i as u64)
+        .collect();
+    order.sort_unstable();
+    let by_position: Vec<&Entry> = order
+        .iter()
+        .map(|key| &entries[(key & 0xFFFF) as usize])
+        .collect();
     check_extents(bytes, start, &by_position, directory_start)?;
     let mut pieces = Pieces::default();
     let mut removed: Vec<(u64, u64)> = Vec::new();
