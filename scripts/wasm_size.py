@@ -24,6 +24,9 @@ def crate(name):
     if word in {"u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128",
                 "isize", "f32", "f64", "str", "char", "bool"}:
         return "core"
+    # `<T as Trait>::f` where twiggy's name keeps the generic parameter.
+    if len(word) == 1 and word.isupper():
+        return "(generic)"
     return word
 
 
