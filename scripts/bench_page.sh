@@ -3,7 +3,8 @@
 # installers (a ~50 MB and a ~5 MB zip, a ~15 MB foreign tar.gz and a ~5 MB one laid out by cib)
 # from generated Seattle trees
 # of many small text files and some random blobs, serves them with `cib serve` on loopback, and
-# runs tests/page/bench.mjs in headless Chromium. Prints a table of figures against the targets.
+# runs tests/page/bench.mjs in headless Chromium. Prints a table of figures against the targets,
+# after the modules' largest parts (scripts/wasm_size.sh).
 #
 #   scripts/bench_page.sh            build, then measure
 #   BENCH_NO_BUILD=1 scripts/bench_page.sh   measure what is built already (BENCH_CIB=path: another cib)
@@ -23,6 +24,9 @@ if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
   (cd web && trunk build --release)
 fi
 CIB="${BENCH_CIB:-$PWD/target/release/cib}"
+
+say "what the page's modules are made of (scripts/wasm_size.sh)"
+WASM_SIZE_NO_BUILD=1 scripts/wasm_size.sh
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/cib-bench.XXXXXX")"
 server_pid=""

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing cib need, skipping whatever is already there at the right
 # version. `scripts/setup.sh` for building the page; `scripts/setup.sh --test` adds what the
-# tests need (Chromium and its driver, bsdtar, pigz and nginx-light from Debian, the page tests' npm packages).
+# tests need (Chromium and its driver, bsdtar, pigz and nginx-light from Debian, the page tests' npm packages);
+# `scripts/setup.sh --size` adds twiggy, which scripts/wasm_size.sh reads the modules with.
 # Nothing here lets a tool download its own browser or binaries: that fails on this network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+TWIGGY_VERSION=0.8.0
 # Must equal the wasm-bindgen crate pinned in web/Cargo.toml.
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
@@ -57,6 +59,11 @@ if [[ "$("$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null)" != *"versio
   say "npm install binaryen@$BINARYEN_VERSION into $TOOLS"
   mkdir -p "$TOOLS"
   npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
+fi
+
+if [[ "${1:-}" == "--size" && "$(twiggy --version 2>/dev/null)" != "twiggy-opt $TWIGGY_VERSION" ]]; then
+  say "cargo install twiggy $TWIGGY_VERSION (about 2 minutes)"
+  cargo install --locked twiggy --version "$TWIGGY_VERSION" --quiet
 fi
 
 if [[ "${1:-}" == "--test" && -f tests/page/package.json ]]; then

@@ -6,14 +6,13 @@
 //! As in the legacy builder, `user_data` may be left out, and a name found only in vessels is a
 //! user without a key (its pair gets generated).
 
-use crate::json_object::Entries;
+use crate::json_object::{Entries, Member};
 use crate::problem::{Found, Place, ProblemKind, Problems};
 use crate::public_key::PublicKey;
 use crate::user::check_name_typed;
 use crate::vessel::{check_count, check_percent, check_vessels, Vessel};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// A user named in `user_data` or in a vessel; without a public key, one whose key pair gets
@@ -42,8 +41,17 @@ impl BuildDescription {
     /// first appear), so that a caller can show them: a typo in a name gets a key of its own.
     pub fn parse_noting_unlisted(json: &str) -> Result<(BuildDescription, Vec<String>), Problems> {
         let mut problems = Problems::default();
-        let top: Entries<Box<RawValue>> = match serde_json::from_str(json) {
-            Ok(top) => top,
+        let top: Entries<Member<Value>> = match serde_json::from_str(json) {
+            Ok(Member::Object(top)) => top,
+            Ok(Member::Other(value)) => {
+                problems.push(
+                    Place::BuildDescription,
+                    ProblemKind::DescriptionNotObject {
+                        found: Found::of(&value),
+                    },
+                );
+                return Err(problems);
+            }
             Err(e) => {
                 problems.push(
                     Place::BuildDescription,
@@ -76,8 +84,8 @@ impl BuildDescription {
         }
         // Left out or null, as the legacy `user_data=None`: every user is found in the vessels.
         let mut users = match users_json {
-            Some(raw) if raw.get() != "null" => read_users(raw, &mut problems),
-            _ => Vec::new(),
+            Some(Member::Other(Value::Null)) | None => Vec::new(),
+            Some(member) => read_users(member, &mut problems),
         };
         let vessels = match vessels_json {
             Some(raw) => read_vessels(raw, &users, &mut problems),
@@ -193,10 +201,10 @@ fn unlisted_names(vessels: &[Vessel], users: &[User]) -> Vec<String> {
     unlisted
 }
 
-fn read_users(raw: &RawValue, problems: &mut Problems) -> Vec<User> {
-    let entries: Entries<Value> = match serde_json::from_str(raw.get()) {
-        Ok(entries) => entries,
-        Err(_) => {
+fn read_users(member: &Member<Value>, problems: &mut Problems) -> Vec<User> {
+    let entries = match member {
+        Member::Object(entries) => entries,
+        Member::Other(_) => {
             problems.push(Place::UserData, ProblemKind::UserDataNotObject);
             return Vec::new();
         }
@@ -208,14 +216,17 @@ fn read_users(raw: &RawValue, problems: &mut Problems) -> Vec<User> {
         );
     }
     let mut users = Vec::new();
-    for (name, data) in entries.0 {
-        if let Err(problem) = check_name_typed(&name) {
+    for (name, data) in &entries.0 {
+        if let Err(problem) = check_name_typed(name) {
             problems.push(Place::UserData, problem);
             continue;
         }
-        let public_key = read_user_data(&name, &data, problems);
-        if !users.iter().any(|u: &User| u.name == name) {
-            users.push(User { name, public_key });
+        let public_key = read_user_data(name, data, problems);
+        if !users.iter().any(|u: &User| &u.name == name) {
+            users.push(User {
+                name: name.clone(),
+                public_key,
+            });
         }
     }
     users
@@ -258,9 +269,8 @@ fn read_user_data(name: &str, data: &Value, problems: &mut Problems) -> Option<P
     key
 }
 
-fn read_vessels(raw: &RawValue, users: &[User], problems: &mut Problems) -> Vec<Vessel> {
-    let list: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
-    let Value::Array(list) = list else {
+fn read_vessels(member: &Member<Value>, users: &[User], problems: &mut Problems) -> Vec<Vessel> {
+    let Member::Other(Value::Array(list)) = member else {
         problems.push(Place::Vessels, ProblemKind::VesselsNotList);
         return Vec::new();
     };

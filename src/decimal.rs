@@ -1,14 +1,14 @@
 //! Seattle key text is made of decimal integers; this is the one place that reads them.
 
+use crate::natural::Natural;
 use crate::problem::{KeyText, ProblemKind};
-use rsa::BigUint;
 
 /// More digits than any key this project handles (a 16384-bit modulus has 4933), so a pasted
 /// novel is refused before any arithmetic is spent on it.
 pub const MAX_DIGITS: usize = 5000;
 
 /// Reads one positive decimal integer written the canonical way (no sign, no leading zero).
-pub fn parse(word: &str) -> Result<BigUint, ProblemKind> {
+pub fn parse(word: &str) -> Result<Natural, ProblemKind> {
     if word.is_empty() {
         return Err(ProblemKind::NumberMissing);
     }
@@ -28,13 +28,12 @@ pub fn parse(word: &str) -> Result<BigUint, ProblemKind> {
             ProblemKind::LeadingZero
         });
     }
-    BigUint::parse_bytes(word.as_bytes(), 10)
-        .ok_or_else(|| ProblemKind::NotANumber { text: word.into() })
+    Ok(Natural::from_decimal_digits(word.as_bytes()))
 }
 
 /// Splits key text into words separated by exactly one space, after trimming the surrounding
 /// whitespace a key file carries (a trailing newline).
-pub fn words(text: &str, key: KeyText) -> Result<Vec<BigUint>, ProblemKind> {
+pub fn words(text: &str, key: KeyText) -> Result<Vec<Natural>, ProblemKind> {
     let text = text.trim();
     if text.is_empty() {
         return Err(ProblemKind::KeyEmpty { key });
@@ -52,7 +51,7 @@ mod tests {
 
     #[test]
     fn reads_canonical_decimals_only() {
-        assert_eq!(parse("65537").unwrap(), BigUint::from(65537u32));
+        assert_eq!(parse("65537").unwrap(), Natural::from(65537u32));
         assert!(parse("").is_err());
         assert!(parse("0").unwrap_err().to_string().contains("positive"));
         assert!(parse("007")

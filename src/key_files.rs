@@ -2,9 +2,7 @@
 
 use crate::private_key::PrivateKey;
 use crate::public_key::PublicKey;
-use std::io::{Cursor, Write};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use crate::stored_zip::zip_of;
 
 pub const PUBLIC_KEYS_ZIP: &str = "public_keys.zip";
 pub const PRIVATE_KEYS_ZIP: &str = "private_keys.zip";
@@ -26,25 +24,10 @@ pub fn private_keys_zip<'a>(keys: impl IntoIterator<Item = (&'a str, &'a Private
     zip_of(files, 0o600)
 }
 
-/// Fixed timestamps and order: the same keys give the same bytes.
-fn zip_of(files: impl Iterator<Item = (String, String)>, mode: u32) -> Vec<u8> {
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(mode);
-    for (path, text) in files {
-        // Writing to memory cannot fail; the names are user names, checked already.
-        zip.start_file(path, options).expect("in-memory zip");
-        zip.write_all(text.as_bytes()).expect("in-memory zip");
-    }
-    zip.finish().expect("in-memory zip").into_inner()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read;
+    use std::io::{Cursor, Read};
 
     #[test]
     fn holds_one_key_file_per_user_with_the_key_text() {

@@ -1,10 +1,8 @@
 //! Generating Seattle key pairs, and turning keys made elsewhere (WebCrypto) into Seattle form.
 
+use crate::natural::Natural;
 use crate::private_key::PrivateKey;
 use crate::public_key::PublicKey;
-use rand_core::CryptoRngCore;
-use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-use rsa::{BigUint, RsaPrivateKey};
 use std::fmt;
 
 /// The legacy CIB's exponent.
@@ -60,14 +58,21 @@ pub struct KeyPair {
 impl KeyPair {
     /// A new pair with e = 65537. The randomness comes from the caller, so the core stays
     /// free of I/O: the operating system's natively, `crypto.getRandomValues` in a browser.
-    pub fn generate(rng: &mut impl CryptoRngCore, bits: KeyBits) -> Result<KeyPair, String> {
-        let key = RsaPrivateKey::new_with_exp(rng, bits.bits(), &BigUint::from(PUBLIC_EXPONENT))
+    #[cfg(feature = "rsa")]
+    pub fn generate(
+        rng: &mut impl rand_core::CryptoRngCore,
+        bits: KeyBits,
+    ) -> Result<KeyPair, String> {
+        use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+        let exponent = rsa::BigUint::from(PUBLIC_EXPONENT);
+        let key = rsa::RsaPrivateKey::new_with_exp(rng, bits.bits(), &exponent)
             // Not the rsa error's text: printing it drags every PKCS message into the page.
             .map_err(|_| format!("could not generate a {bits}-bit key"))?;
         let [p, q] = key.primes() else {
             return Err("the generated key does not have two primes".into());
         };
-        KeyPair::from_parts(key.e(), key.n(), key.d(), p, q)
+        let [e, n, d, p, q] = [key.e(), key.n(), key.d(), p, q].map(Natural::from);
+        KeyPair::from_parts(&e, &n, &d, &p, &q)
     }
 
     /// A pair from its big-endian parts, as a JWK export from WebCrypto gives them, checked to
@@ -79,16 +84,16 @@ impl KeyPair {
         p: &[u8],
         q: &[u8],
     ) -> Result<KeyPair, String> {
-        let [e, n, d, p, q] = [e, n, d, p, q].map(BigUint::from_bytes_be);
+        let [e, n, d, p, q] = [e, n, d, p, q].map(Natural::from_bytes_be);
         KeyPair::from_parts(&e, &n, &d, &p, &q)
     }
 
     fn from_parts(
-        e: &BigUint,
-        n: &BigUint,
-        d: &BigUint,
-        p: &BigUint,
-        q: &BigUint,
+        e: &Natural,
+        n: &Natural,
+        d: &Natural,
+        p: &Natural,
+        q: &Natural,
     ) -> Result<KeyPair, String> {
         let public = PublicKey::from_parts(e.clone(), n.clone())?;
         let private = PrivateKey::from_parts(d.clone(), p.clone(), q.clone());
@@ -105,16 +110,17 @@ impl KeyPair {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "rsa"))]
 mod tests {
     use super::*;
     use rand::rngs::OsRng;
+    use rsa::BigUint;
 
     #[test]
     fn generated_pairs_match_and_round_trip_through_text() {
         let pair = KeyPair::generate(&mut OsRng, KeyBits::B1024).unwrap();
         assert_eq!(pair.public.modulus_bits(), 1024);
-        assert_eq!(pair.public.e(), &BigUint::from(65537u32));
+        assert_eq!(pair.public.e(), &Natural::from(65537u32));
         let public = PublicKey::parse(&pair.public.to_string()).unwrap();
         let private = PrivateKey::parse(&pair.private.to_string()).unwrap();
         assert!(private.matches(&public));
@@ -139,16 +145,16 @@ mod tests {
         let (pa, pb) = (parts(&a), parts(&b));
         let be = |x: &BigUint| x.to_bytes_be();
         let ok = KeyPair::from_be_bytes(
-            &be(a.public.e()),
-            &be(a.public.n()),
+            &a.public.e().to_bytes_be(),
+            &a.public.n().to_bytes_be(),
             &be(&pa[0]),
             &be(&pa[1]),
             &be(&pa[2]),
         );
         assert!(ok.is_ok());
         let mixed = KeyPair::from_be_bytes(
-            &be(a.public.e()),
-            &be(a.public.n()),
+            &a.public.e().to_bytes_be(),
+            &a.public.n().to_bytes_be(),
             &be(&pb[0]),
             &be(&pa[1]),
             &be(&pa[2]),

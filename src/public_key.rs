@@ -1,8 +1,8 @@
 //! Seattle public keys: the text `e n`, and the checks that tell whether it can be an RSA key.
 
 use crate::decimal;
+use crate::natural::Natural;
 use crate::problem::{KeyText, ProblemKind};
-use rsa::BigUint;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -13,8 +13,8 @@ pub const MAX_MODULUS_BITS: usize = 16384;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicKey {
-    e: BigUint,
-    n: BigUint,
+    e: Natural,
+    n: Natural,
 }
 
 impl PublicKey {
@@ -33,7 +33,7 @@ impl PublicKey {
         PublicKey::parse_typed(text).map_err(String::from)
     }
 
-    pub fn from_parts(e: BigUint, n: BigUint) -> Result<PublicKey, ProblemKind> {
+    pub fn from_parts(e: Natural, n: Natural) -> Result<PublicKey, ProblemKind> {
         let bits = n.bits();
         if bits < MIN_MODULUS_BITS {
             return Err(ProblemKind::ModulusTooShort { bits });
@@ -41,13 +41,13 @@ impl PublicKey {
         if bits > MAX_MODULUS_BITS {
             return Err(ProblemKind::ModulusTooLong { bits });
         }
-        if is_even(&n) {
+        if n.is_even() {
             return Err(ProblemKind::ModulusEven);
         }
-        if e < BigUint::from(3u32) {
+        if e < Natural::from(3u32) {
             return Err(ProblemKind::ExponentTooSmall);
         }
-        if is_even(&e) {
+        if e.is_even() {
             return Err(ProblemKind::ExponentEven);
         }
         if e >= n {
@@ -56,11 +56,11 @@ impl PublicKey {
         Ok(PublicKey { e, n })
     }
 
-    pub fn e(&self) -> &BigUint {
+    pub fn e(&self) -> &Natural {
         &self.e
     }
 
-    pub fn n(&self) -> &BigUint {
+    pub fn n(&self) -> &Natural {
         &self.n
     }
 
@@ -75,7 +75,7 @@ impl PublicKey {
     /// A short form for messages that tell keys apart: long numbers by their first and last
     /// digits, and the modulus size.
     pub fn abbreviated(&self) -> String {
-        let short = |x: &BigUint| {
+        let short = |x: &Natural| {
             let digits = x.to_string();
             if digits.len() <= 20 {
                 digits
@@ -105,10 +105,6 @@ pub fn fingerprint(text: &str) -> String {
     groups.join(" ")
 }
 
-fn is_even(x: &BigUint) -> bool {
-    x.to_bytes_le().first().is_none_or(|low| low & 1 == 0)
-}
-
 /// The Seattle text form, `e n`, exactly as it goes into vesselinfo and `.publickey` files.
 impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -120,6 +116,7 @@ impl fmt::Display for PublicKey {
 mod tests {
     use super::*;
     use crate::vessel::RESERVED_OWNER_KEY;
+    use rsa::BigUint;
 
     // 2^511 + 1 region: an odd 512-bit modulus (not a real key; the checks are about shape).
     fn odd_modulus(bits: usize) -> BigUint {

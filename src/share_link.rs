@@ -15,6 +15,7 @@
 //! written from a decoded link is byte for byte the first one.
 
 use crate::build_description::{BuildDescription, User};
+use crate::natural::Natural;
 use crate::platform::Platform;
 use crate::problem::{LinkPart, ProblemKind};
 use crate::public_key::{PublicKey, MAX_MODULUS_BITS};
@@ -23,7 +24,6 @@ use base64::alphabet::URL_SAFE;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{DecodeError, Engine};
-use rsa::BigUint;
 
 /// The format this cib writes; a link with a higher one came from a newer cib.
 pub const FORMAT: u8 = 1;
@@ -260,13 +260,13 @@ impl<'a> Reader<'a> {
         Ok(taken)
     }
 
-    fn number(&mut self, part: LinkPart) -> Result<BigUint, ProblemKind> {
+    fn number(&mut self, part: LinkPart) -> Result<Natural, ProblemKind> {
         let bytes = self.take(part, MAX_KEY_BYTES)?;
         // One way to write each number, so one description has one link.
         if bytes.first().is_none_or(|&b| b == 0) {
             return Err(ProblemKind::LinkNumberUnusual { part });
         }
-        Ok(BigUint::from_bytes_be(bytes))
+        Ok(Natural::from_bytes_be(bytes))
     }
 
     fn user(&mut self, i: usize) -> Result<User, ProblemKind> {

@@ -10,12 +10,12 @@ use super::{
 };
 use crate::metainfo::ARCHIVE_PATH as METAINFO_PATH;
 use crate::platform::ArchiveKind;
+use crate::stored_zip::{self, StoredEntry};
 use crate::vesselinfo::ARCHIVE_PATH;
 use std::cell::Cell;
-use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::rc::Rc;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+use zip::ZipArchive;
 
 const LOCAL_HEADER_SIGNATURE: &[u8] = b"PK\x03\x04";
 const CENTRAL_HEADER_SIGNATURE: &[u8] = b"PK\x01\x02";
@@ -226,8 +226,7 @@ fn directory(bytes: &[u8], start: u64) -> Result<Directory<'_>, TailError> {
     }
     check_claimed_size("its entries", claimed)?;
     check_local_headers(bytes, start, directory_start, &entries)?;
-    let mut by_position: Vec<&Entry> = entries.iter().collect();
-    by_position.sort_by_key(|e| e.local_start);
+    let by_position = by_position(&entries);
     check_extents(bytes, start, &by_position, directory_start)?;
     Ok(Directory {
         archive,
@@ -236,6 +235,23 @@ fn directory(bytes: &[u8], start: u64) -> Result<Directory<'_>, TailError> {
         directory_start,
         lowest_missing,
     })
+}
+
+/// The entries in the order their local parts lie in the archive. Sorted as plain numbers,
+/// `start << 16 | index` (a start lies inside the archive, far below 2^48, and indices are below
+/// 2^16), so the page's module reuses the zip crate's sort of u64s instead of carrying one more
+/// sort.
+fn by_position(entries: &[Entry]) -> Vec<&Entry> {
+    let mut order: Vec<u64> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.local_start << 16) | i as u64)
+        .collect();
+    order.sort_unstable();
+    order
+        .iter()
+        .map(|key| &entries[(key & 0xFFFF) as usize])
+        .collect()
 }
 
 pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<Pieces, TailError> {
@@ -247,8 +263,7 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
         ..
     } = directory(bytes, start)?;
     // Each entry's local part runs to the next one's, or to the central directory.
-    let mut by_position: Vec<&Entry> = entries.iter().collect();
-    by_position.sort_by_key(|e| e.local_start);
+    let by_position = by_position(&entries);
     let mut pieces = Pieces::default();
     let mut removed: Vec<(u64, u64)> = Vec::new();
     let mut kept_from = 0;
@@ -273,7 +288,7 @@ pub(super) fn customize(bytes: &[u8], start: u64, vesselinfo: &[u8]) -> Result<P
     };
 
     let new_local_start = shift(directory_start);
-    let (local, mut new_record) = new_entry(vesselinfo)?;
+    let (local, mut new_record) = new_entry(vesselinfo);
     set_local_offset(&mut new_record, new_local_start - prefix)?;
     let directory_offset = new_local_start + local.len() as u64;
     let mut directory = Vec::new();
@@ -563,36 +578,11 @@ fn check_extents(
     Ok(())
 }
 
-/// vesselinfo's local header and data, and its central record, as the zip crate writes them:
-/// stored (every extractor reads it), mode 0644, a fixed date for reproducible output.
-fn new_entry(vesselinfo: &[u8]) -> Result<(Vec<u8>, Vec<u8>), TailError> {
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
-    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
-    let written = (|| {
-        writer.start_file(ARCHIVE_PATH, options)?;
-        writer.write_all(vesselinfo)?;
-        Ok::<_, zip::result::ZipError>(writer.finish()?.into_inner())
-    })();
-    let tiny = written.map_err(|e| {
-        Failed(BaseInstallerError::Unsupported(format!(
-            "vesselinfo could not be zipped: {e}"
-        )))
-    })?;
-    // Read back through the same reader type as the base, so the module holds one zip reader.
-    let reader = Tail {
-        bytes: &tiny,
-        start: 0,
-        position: 0,
-        lowest_missing: Rc::default(),
-    };
-    let archive = ZipArchive::new(reader)
-        .map_err(|e| Failed(BaseInstallerError::Unsupported(e.to_string())))?;
-    let directory_start = archive.central_directory_start() as usize;
-    let record = central_record(&tiny, 0, directory_start as u64)?;
-    Ok((tiny[..directory_start].to_vec(), record))
+/// vesselinfo's local header and data, and its central record: stored (every extractor reads
+/// it), mode 0644, a fixed date for reproducible output. Its offset is set by the caller.
+fn new_entry(vesselinfo: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let entry = StoredEntry::new(ARCHIVE_PATH, vesselinfo, 0o644, 0);
+    (entry.local, entry.central)
 }
 
 /// The end of central directory record (APPNOTE 4.3.16), keeping the base's archive comment.
@@ -607,16 +597,12 @@ fn end_record(
             "zip64 archives are not supported".into(),
         )));
     }
-    let mut end = Vec::with_capacity(22 + comment.len());
-    end.extend_from_slice(END_SIGNATURE);
-    end.extend_from_slice(&[0, 0, 0, 0]); // this disk, the directory's disk
-    end.extend_from_slice(&(count as u16).to_le_bytes()); // entries on this disk
-    end.extend_from_slice(&(count as u16).to_le_bytes()); // entries in all
-    end.extend_from_slice(&(directory_len as u32).to_le_bytes());
-    end.extend_from_slice(&(directory_offset as u32).to_le_bytes());
-    end.extend_from_slice(&(comment.len() as u16).to_le_bytes());
-    end.extend_from_slice(comment);
-    Ok(end)
+    Ok(stored_zip::end_record(
+        count as u16,
+        directory_len as u32,
+        directory_offset as u32,
+        comment,
+    ))
 }
 
 /// The last part of an archive, read as if it were the whole file: a read before `start`

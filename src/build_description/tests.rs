@@ -123,6 +123,13 @@ fn totals_and_counts() {
 fn refuses_what_is_not_a_description() {
     assert!(problems_of("")[0].starts_with("build description: not a JSON object"));
     assert!(problems_of("[1]")[0].contains("not a JSON object"));
+    assert!(problems_of("2.5")[0].ends_with("it is a number with a decimal point"));
+    assert!(problems_of(r#""x""#)[0].ends_with("it is the string \"x\""));
+    assert!(
+        problems_of(r#"{"user_data": {"a": {}, "a": {}}, "vessels": []}"#)
+            .iter()
+            .any(|p| p.contains("user a is given twice"))
+    );
     assert!(problems_of(r#"{"vessels": [], "vessels": []}"#)
         .iter()
         .any(|p| p.contains("\"vessels\" is given twice")));

@@ -2,15 +2,22 @@
 //! site. Seattle's dist signs it when it makes base installers; `cib pack-base-installers` does
 //! the same, and `cib verify-base-installer` checks one received from elsewhere.
 
+// Signing and checking signatures need the rsa crate's modular powers; the listing and the
+// paths do not, and the page reads installers with them.
+#[cfg(feature = "rsa")]
 mod signeddata;
 mod updater_key;
+#[cfg(feature = "rsa")]
 mod verify;
 
+#[cfg(feature = "rsa")]
 pub use signeddata::{python_float, SignedData};
 pub use updater_key::{check_updater_key, updater_key, UPDATER_PATH};
+#[cfg(feature = "rsa")]
 pub use verify::{verify, Found, Verification};
 
 use crate::base_installer::{TreeEntry, REPY_FOLDER};
+#[cfg(feature = "rsa")]
 use crate::key_pair::KeyPair;
 use sha1::{Digest, Sha1};
 
@@ -119,12 +126,15 @@ pub fn read_lines(data: &str) -> Result<Vec<Listed>, String> {
     Ok(listed)
 }
 
+#[cfg(feature = "rsa")]
 /// Past this (in the year 5138), Python 2.6 and 2.7 write whole seconds differently
 /// (`123456789012.0` against `1.23456789012e+11`), so no one form would be Seattle's.
+#[cfg(feature = "rsa")]
 const LAST_SIGNING_TIME: f64 = 99_999_999_999.0;
 
 /// The signed metainfo of an installer's files, as Seattle's dist writes it. A signing key that
 /// the installer's own softwareupdater.py does not trust is refused.
+#[cfg(feature = "rsa")]
 pub fn sign(files: &[TreeEntry], signer: &KeyPair, signed_at: f64) -> Result<Vec<u8>, String> {
     if !(0.0..=LAST_SIGNING_TIME).contains(&signed_at) {
         return Err(format!(
@@ -138,6 +148,7 @@ pub fn sign(files: &[TreeEntry], signer: &KeyPair, signed_at: f64) -> Result<Vec
 
 /// Signs the tree's files and puts the metainfo among them (replacing one already there, such
 /// as an unsigned stand-in), at its place in name order so packing stays reproducible.
+#[cfg(feature = "rsa")]
 pub fn sign_tree(
     tree: &mut Vec<TreeEntry>,
     signer: &KeyPair,
@@ -154,5 +165,5 @@ pub fn sign_tree(
     Ok(())
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "rsa"))]
 mod tests;

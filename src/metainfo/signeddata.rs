@@ -75,8 +75,9 @@ impl<'a> SignedData<'a> {
             [number] => decimal::parse(number).map_err(|e| format!("the signature: {e}"))?,
             _ => return Err("the signature is not one decimal number".into()),
         };
-        let signature_holds =
-            signature.modpow(signer.e(), signer.n()) == signed_number(signed.as_bytes());
+        let signature_holds = BigUint::from(&signature)
+            .modpow(&signer.e().into(), &signer.n().into())
+            == signed_number(signed.as_bytes());
         Ok(SignedData {
             data,
             signer,

@@ -76,6 +76,10 @@ pub const ENGLISH: &[(&str, Pattern)] = &[
         "problem-description-not-json",
         Text("not a JSON object with \"vessels\" and \"user_data\": {detail}"),
     ),
+    (
+        "problem-description-not-object",
+        Text("not a JSON object with \"vessels\" and \"user_data\": it is {found}"),
+    ),
     ("problem-field-given-twice", Text("\"{field}\" is given twice")),
     (
         "problem-unknown-description-field",

@@ -36,6 +36,10 @@ pub enum ProblemKind {
     DescriptionNotJson {
         detail: String,
     },
+    /// Valid JSON, but not an object.
+    DescriptionNotObject {
+        found: Found,
+    },
     FieldGivenTwice {
         field: String,
     },
@@ -278,6 +282,7 @@ impl Localized for ProblemKind {
         use ProblemKind::*;
         match self {
             DescriptionNotJson { .. } => "problem-description-not-json",
+            DescriptionNotObject { .. } => "problem-description-not-object",
             FieldGivenTwice { .. } => "problem-field-given-twice",
             UnknownDescriptionField { .. } => "problem-unknown-description-field",
             UserDataMissing => "problem-user-data-missing",
@@ -389,7 +394,8 @@ impl Localized for ProblemKind {
             | UnknownUserField { field }
             | UnknownVesselField { field } => vec![("field", quoted(field))],
             UserGivenTwice { name } => vec![("name", text(name))],
-            UserEntryNotObject { found: f }
+            DescriptionNotObject { found: f }
+            | UserEntryNotObject { found: f }
             | PublicKeyNotString { found: f }
             | VesselNotObject { found: f }
             | PercentNotWhole { found: f }
@@ -566,6 +572,7 @@ impl ProblemKind {
             DescriptionNotJson {
                 detail: "expected value at line 1 column 1".into(),
             },
+            DescriptionNotObject { found: found() },
             FieldGivenTwice {
                 field: "vessels".into(),
             },

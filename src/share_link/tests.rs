@@ -1,6 +1,7 @@
 use super::*;
 use crate::vesselinfo::write;
 use proptest::prelude::*;
+use rsa::BigUint;
 
 /// An odd modulus of `bits` bits: 2^(bits-1) + 1. Not a real key; the format only carries shape.
 fn modulus(bits: usize) -> BigUint {
@@ -8,7 +9,7 @@ fn modulus(bits: usize) -> BigUint {
 }
 
 fn key(e: u32, bits: usize) -> PublicKey {
-    PublicKey::from_parts(BigUint::from(e), modulus(bits)).unwrap()
+    PublicKey::from_parts(Natural::from(e), (&modulus(bits)).into()).unwrap()
 }
 
 fn user(name: &str, key: PublicKey) -> User {
@@ -209,7 +210,7 @@ fn a_key() -> impl Strategy<Value = PublicKey> {
                 0 => &n - BigUint::from(2u32),
                 e => BigUint::from(e),
             };
-            PublicKey::from_parts(e, n).unwrap()
+            PublicKey::from_parts((&e).into(), (&n).into()).unwrap()
         })
 }
 

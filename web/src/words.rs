@@ -2,14 +2,13 @@
 //! that the page's wording has one home (and, later, one catalog).
 
 /// The core's messages start in lower case to fit after a place name; alone they need a capital
-/// and a full stop.
+/// and a full stop. They are English, so an ASCII capital will do: Unicode's case tables would
+/// add 14 KB to the module.
 pub fn sentence(message: &str) -> String {
-    let mut chars = message.chars();
-    let mut out: String = chars
-        .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default();
-    out.push_str(chars.as_str());
+    let mut out = message.to_string();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
     if !out.ends_with('.') {
         out.push('.');
     }
