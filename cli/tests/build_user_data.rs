@@ -2,25 +2,14 @@
 //! name found only in vessels gets a generated key pair, named on stderr. `cib vesselinfo` and
 //! `cib link` still need every key. Generated keys are 2048 bits unless `--bits 1024`.
 
+mod support;
+
 use cib_core::{PrivateKey, PublicKey};
 use std::fs;
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output};
-
-const BASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../base_installers");
-
-fn cib(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cib"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("cib runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use std::process::Command;
+use support::{cib, stderr, BASES};
 
 fn public_key_file(dir: &Path, name: &str) -> PublicKey {
     PublicKey::parse(&fs::read_to_string(dir.join(format!("{name}.publickey"))).unwrap()).unwrap()

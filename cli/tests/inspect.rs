@@ -1,11 +1,14 @@
 //! `cib inspect` driven from files: installers made by `cib build` and `cib customize`, tarballs
 //! made by GNU tar around hand-written vesselinfo, tampered metainfo, and hostile archives.
 
+mod support;
+
 use cib_core::PublicKey;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+
+use support::{cib, run, stderr};
 
 #[path = "../../tests/cli/hostile_archives.rs"]
 mod hostile_archives;
@@ -14,32 +17,6 @@ const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
 fn demo_updater_key() -> String {
     format!("{ROOT}/demo/updater_demo.publickey")
-}
-
-fn run(program: &str, args: &[&str], cwd: &Path) -> Output {
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e}"));
-    assert!(
-        output.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn cib(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cib"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("cib runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// `cib inspect INSTALLER --json [EXTRA...]`: its exit code, its JSON, its stderr.
