@@ -85,7 +85,6 @@ pub const ENGLISH: &[(&str, Pattern)] = &[
         "problem-unknown-description-field",
         Text("unknown field \"{field}\"; expected \"vessels\" and \"user_data\""),
     ),
-    ("problem-user-data-missing", Text("\"user_data\" is missing")),
     ("problem-vessels-missing", Text("\"vessels\" is missing")),
     (
         "problem-user-data-not-object",
@@ -117,20 +116,12 @@ pub const ENGLISH: &[(&str, Pattern)] = &[
     ),
     ("problem-vessel-no-owner", Text("has no owner; every vessel needs one")),
     (
-        "problem-vessel-owner-not-in-user-data",
-        Text("owner \"{name}\" is not in user_data"),
-    ),
-    (
         "problem-vessel-owner-not-name",
         Text("owner must be a user name, not {found}"),
     ),
     (
         "problem-vessel-user-listed-twice",
         Text("user \"{name}\" is listed twice"),
-    ),
-    (
-        "problem-vessel-user-not-in-user-data",
-        Text("user \"{name}\" is not in user_data"),
     ),
     (
         "problem-vessel-user-not-name",

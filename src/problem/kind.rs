@@ -46,7 +46,6 @@ pub enum ProblemKind {
     UnknownDescriptionField {
         field: String,
     },
-    UserDataMissing,
     VesselsMissing,
     UserDataNotObject,
     UserGivenTwice {
@@ -73,16 +72,10 @@ pub enum ProblemKind {
         found: Found,
     },
     NoOwner,
-    OwnerNotInUserData {
-        name: String,
-    },
     OwnerNotName {
         found: Found,
     },
     VesselUserTwice {
-        name: String,
-    },
-    VesselUserNotInUserData {
         name: String,
     },
     VesselUserNotName {
@@ -285,7 +278,6 @@ impl Localized for ProblemKind {
             DescriptionNotObject { .. } => "problem-description-not-object",
             FieldGivenTwice { .. } => "problem-field-given-twice",
             UnknownDescriptionField { .. } => "problem-unknown-description-field",
-            UserDataMissing => "problem-user-data-missing",
             VesselinfoBlankLine => "problem-vesselinfo-blank-line",
             VesselinfoPercentMissing => "problem-vesselinfo-percent-missing",
             VesselinfoPercentNotWhole { .. } => "problem-vesselinfo-percent-not-whole",
@@ -308,10 +300,8 @@ impl Localized for ProblemKind {
             NoPercentage => "problem-vessel-no-percentage",
             PercentNotWhole { .. } => "problem-vessel-percent-not-whole",
             NoOwner => "problem-vessel-no-owner",
-            OwnerNotInUserData { .. } => "problem-vessel-owner-not-in-user-data",
             OwnerNotName { .. } => "problem-vessel-owner-not-name",
             VesselUserTwice { .. } => "problem-vessel-user-listed-twice",
-            VesselUserNotInUserData { .. } => "problem-vessel-user-not-in-user-data",
             VesselUserNotName { .. } => "problem-vessel-user-not-name",
             VesselUsersNotList { .. } => "problem-vessel-users-not-list",
             NameLength { .. } => "problem-user-name-length",
@@ -402,9 +392,7 @@ impl Localized for ProblemKind {
             | OwnerNotName { found: f }
             | VesselUserNotName { found: f }
             | VesselUsersNotList { found: f } => found(f),
-            OwnerNotInUserData { name }
-            | VesselUserTwice { name }
-            | VesselUserNotInUserData { name }
+            VesselUserTwice { name }
             | NameStartsWithUnderscore { name }
             | LinkUserUnknown { name } => vec![("name", quoted(name))],
             NameLength { name, length } => vec![
@@ -500,8 +488,7 @@ impl Localized for ProblemKind {
                 vec![("platform", text(platform.name()))]
             }
             BaseInstaller(e) => e.args(),
-            UserDataMissing
-            | VesselsMissing
+            VesselsMissing
             | UserDataNotObject
             | VesselsNotList
             | NoPercentage
@@ -579,7 +566,6 @@ impl ProblemKind {
             UnknownDescriptionField {
                 field: "color".into(),
             },
-            UserDataMissing,
             VesselsMissing,
             UserDataNotObject,
             UserGivenTwice { name: bob() },
@@ -598,10 +584,8 @@ impl ProblemKind {
                 found: Found::Fraction,
             },
             NoOwner,
-            OwnerNotInUserData { name: bob() },
             OwnerNotName { found: found() },
             VesselUserTwice { name: bob() },
-            VesselUserNotInUserData { name: bob() },
             VesselUserNotName { found: found() },
             VesselUsersNotList { found: found() },
             NameLength {

@@ -125,8 +125,8 @@ fn english_is_the_patterns_filled() {
 #[test]
 fn typed_text_is_quoted_as_rust_quotes_it() {
     for name in ["a\"b", "tab\there", "back\\slash", "new\nline", "é'"] {
-        let said = ProblemKind::OwnerNotInUserData { name: name.into() }.to_string();
-        assert_eq!(said, format!("owner {name:?} is not in user_data"));
+        let said = ProblemKind::VesselUserTwice { name: name.into() }.to_string();
+        assert_eq!(said, format!("user {name:?} is listed twice"));
     }
     for c in ['\'', '"', '\n', 'ø'] {
         let said = ProblemKind::NotADigit { character: c }.to_string();
