@@ -112,6 +112,16 @@ test('a share link opens the donor page: what it donates, whose keys, a download
   assert.ok(!(await page.getByRole('checkbox', { name: 'Mac', exact: true }).isChecked()));
   assert.equal(await page.locator('#cib-donor-summary').count(), 0);
 
+  // A reload keeps this tab in the builder; the same link in a new tab is the donor's page.
+  const link = page.url();
+  await page.reload();
+  await page.getByRole('button', { name: 'Remove alice', exact: true }).waitFor();
+  assert.equal(await page.locator('#cib-donor-summary').count(), 0);
+  const other = await context.newPage();
+  await other.goto(link);
+  await other.locator('#cib-donor-summary').waitFor();
+  await other.close();
+
   // Step 5 shows each ready installer's steps.
   await page.getByRole('button', { name: 'Build installers', exact: true }).click();
   await page.getByRole('status').filter({ hasText: 'Done: 2 of 2 installers ready.' }).waitFor({ timeout: 90_000 });

@@ -3,27 +3,22 @@
 //! clearinghouse's call: one 80% vessel owned by the donor's key, with the clearinghouse's
 //! "acceptdonation" key as its user, and the reserved vessel.
 
-use crate::action::Action;
-use crate::dom::{El, Root};
-use crate::events::{self, listener, Listener};
-use crate::ids;
-use crate::install_steps;
-use crate::installers::{self, Manifest};
-use crate::making::{make_installer, offer, throttled};
-use crate::places::Places;
+//!
+//! As the builder does, it runs one way: a click becomes `Action::Make`, async work reports a
+//! `Step`, and `Model::update` (pure, tested natively) applies both and names the `Effect`s
+//! the element (`element`, in the browser) carries out: start a build, save a file, tell the
+//! embedding page.
+
 use crate::run::{Download, Status};
 use crate::words::{sentence, size};
-use crate::{keys, platforms};
 use cib_core::{BuildDescription, Platform, PublicKey};
-use js_sys::{Object, Reflect};
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::spawn_local;
-use web_sys::{CustomEvent, CustomEventInit, Event, HtmlAnchorElement, HtmlElement};
 
-pub const READY_EVENT: &str = "seattle-installer-ready";
-pub const ERROR_EVENT: &str = "seattle-installer-error";
+#[cfg(target_arch = "wasm32")]
+mod element;
+#[cfg(target_arch = "wasm32")]
+pub use element::Donation;
+#[cfg(test)]
+mod tests;
 
 /// What the element's attributes ask for, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,316 +120,194 @@ pub fn button_order(offered: impl IntoIterator<Item = Platform>, own: Platform) 
     order
 }
 
-pub struct Donation {
-    host: HtmlElement,
-    root: Root,
-    places: Places,
-    request: Result<Offer, Vec<String>>,
+/// One one-click builder's whole state.
+pub struct Model {
+    pub offer: Result<Offer, Vec<String>>,
     /// The platforms offered, once known; or why they are not.
-    offered: RefCell<Option<Result<Vec<Platform>, String>>>,
-    installers: RefCell<Vec<(Platform, Status)>>,
-    drawn_at: Cell<f64>,
-    /// Set when new attributes replaced this instance: its late results are not wanted.
-    retired: Cell<bool>,
-    listeners: RefCell<Vec<Listener>>,
+    pub offered: Option<Result<Vec<Platform>, String>>,
+    pub installers: Vec<(Platform, Status)>,
+    /// What the live region says now.
+    pub announcement: String,
 }
 
-impl Drop for Donation {
-    fn drop(&mut self) {
-        self.retired.set(true);
-    }
+/// What a person did, or what async work reports.
+pub enum Step {
+    /// A platform's button was pressed.
+    Make(Platform),
+    /// The host's manifest said which platforms it offers.
+    Offered(Result<Vec<Platform>, String>),
+    Progress {
+        platform: Platform,
+        received: u64,
+        total: u64,
+    },
+    Customizing(Platform),
+    Made {
+        platform: Platform,
+        download: Download,
+        sha256: String,
+    },
+    Failed {
+        platform: Platform,
+        message: String,
+    },
 }
 
-impl Donation {
-    pub fn mount(
-        host: HtmlElement,
-        root: Root,
-        places: Places,
-        request: Result<Offer, Vec<String>>,
-    ) -> Rc<Donation> {
-        let donation = Rc::new(Donation {
-            host,
-            root,
-            places,
-            request,
-            offered: RefCell::new(None),
-            installers: RefCell::new(Vec::new()),
-            drawn_at: Cell::new(0.0),
-            retired: Cell::new(false),
-            listeners: RefCell::new(Vec::new()),
-        });
-        donation.root.node().set_text_content(None);
-        donation.root.append(
-            El::new("div").class("cib donation").children([
-                El::new("div").attr("id", "cib-donation-body"),
-                El::new("p")
-                    .attr("id", ids::ANNOUNCE)
-                    .class("visually-hidden")
-                    .attr("aria-live", "polite"),
-            ]),
-        );
-        let click = listener(&donation, donation.root.node(), "click", on_click);
-        donation.listeners.borrow_mut().push(click);
-        match &donation.request {
-            Err(problems) => {
-                let message = format!("This installer cannot be made: {}", problems.join(" "));
-                donation.dispatch(ERROR_EVENT, &[("message", message.into())]);
-            }
-            Ok(request) => match &request.platforms {
-                Some(chosen) => *donation.offered.borrow_mut() = Some(Ok(chosen.clone())),
-                None => spawn_local(learn_offered(donation.clone())),
-            },
-        }
-        donation.render();
-        donation
-    }
+/// What `update` asks the element to do.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Learn the offered platforms from the host's manifest.
+    LearnOffered,
+    /// Fetch, check and customize this platform's installer.
+    Make(Platform),
+    /// Start the download of this platform's made installer.
+    Save(Platform),
+    /// Tell the embedding page an installer is ready (`READY_EVENT`).
+    Ready {
+        platform: Platform,
+        file: String,
+        size: u64,
+        sha256: String,
+    },
+    /// Tell the embedding page what went wrong (`ERROR_EVENT`).
+    Error(String),
+}
 
-    /// Stops this instance's late work from reaching the page (new attributes replaced it).
-    pub fn retire(&self) {
-        self.retired.set(true);
-    }
+pub const READY_EVENT: &str = "seattle-installer-ready";
+pub const ERROR_EVENT: &str = "seattle-installer-error";
 
-    fn dispatch(&self, kind: &str, detail: &[(&str, JsValue)]) {
-        let object = Object::new();
-        for (name, value) in detail {
-            let _ = Reflect::set(&object, &(*name).into(), value);
-        }
-        let init = CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        init.set_detail(&object);
-        if let Ok(event) = CustomEvent::new_with_event_init_dict(kind, &init) {
-            let _ = self.host.dispatch_event(&event);
-        }
-    }
-
-    fn fail(&self, message: String) {
-        self.root.set_text(ids::ANNOUNCE, &message);
-        self.dispatch(ERROR_EVENT, &[("message", message.into())]);
-    }
-
-    fn status(&self, platform: Platform, status: Status) {
-        let mut installers = self.installers.borrow_mut();
-        match installers.iter_mut().find(|(p, _)| *p == platform) {
-            Some((_, old)) => *old = status,
-            None => installers.push((platform, status)),
-        }
-    }
-
-    fn working(&self, platform: Platform) -> bool {
-        self.installers.borrow().iter().any(|(p, s)| {
-            *p == platform && matches!(s, Status::Fetching { .. } | Status::Customizing)
-        })
-    }
-
-    fn render(&self) {
-        let body = match (&self.request, &*self.offered.borrow()) {
-            (Err(problems), _) => vec![El::new("div")
-                .class("message")
-                .attr("role", "alert")
-                .children(
-                    [El::new("p").text("This installer cannot be made:")]
-                        .into_iter()
-                        .chain(problems.iter().map(|p| El::new("p").text(p))),
-                )],
-            (Ok(_), None) => vec![El::new("p")
-                .attr("role", "status")
-                .text("Loading the list of installers…")],
-            (Ok(_), Some(Err(message))) => vec![El::new("p")
-                .class("message")
-                .attr("role", "alert")
-                .text(message)],
-            (Ok(_), Some(Ok(offered))) => {
-                let order = button_order(offered.iter().copied(), platforms::own_platform());
-                vec![El::new("ul").class("installers").children(
-                    order
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, p)| self.platform_row(p, i == 0))
-                        .collect::<Vec<_>>(),
-                )]
-            }
+impl Model {
+    pub fn new(offer: Result<Offer, Vec<String>>) -> (Model, Vec<Effect>) {
+        let (offered, effects) = match &offer {
+            Err(problems) => (
+                None,
+                vec![Effect::Error(format!(
+                    "This installer cannot be made: {}",
+                    problems.join(" ")
+                ))],
+            ),
+            Ok(Offer {
+                platforms: Some(chosen),
+                ..
+            }) => (Some(Ok(chosen.clone())), vec![]),
+            Ok(_) => (None, vec![Effect::LearnOffered]),
         };
-        self.root
-            .keeping_focus(|| self.root.replace_children("cib-donation-body", body));
+        let model = Model {
+            offer,
+            offered,
+            installers: Vec::new(),
+            announcement: String::new(),
+        };
+        (model, effects)
     }
 
-    /// One platform's button; the `main` one (the visitor's own) stands out.
-    fn platform_row(&self, platform: Platform, main: bool) -> El {
-        let name = platform.name();
-        let installers = self.installers.borrow();
-        let status = installers
+    pub fn status(&self, platform: Platform) -> Option<&Status> {
+        self.installers
             .iter()
             .find(|(p, _)| *p == platform)
-            .map(|(_, s)| s);
-        let text = format!("Download for {}", platform.label());
-        let button = El::button(&text, &Action::Make(platform))
-            .attr("id", &format!("cib-make-{name}"))
-            .class(if main { "primary" } else { "quiet" })
-            // Not disabled while it works (that would drop a keyboard user's focus): a second
-            // click is ignored instead, and the state beside it says why.
-            .attr("aria-describedby", &format!("cib-made-{name}"));
-        let detail = match status {
-            None | Some(Status::Waiting) => vec![],
-            Some(Status::Fetching { received, total }) => {
-                keys::progress(platform.label(), *received, *total).into()
-            }
-            Some(Status::Customizing) => vec![El::new("span").class("hint").text("customizing…")],
-            Some(Status::Ready(download)) => vec![El::new("a")
-                .attr("href", &download.url)
-                .attr("download", &download.file)
-                .class("button quiet")
-                .text(&format!("Save {} again", download.file))],
-            Some(Status::Failed(message)) => {
-                vec![El::new("span")
-                    .class("message")
-                    .attr("role", "alert")
-                    .text(message)]
-            }
-        };
-        let steps = match (status, &self.request) {
-            (Some(Status::Ready(_)), Ok(offer)) if offer.instructions => {
-                Some(install_steps::view(platform, 3))
-            }
-            _ => None,
-        };
-        El::new("li")
-            .child(button)
-            .child(
-                El::new("span")
-                    .attr("id", &format!("cib-made-{name}"))
-                    .children(detail),
-            )
-            .children(steps)
+            .map(|(_, s)| s)
     }
-}
 
-fn on_click(donation: &Rc<Donation>, event: Event) {
-    if let Some(Action::Make(platform)) = events::action_of(&event) {
-        if !donation.working(platform) {
-            spawn_local(make(donation.clone(), platform));
+    fn set_status(&mut self, platform: Platform, status: Status) {
+        match self.installers.iter_mut().find(|(p, _)| *p == platform) {
+            Some((_, old)) => *old = status,
+            None => self.installers.push((platform, status)),
         }
     }
-}
 
-/// Without a `platforms` attribute, the buttons are the platforms the host's manifest offers.
-async fn learn_offered(donation: Rc<Donation>) {
-    let offered = installers::manifest(&donation.places)
-        .await
-        .map(|manifest| {
-            Platform::ALL
-                .into_iter()
-                .filter(|&p| manifest.for_platform(p).is_some())
-                .collect::<Vec<_>>()
-        });
-    let offered = offered.map_err(|e| {
-        format!(
-            "The list of installers could not be loaded: {}",
-            sentence(&e)
+    /// Whether this platform's installer is being made.
+    pub fn working(&self, platform: Platform) -> bool {
+        matches!(
+            self.status(platform),
+            Some(Status::Fetching { .. } | Status::Customizing)
         )
-    });
-    if donation.retired.get() {
-        return;
     }
-    if let Err(message) = &offered {
-        donation.fail(message.clone());
-    }
-    *donation.offered.borrow_mut() = Some(offered);
-    donation.render();
-}
 
-/// One click: fetch, check, customize, and start the download.
-async fn make(donation: Rc<Donation>, platform: Platform) {
-    let Ok(request) = &donation.request else {
-        return;
-    };
-    donation.status(
-        platform,
-        Status::Fetching {
-            received: 0,
-            total: 0,
-        },
-    );
-    donation.render();
-    let made = async {
-        let vesselinfo = &request.vesselinfo;
-        // Read each time: the host may have replaced a base installer since the page loaded.
-        let manifest: Manifest = installers::manifest(&donation.places).await.map_err(|e| {
-            format!(
-                "The list of installers could not be loaded: {}",
-                sentence(&e)
-            )
-        })?;
-        let entry = manifest.for_platform(platform);
-        let progress = |received, total| {
-            donation.status(platform, Status::Fetching { received, total });
-            if throttled(&donation.drawn_at, received == total) {
-                let text = format!(
+    /// The buttons, the visitor's own platform first; empty until the offer is known.
+    pub fn buttons(&self, own: Platform) -> Vec<Platform> {
+        match &self.offered {
+            Some(Ok(offered)) => button_order(offered.iter().copied(), own),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn update(&mut self, step: Step) -> Vec<Effect> {
+        match step {
+            Step::Make(platform) => {
+                // A second press while it works is ignored: the state beside the button says why.
+                if self.offer.is_err() || self.working(platform) {
+                    return vec![];
+                }
+                let fetching = Status::Fetching {
+                    received: 0,
+                    total: 0,
+                };
+                self.set_status(platform, fetching);
+                vec![Effect::Make(platform)]
+            }
+            Step::Offered(offered) => {
+                let offered = offered.map_err(|e| {
+                    format!("The list of installers could not be loaded: {}", sentence(&e))
+                });
+                let effects = match &offered {
+                    Err(message) => self.fail(message.clone()),
+                    Ok(_) => vec![],
+                };
+                self.offered = Some(offered);
+                effects
+            }
+            Step::Progress {
+                platform,
+                received,
+                total,
+            } => {
+                self.set_status(platform, Status::Fetching { received, total });
+                self.announcement = format!(
                     "{}: {} of {}",
                     platform.label(),
                     size(received),
                     size(total)
                 );
-                donation.root.set_text(ids::ANNOUNCE, &text);
-                donation.render();
+                vec![]
             }
-        };
-        let customizing = || {
-            donation.status(platform, Status::Customizing);
-            donation.render();
-        };
-        let (blob, file) = make_installer(
-            &donation.places,
-            platform,
-            entry,
-            vesselinfo,
-            progress,
-            customizing,
-        )
-        .await?;
-        let sha256 = installers::sha256_hex(&blob).await?;
-        Ok::<_, String>((offer(&blob, &file), sha256))
-    }
-    .await;
-    if donation.retired.get() {
-        return;
-    }
-    match made {
-        Ok((download, sha256)) => {
-            save(&download);
-            donation.root.set_text(
-                ids::ANNOUNCE,
-                &format!(
+            Step::Customizing(platform) => {
+                self.set_status(platform, Status::Customizing);
+                vec![]
+            }
+            Step::Made {
+                platform,
+                download,
+                sha256,
+            } => {
+                self.announcement = format!(
                     "The {} installer is ready: {}.",
                     platform.label(),
                     download.file
-                ),
-            );
-            donation.dispatch(
-                READY_EVENT,
-                &[
-                    ("platform", platform.name().into()),
-                    ("file", download.file.as_str().into()),
-                    ("size", (download.size as f64).into()),
-                    ("sha256", sha256.into()),
-                ],
-            );
-            donation.status(platform, Status::Ready(download));
-        }
-        Err(message) => {
-            donation.status(platform, Status::Failed(message.clone()));
-            donation.fail(message);
+                );
+                let ready = Effect::Ready {
+                    platform,
+                    file: download.file.clone(),
+                    size: download.size,
+                    sha256,
+                };
+                self.set_status(platform, Status::Ready(download));
+                vec![Effect::Save(platform), ready]
+            }
+            Step::Failed { platform, message } => {
+                self.set_status(platform, Status::Failed(message.clone()));
+                self.fail(message)
+            }
         }
     }
-    donation.render();
-}
 
-/// Starts the download of a made installer, as a click on its link would.
-fn save(download: &Download) {
-    let link = El::new("a")
-        .attr("href", &download.url)
-        .attr("download", &download.file)
-        .0
-        .unchecked_into::<HtmlAnchorElement>();
-    link.click();
+    fn fail(&mut self, message: String) -> Vec<Effect> {
+        self.announcement = message.clone();
+        vec![Effect::Error(message)]
+    }
+
+    /// Whether the install steps go under this platform's made installer.
+    pub fn shows_steps(&self, platform: Platform) -> bool {
+        let made = matches!(self.status(platform), Some(Status::Ready(_)));
+        made && self.offer.as_ref().is_ok_and(|o| o.instructions)
+    }
 }

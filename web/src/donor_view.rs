@@ -96,6 +96,7 @@ fn open_builder(view: &Rc<DonorView>, _: Event) {
         donation.retire();
     }
     view.listener.borrow_mut().take();
+    crate::share::remember_builder_opened();
     let root = Root::Element(view.element.clone());
     *view.builder.borrow_mut() = Some(App::mount(root.clone(), view.places.clone(), true));
     root.focus("cib-users-heading");

@@ -36,6 +36,7 @@
 
 pub mod action;
 pub mod chosen;
+pub mod donation;
 pub mod donor;
 pub mod i18n;
 pub mod ids;
@@ -62,7 +63,6 @@ browser! {
     mod check;
     pub mod customize;
     mod dom;
-    pub mod donation;
     mod donor_view;
     mod events;
     pub mod installers;

@@ -56,9 +56,12 @@ pub fn start() {
         return;
     };
     // A share link opened in a browser is the donor's page; the builder is a click away.
+    // A tab that opened its link in the builder keeps the builder on a reload.
     match crate::share::shared_in_address() {
-        Some(shared) => std::mem::forget(DonorView::mount(element, assets::page_places(), shared)),
-        None => std::mem::forget(mount(element)),
+        Some(shared) if !crate::share::builder_opened() => {
+            std::mem::forget(DonorView::mount(element, assets::page_places(), shared))
+        }
+        _ => std::mem::forget(mount(element)),
     }
 }
 

@@ -55,6 +55,29 @@ pub fn shared_in_address() -> Option<share_link::Shared> {
     share_link::decode(hash.trim_start_matches('#')).ok()
 }
 
+/// Where a tab remembers the share link it opened in the builder: only that tab, and only
+/// while it shows that link, so the same link opened anew is the donor's page again.
+const BUILDER_FOR: &str = "cib-builder-for";
+
+fn hash_and_tab_storage() -> Option<(String, web_sys::Storage)> {
+    let window = web_sys::window()?;
+    let hash = window.location().hash().ok()?;
+    Some((hash, window.session_storage().ok()??))
+}
+
+/// Remembers that this tab opened its share link in the builder, so a reload keeps it there.
+pub fn remember_builder_opened() {
+    if let Some((hash, storage)) = hash_and_tab_storage() {
+        let _ = storage.set_item(BUILDER_FOR, &hash);
+    }
+}
+
+/// Whether this tab opened the share link in its address in the builder.
+pub fn builder_opened() -> bool {
+    hash_and_tab_storage()
+        .is_some_and(|(hash, storage)| storage.get_item(BUILDER_FOR).ok().flatten() == Some(hash))
+}
+
 /// A QR code of `link`, drawn by the worker's module (the QR encoder is not needed before the
 /// first build, so it is not in the page's module), as an SVG data URL for an `<img>`: no
 /// markup is ever parsed into the page.
