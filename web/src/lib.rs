@@ -20,8 +20,8 @@
 //!   `reading` (files a person gives), `share` (the QR code, copying).
 //!
 //! The pure part (`action`, `update`, `state`, `chosen`, `run`, `words`, `ids`, `places`,
-//! `key_size`) builds
-//! natively and is unit-tested there; the rest needs a browser and builds for wasm32 only.
+//! `key_size`, and `donation`'s model, which runs the same way) builds natively and is
+//! unit-tested there; the rest needs a browser and builds for wasm32 only.
 //! The page mounts one builder into `#cib`; each `<seattle-installer>` element (`embed.js`)
 //! holds its own, or, given an `owner-key`, the clearinghouse's one-click builder (`donation`).
 //! A share link opened in the page is the donor's page (`donor_view`, words in `donor`), which
