@@ -8,7 +8,8 @@ mod tar_gz;
 mod zip;
 
 pub use self::zip::{
-    customize_zip_tail, installer_files_from_zip_tail, zip_tail_start, TailOutcome, TailRead,
+    customize_zip_tail, installer_files_from_zip_tail, repy_files_from_zip_tail, zip_tail_start,
+    TailOutcome, TailRead,
 };
 pub use pack::{pack, TreeEntry};
 pub use pieces::{Piece, Pieces};
@@ -156,7 +157,7 @@ pub fn customize(base: &[u8], vesselinfo: &[u8]) -> Result<Customized, BaseInsta
 pub fn repy_files(base: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerError> {
     match archive_kind(base)? {
         ArchiveKind::TarGz => tar_gz::repy_files(base),
-        ArchiveKind::Zip => zip::repy_files(base),
+        ArchiveKind::Zip => zip::repy_files(base, 0).map_err(BaseInstallerError::from),
     }
 }
 

@@ -75,10 +75,11 @@ pub fn customize_zip_tail(
     }
 }
 
-/// The outcome of reading an installer's files from the last part of a zip.
+/// The outcome of reading an installer's files (or, `TailRead<Vec<TreeEntry>>`, its Seattle
+/// folder) from the last part of a zip.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TailRead {
-    Read(InstallerFiles),
+pub enum TailRead<T = InstallerFiles> {
+    Read(T),
     /// An entry or the central directory starts earlier: call again with the bytes from this
     /// offset on.
     NeedsBytesFrom(u64),
@@ -92,6 +93,20 @@ pub fn installer_files_from_zip_tail(
 ) -> Result<TailRead, BaseInstallerError> {
     judge_whole(tail, tail_start)?;
     match installer_files(tail, tail_start) {
+        Err(NeedsEarlier(offset)) => Ok(TailRead::NeedsBytesFrom(offset)),
+        Ok(files) => Ok(TailRead::Read(files)),
+        Err(Failed(e)) => Err(e),
+    }
+}
+
+/// Reads the Seattle folder's files (what metainfo describes) from `tail`, a zip's bytes from
+/// `tail_start` to its end, with the checks and messages of `repy_files`.
+pub fn repy_files_from_zip_tail(
+    tail: &[u8],
+    tail_start: u64,
+) -> Result<TailRead<Vec<TreeEntry>>, BaseInstallerError> {
+    judge_whole(tail, tail_start)?;
+    match repy_files(tail, tail_start) {
         Err(NeedsEarlier(offset)) => Ok(TailRead::NeedsBytesFrom(offset)),
         Ok(files) => Ok(TailRead::Read(files)),
         Err(Failed(e)) => Err(e),
@@ -353,32 +368,50 @@ pub(super) fn installer_files(bytes: &[u8], start: u64) -> Result<InstallerFiles
     })
 }
 
-/// The Seattle folder's regular files, inflated (which checks each one's CRC).
-pub(super) fn repy_files(bytes: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerError> {
-    let corrupt = |e: zip::result::ZipError| BaseInstallerError::Corrupt(e.to_string());
+/// The Seattle folder's regular files, inflated (which checks each one's CRC); from a tail, a
+/// request for earlier bytes when one of them lies before it.
+pub(super) fn repy_files(bytes: &[u8], start: u64) -> Result<Vec<TreeEntry>, TailError> {
+    let lowest_missing = Rc::new(Cell::new(None));
     let reader = Tail {
         bytes,
-        start: 0,
-        position: 0,
-        lowest_missing: Rc::default(),
+        start,
+        position: start,
+        lowest_missing: lowest_missing.clone(),
     };
-    check_entry_count(claimed_entries(bytes, 0)?, MAX_ENTRIES)?;
-    let mut archive = ZipArchive::new(reader)
-        .map_err(|e| BaseInstallerError::Corrupt(format!("not a readable zip: {e}")))?;
+    // Whatever went wrong, an entry before the tail is read first: the whole may be fine.
+    let needs_earlier = |e: BaseInstallerError| match lowest_missing.get() {
+        Some(offset) => NeedsEarlier(offset),
+        None => Failed(e),
+    };
+    check_entry_count(claimed_entries(bytes, start)?, MAX_ENTRIES)?;
+    let mut archive = ZipArchive::new(reader).map_err(|e| {
+        needs_earlier(BaseInstallerError::Corrupt(format!(
+            "not a readable zip: {e}"
+        )))
+    })?;
     check_entry_count(archive.len() as u64, MAX_ENTRIES)?;
     let mut files = Vec::new();
     let mut held = 0u64;
     let directory_start = archive.central_directory_start();
     for i in 0..archive.len() {
-        let mut file = archive.by_index(i).map_err(corrupt)?;
+        let corrupt = |e: String| needs_earlier(BaseInstallerError::Corrupt(e));
+        // The central directory tells all but the contents: an entry outside the folder is
+        // judged without its local header, so a tail need not reach back to it.
+        let data = archive
+            .by_index_data(i)
+            .map_err(|e| corrupt(e.to_string()))?;
         check_packed_size(
-            file.name_raw(),
-            file.header_start(),
-            file.compressed_size(),
+            data.name_raw(),
+            data.header_start(),
+            data.compressed_size(),
             directory_start,
         )?;
-        let name = entry_path::check(file.name_raw()).map_err(BaseInstallerError::UnsafeEntry)?;
-        if !name.starts_with(REPY_FOLDER) || !file.is_file() {
+        let name = entry_path::check(data.name_raw()).map_err(BaseInstallerError::UnsafeEntry)?;
+        if !name.starts_with(REPY_FOLDER) {
+            continue;
+        }
+        let mut file = archive.by_index(i).map_err(|e| corrupt(e.to_string()))?;
+        if !file.is_file() {
             continue;
         }
         let mode = file.unix_mode().unwrap_or(0o644) & 0o7777;
@@ -387,7 +420,7 @@ pub(super) fn repy_files(bytes: &[u8]) -> Result<Vec<TreeEntry>, BaseInstallerEr
         (&mut file)
             .take(MAX_REPY_FILES_BYTES - held + 1)
             .read_to_end(&mut contents)
-            .map_err(|e| BaseInstallerError::Corrupt(format!("{name}: {e}")))?;
+            .map_err(|e| corrupt(format!("{name}: {e}")))?;
         hold_repy_file(&mut held, contents.len() as u64)?;
         files.push(TreeEntry::file(&name, mode, contents));
     }

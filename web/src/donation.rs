@@ -247,7 +247,10 @@ impl Model {
             }
             Step::Offered(offered) => {
                 let offered = offered.map_err(|e| {
-                    format!("The list of installers could not be loaded: {}", sentence(&e))
+                    format!(
+                        "The list of installers could not be loaded: {}",
+                        sentence(&e)
+                    )
                 });
                 let effects = match &offered {
                     Err(message) => self.fail(message.clone()),

@@ -76,6 +76,52 @@ fn a_zip_is_read_from_its_tail_asking_for_the_entries_before_it() {
 }
 
 #[test]
+fn the_seattle_folder_of_a_zip_is_read_from_its_tail_from_its_first_file_on() {
+    let mut big = tree();
+    let mut noise = vec![0u8; 1_000_000];
+    StdRng::seed_from_u64(9).fill_bytes(&mut noise);
+    // Noise outside the Seattle folder, first: a tail from the folder's first file on is enough.
+    big.insert(0, entry("seattle/python/noise.bin", 0o644, &noise));
+    let (_, out) = customized(&pack(ArchiveKind::Zip, &big).unwrap());
+    let whole = repy_files(&out).unwrap();
+    assert!(whole.iter().any(|e| e.path.ends_with("vesselinfo")));
+    let mut start = zip_tail_start(out.len() as u64);
+    let mut asks: Vec<u64> = Vec::new();
+    let files = loop {
+        match repy_files_from_zip_tail(&out[start as usize..], start).unwrap() {
+            TailRead::Read(files) => break files,
+            TailRead::NeedsBytesFrom(earlier) => {
+                assert!(earlier < start, "{earlier} from a tail at {start}");
+                start = earlier;
+                asks.push(earlier);
+                assert!(asks.len() < 4, "{asks:?}");
+            }
+        }
+    };
+    assert_eq!(files, whole);
+    // The noise before the folder was never asked for: the first tail was enough.
+    assert!(asks.is_empty(), "asked for {asks:?} of {}", out.len());
+    assert!(
+        out.len() - start as usize <= 200_000,
+        "{start} of {}",
+        out.len()
+    );
+
+    // Inside the folder, the noise is needed, and so asked for.
+    big[0].path = "seattle/seattle_repy/noise.bin".into();
+    let (_, out) = customized(&pack(ArchiveKind::Zip, &big).unwrap());
+    let start = zip_tail_start(out.len() as u64);
+    match repy_files_from_zip_tail(&out[start as usize..], start).unwrap() {
+        TailRead::NeedsBytesFrom(earlier) => assert!(earlier < 1000, "{earlier}"),
+        TailRead::Read(_) => panic!("read without the noise"),
+    }
+    assert_eq!(
+        repy_files_from_zip_tail(&out, 0).unwrap(),
+        TailRead::Read(repy_files(&out).unwrap())
+    );
+}
+
+#[test]
 fn what_customizing_refuses_reading_refuses_with_the_same_message() {
     let targz = pack(ArchiveKind::TarGz, &tree()).unwrap();
     let zip = pack(ArchiveKind::Zip, &tree()).unwrap();

@@ -112,7 +112,9 @@ impl Donation {
                         ("sha256", sha256.into()),
                     ],
                 ),
-                Effect::Error(message) => self.dispatch(ERROR_EVENT, &[("message", message.into())]),
+                Effect::Error(message) => {
+                    self.dispatch(ERROR_EVENT, &[("message", message.into())])
+                }
             }
         }
     }
