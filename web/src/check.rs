@@ -9,11 +9,12 @@ use crate::inspection::{Check, Key, Metainfo, Report, Unusable, Vessel};
 use crate::places::Places;
 use crate::state::UserEntry;
 use crate::words::sentence;
-use cib_core::base_installer::MAX_BASE_BYTES;
+use crate::customize;
+use cib_core::base_installer::{zip_tail_start, MAX_BASE_BYTES};
 use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::File;
+use web_sys::{Blob, File};
 
 pub const SECTION: &str = "cib-check";
 pub const FILE: &str = "cib-check-file";
@@ -237,12 +238,35 @@ pub async fn read_installer(dispatch: Dispatch, places: Places, file: File) {
     let report = if file.size() > MAX_BASE_BYTES as f64 {
         Err("it is larger than any base installer".to_string())
     } else {
-        let now = js_sys::Date::now() / 1000.0;
-        ask(&places, "check", &file, &[("now", now.into())])
-            .await
-            .map(|answer| report_of(&answer))
+        worker_findings(&places, &file).await.map(|answer| report_of(&answer))
     };
     dispatch.send(Action::CheckRead { name, report });
+}
+
+/// The worker's findings. A tar.gz goes whole (the worker streams it, as customizing does); of
+/// a zip only the tail goes, and earlier bytes only as far back as the worker asks for (the
+/// entries it reads), so a 50 MB installer is not read into memory to see its vesselinfo.
+async fn worker_findings(places: &Places, file: &File) -> Result<JsValue, String> {
+    let size = file.size();
+    let head = customize::read(file, 0.0, size.min(2.0)).await?;
+    let mut start = match customize::is_gzip(&head) {
+        true => 0,
+        false => zip_tail_start(size as u64),
+    };
+    loop {
+        let part = file
+            .slice_with_f64(start as f64)
+            .map_err(|_| "it could not be read".to_string())?;
+        let now = js_sys::Date::now() / 1000.0;
+        let more = [("now", now.into()), ("start", (start as f64).into())];
+        let answer = ask(places, "check", &part, &more).await?;
+        match number(&get(&answer, "needs")) {
+            None => return Ok(answer),
+            // The core asks for earlier bytes at most once per distance; refuse to go round.
+            Some(earlier) if (earlier as u64) < start => start = earlier as u64,
+            Some(_) => return Err("the zip's central directory could not be found".into()),
+        }
+    }
 }
 
 /// Reads a public_keys.zip's named keys in the worker.
@@ -264,7 +288,7 @@ pub async fn read_keys(dispatch: Dispatch, places: Places, file: File) {
 async fn ask(
     places: &Places,
     op: &str,
-    file: &File,
+    file: &Blob,
     more: &[(&str, JsValue)],
 ) -> Result<JsValue, String> {
     let buffer = JsFuture::from(file.array_buffer())

@@ -24,7 +24,7 @@ pub async fn read(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, String> 
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-fn is_gzip(head: &[u8]) -> bool {
+pub fn is_gzip(head: &[u8]) -> bool {
     head == [0x1f, 0x8b]
 }
 

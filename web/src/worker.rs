@@ -22,7 +22,7 @@ const ops = {
   customize: (m, { bytes, vesselinfo }) => ({ pieces: m.customize_pieces(new Uint8Array(bytes), vesselinfo) }),
   qr: (m, { text }) => ({ svg: m.qr_svg(text) }),
   inflate: (m, { bytes }) => ({ size: m.inflated_size(new Uint8Array(bytes)) }),
-  check: (m, { bytes, now }) => ({ json: m.check_installer(new Uint8Array(bytes), now) }),
+  check: (m, { bytes, start, now }) => ({ json: m.check_installer(new Uint8Array(bytes), start, now) }),
   keys: (m, { bytes }) => ({ json: m.keys_in_zip(new Uint8Array(bytes)) }),
 };
 self.onmessage = async ({ data }) => {

@@ -2,7 +2,9 @@
 //! metainfo holds, as `cib inspect` reads them. Here rather than in the page's module because
 //! verifying the metainfo's signature needs big integers and reading a tar.gz inflates it.
 
-use cib_core::base_installer::{installer_files, repy_files};
+use cib_core::base_installer::{
+    installer_files, installer_files_from_zip_tail, repy_files, repy_files_from_zip_tail, TailRead,
+};
 use cib_core::metainfo;
 use cib_core::public_key::fingerprint;
 use cib_core::vesselinfo::{VesselKey, Vesselinfo};
@@ -12,18 +14,34 @@ use std::io::{Cursor, Read};
 /// A public_keys.zip's keys are a few kB each; more than this is not one.
 const MAX_KEY_BYTES: u64 = 64_000;
 
-/// The findings as JSON (the page's `inspection::Report`); an error in the words customizing
-/// uses for a file it cannot take.
-pub fn findings(installer: &[u8], now: f64) -> Result<Value, String> {
-    let files = installer_files(installer).map_err(|e| e.to_string())?;
+/// The findings as JSON (the page's `inspection::Report`) from the installer's bytes from
+/// `start` on (a zip's tail, or the whole file when `start` is 0); `{"needs": offset}` when the
+/// entries to read lie earlier. An error is in the words customizing uses for a file it cannot
+/// take.
+pub fn findings(installer: &[u8], start: u64, now: f64) -> Result<Value, String> {
+    let whole = start == 0;
+    let files = match whole {
+        true => installer_files(installer).map(TailRead::Read),
+        false => installer_files_from_zip_tail(installer, start),
+    };
+    let files = match files.map_err(|e| e.to_string())? {
+        TailRead::Read(files) => files,
+        TailRead::NeedsBytesFrom(offset) => return Ok(json!({ "needs": offset })),
+    };
     let read = files.vesselinfo.as_deref().map(Vesselinfo::parse);
     let empty = Vesselinfo::default();
     let vesselinfo = read.as_ref().unwrap_or(&empty);
     let metainfo = match files.metainfo {
         None => json!(null),
         Some(_) => {
-            let tree = repy_files(installer).map_err(|e| e.to_string())?;
-            verification(&metainfo::verify(&tree, None, now), now)
+            let tree = match whole {
+                true => repy_files(installer).map(TailRead::Read),
+                false => repy_files_from_zip_tail(installer, start),
+            };
+            match tree.map_err(|e| e.to_string())? {
+                TailRead::Read(tree) => verification(&metainfo::verify(&tree, None, now), now),
+                TailRead::NeedsBytesFrom(offset) => return Ok(json!({ "needs": offset })),
+            }
         }
     };
     let vessels: Vec<Value> = vesselinfo

@@ -81,10 +81,12 @@ pub fn qr_svg(text: &str) -> Result<String, JsValue> {
 
 mod check;
 
-/// What an installer grants and whether its metainfo holds, as JSON text (see `check`).
+/// What an installer grants and whether its metainfo holds, as JSON text (see `check`), from
+/// its bytes from `start` on: a zip's tail, or the whole file; `{"needs": offset}` when a zip's
+/// entries start before that tail.
 #[wasm_bindgen]
-pub fn check_installer(installer: &[u8], now: f64) -> Result<String, JsError> {
-    check::findings(installer, now)
+pub fn check_installer(installer: &[u8], start: f64, now: f64) -> Result<String, JsError> {
+    check::findings(installer, start as u64, now)
         .map(|v| v.to_string())
         .map_err(|e| JsError::new(&e))
 }

@@ -89,7 +89,7 @@ fn refused_in_the_browser(name: &str) {
         "{name}: {message}"
     );
     // Checking the installer refuses it with customizing's words.
-    let error = cib_worker::check_installer(&base, 0.0).expect_err(name);
+    let error = cib_worker::check_installer(&base, 0.0, 0.0).expect_err(name);
     let checked = js_sys::Error::from(JsValue::from(error)).message();
     let checked = checked.as_string().unwrap();
     assert!(
@@ -175,7 +175,8 @@ fn an_installer_is_checked_and_a_public_keys_zip_read() {
         ),
     ];
     let installer = pack(ArchiveKind::TarGz, &tree).unwrap();
-    let json = cib_worker::check_installer(&installer, 0.0).unwrap_or_else(|_| panic!("checks"));
+    let json =
+        cib_worker::check_installer(&installer, 0.0, 0.0).unwrap_or_else(|_| panic!("checks"));
     let found = js_sys::JSON::parse(&json).unwrap();
     let get = |v: &JsValue, name: &str| Reflect::get(v, &name.into()).unwrap();
     assert_eq!(get(&found, "accepts").as_bool(), Some(true));
@@ -204,4 +205,67 @@ fn an_installer_is_checked_and_a_public_keys_zip_read() {
     let named = cib_worker::keys_in_zip(&zip).unwrap_or_else(|_| panic!("reads"));
     assert_eq!(named, format!("[[\"alice\",\"{reserved}\"]]"));
     assert!(cib_worker::keys_in_zip(&installer).is_err());
+}
+
+#[wasm_bindgen_test]
+fn a_zip_is_checked_from_its_tail_asking_for_earlier_bytes_only_when_needed() {
+    let reserved = RESERVED_OWNER_KEY.trim();
+    // Incompressible bytes outside the Seattle folder, first, and a metainfo to verify.
+    let mut state = 7u32;
+    let noise: Vec<u8> = (0..400_000)
+        .map(|_| {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (state >> 24) as u8
+        })
+        .collect();
+    let tree = [
+        TreeEntry::folder("seattle/"),
+        TreeEntry::file("seattle/python.bin", 0o644, noise),
+        TreeEntry::folder("seattle/seattle_repy/"),
+        TreeEntry::file(
+            "seattle/seattle_repy/metainfo",
+            0o644,
+            b"not signed\n".to_vec(),
+        ),
+        TreeEntry::file(
+            "seattle/seattle_repy/vesselinfo",
+            0o644,
+            format!("Percent 80\nOwner {reserved}\nPercent 20\nOwner {reserved}").into_bytes(),
+        ),
+    ];
+    let zip = pack(ArchiveKind::Zip, &tree).unwrap();
+    let whole = cib_worker::check_installer(&zip, 0.0, 0.0).unwrap_or_else(|_| panic!("checks"));
+    let start = base_installer::zip_tail_start(zip.len() as u64);
+    assert!(start > 300_000, "{start}");
+    let from_tail = cib_worker::check_installer(&zip[start as usize..], start as f64, 0.0)
+        .unwrap_or_else(|_| panic!("checks from the tail"));
+    assert_eq!(from_tail, whole);
+    assert!(whole.contains("\"accepts\":true"), "{whole}");
+
+    // The same entries before the noise: the tail asks for the bytes from the folder on.
+    let mut reordered = tree.to_vec();
+    let noise = reordered.remove(1);
+    reordered.push(noise);
+    let zip = pack(ArchiveKind::Zip, &reordered).unwrap();
+    let mut start = base_installer::zip_tail_start(zip.len() as u64);
+    let mut asks = 0;
+    let read = loop {
+        let answer = cib_worker::check_installer(&zip[start as usize..], start as f64, 0.0)
+            .unwrap_or_else(|_| panic!("answers"));
+        let parsed = js_sys::JSON::parse(&answer).unwrap();
+        match Reflect::get(&parsed, &"needs".into()).unwrap().as_f64() {
+            None => break answer,
+            Some(earlier) => {
+                assert!((earlier as u64) < start, "{answer} from {start}");
+                start = earlier as u64;
+                asks += 1;
+                assert!(asks < 3);
+            }
+        }
+    };
+    assert!(asks >= 1);
+    assert_eq!(
+        read,
+        cib_worker::check_installer(&zip, 0.0, 0.0).unwrap_or_else(|_| panic!("checks"))
+    );
 }
