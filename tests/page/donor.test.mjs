@@ -113,12 +113,12 @@ test('a share link opens the donor page: what it donates, whose keys, a download
   assert.equal(await page.locator('#cib-donor-summary').count(), 0);
 
   // A reload keeps this tab in the builder; the same link in a new tab is the donor's page.
-  const link = page.url();
+  const address = page.url();
   await page.reload();
   await page.getByRole('button', { name: 'Remove alice', exact: true }).waitFor();
   assert.equal(await page.locator('#cib-donor-summary').count(), 0);
   const other = await context.newPage();
-  await other.goto(link);
+  await other.goto(address);
   await other.locator('#cib-donor-summary').waitFor();
   await other.close();
 
