@@ -1,74 +1,51 @@
 //! Checking an installer a person was handed: what its vesselinfo grants and whether its
-//! metainfo holds, as `cib inspect` reads them. Here rather than in the page's module because
-//! verifying the metainfo's signature needs big integers and reading a tar.gz inflates it.
+//! metainfo holds, by the core's `inspection`, as `cib inspect` reads them. Here rather than in
+//! the page's module because verifying the metainfo's signature needs big integers and reading a
+//! tar.gz inflates it.
 
-use cib_core::base_installer::{installer_files, repy_files};
-use cib_core::metainfo;
-use cib_core::public_key::fingerprint;
-use cib_core::vesselinfo::{VesselKey, Vesselinfo};
+use cib_core::inspection::Inspection;
 use serde_json::{json, Value};
 use std::io::{Cursor, Read};
 
 /// A public_keys.zip's keys are a few kB each; more than this is not one.
 const MAX_KEY_BYTES: u64 = 64_000;
 
-/// The findings as JSON (the page's `inspection::Report`); an error in the words customizing
+/// The findings for the page (its `inspection::Report`); an error in the words customizing
 /// uses for a file it cannot take.
 pub fn findings(installer: &[u8], now: f64) -> Result<Value, String> {
-    let files = installer_files(installer).map_err(|e| e.to_string())?;
-    let read = files.vesselinfo.as_deref().map(Vesselinfo::parse);
-    let empty = Vesselinfo::default();
-    let vesselinfo = read.as_ref().unwrap_or(&empty);
-    let metainfo = match files.metainfo {
-        None => json!(null),
-        Some(_) => {
-            let tree = repy_files(installer).map_err(|e| e.to_string())?;
-            verification(&metainfo::verify(&tree, None, now), now)
-        }
+    let inspection = Inspection::read(installer, None, now).map_err(|e| e.to_string())?;
+    Ok(for_page(&inspection))
+}
+
+/// `cib inspect --json`'s findings under the names the page reads: `reserved`, `accepts` and
+/// `unusable` for `reserved_vessel`, `seattle_accepts` and `unusable_keys`, and a metainfo that
+/// is `null` when there is none, names its signer by fingerprint and size, and lists the files
+/// that do not match. Vessels, keys and problems go as they are.
+fn for_page(inspection: &Inspection) -> Value {
+    let findings = inspection.json();
+    let m = &findings["metainfo"];
+    let metainfo = match &inspection.verification {
+        Some(verification) => json!({
+            "signer": m["signer"]["fingerprint"],
+            "signer_bits": m["signer"]["bits"],
+            "signature_valid": m["signature_valid"] == true,
+            "signed_at": m["signed_at"],
+            "expires": m["expires"],
+            "expired": m["expired"] == true,
+            "differing": verification.differing,
+            "problems": m["problems"],
+        }),
+        None => Value::Null,
     };
-    let vessels: Vec<Value> = vesselinfo
-        .vessels
-        .iter()
-        .map(|v| {
-            json!({
-                "percent": v.percent,
-                "owner": v.owner.as_ref().map(key),
-                "users": v.users.iter().map(key).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let unusable: Vec<Value> = vesselinfo
-        .unusable_keys
-        .iter()
-        .map(|k| json!({ "line": k.line, "fingerprint": fingerprint(&k.key), "why": k.why }))
-        .collect();
-    Ok(json!({
-        "vesselinfo": read.is_some(),
-        "vessels": vessels,
-        "reserved": vesselinfo.ends_with_reserved_vessel(),
-        "accepts": read.as_ref().is_some_and(Vesselinfo::seattle_accepts),
-        "problems": vesselinfo.problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "unusable": unusable,
-        "metainfo": metainfo,
-    }))
-}
-
-fn verification(v: &metainfo::Verification, now: f64) -> Value {
-    let found = v.found.as_ref();
     json!({
-        "signer": found.map(|f| f.signer.fingerprint()),
-        "signer_bits": found.map(|f| f.signer.modulus_bits()),
-        "signature_valid": found.is_some_and(|f| f.signature_holds),
-        "signed_at": found.map(|f| f.signed_at_text.clone()),
-        "expires": found.and_then(|f| f.expires.map(|_| f.expires_text.clone())),
-        "expired": found.and_then(|f| f.expires).is_some_and(|at| at < now),
-        "differing": v.differing,
-        "problems": v.problems,
+        "vesselinfo": findings["vesselinfo"],
+        "vessels": findings["vessels"],
+        "reserved": findings["reserved_vessel"],
+        "accepts": findings["seattle_accepts"],
+        "problems": findings["problems"],
+        "unusable": findings["unusable_keys"],
+        "metainfo": metainfo,
     })
-}
-
-fn key(key: &VesselKey) -> Value {
-    json!({ "key": key.text, "fingerprint": key.fingerprint(), "bits": key.bits() })
 }
 
 /// The `NAME.publickey` entries of a zip (cib's public_keys.zip) as `[[name, key text], …]`.

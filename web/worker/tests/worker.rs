@@ -205,3 +205,52 @@ fn an_installer_is_checked_and_a_public_keys_zip_read() {
     assert_eq!(named, format!("[[\"alice\",\"{reserved}\"]]"));
     assert!(cib_worker::keys_in_zip(&installer).is_err());
 }
+
+/// The demo base installer, its metainfo signed by the demo updater key on 2026-01-01, with
+/// one listed file changed.
+#[wasm_bindgen_test]
+fn an_installer_s_metainfo_is_checked_for_the_page() {
+    let base: &[u8] = include_bytes!("../../../base_installers/seattle_linux.tgz");
+    let signer =
+        PublicKey::parse(include_str!("../../../demo/updater_demo.publickey").trim()).unwrap();
+    let mut tree = base_installer::repy_files(base).unwrap();
+    let nmmain = tree
+        .iter_mut()
+        .find(|entry| entry.path == "seattle/seattle_repy/nmmain.py")
+        .unwrap();
+    nmmain.contents.extend_from_slice(b"# changed\n");
+    let changed = pack(ArchiveKind::TarGz, &tree).unwrap();
+    let signed_at = 1_767_225_600.0;
+    let get = |v: &JsValue, name: &str| Reflect::get(v, &name.into()).unwrap();
+    let checked = |installer: &[u8], now: f64| {
+        let json = cib_worker::check_installer(installer, now).unwrap_or_else(|_| panic!("checks"));
+        get(&js_sys::JSON::parse(&json).unwrap(), "metainfo")
+    };
+
+    let holds = checked(base, signed_at + 60.0);
+    assert_eq!(
+        get(&holds, "signer").as_string(),
+        Some(signer.fingerprint())
+    );
+    assert_eq!(
+        get(&holds, "signer_bits").as_f64(),
+        Some(signer.modulus_bits() as f64)
+    );
+    assert_eq!(get(&holds, "signature_valid").as_bool(), Some(true));
+    assert_eq!(
+        get(&holds, "signed_at").as_string().as_deref(),
+        Some("1767225600.0")
+    );
+    assert_eq!(get(&holds, "expired").as_bool(), Some(false));
+    assert_eq!(Array::from(&get(&holds, "differing")).length(), 0);
+    assert_eq!(Array::from(&get(&holds, "problems")).length(), 0);
+
+    let broken = checked(&changed, signed_at + 40.0 * 86_400.0);
+    assert_eq!(get(&broken, "expired").as_bool(), Some(true));
+    let differing = Array::from(&get(&broken, "differing"));
+    assert_eq!(differing.to_vec(), [JsValue::from("nmmain.py")]);
+    let problems = Array::from(&get(&broken, "problems"));
+    assert!(problems.iter().any(|p| p
+        .as_string()
+        .is_some_and(|p| p.starts_with("nmmain.py differs"))));
+}
