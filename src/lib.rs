@@ -7,6 +7,9 @@
 pub mod base_installer;
 pub mod build_description;
 mod decimal;
+// Reading an installer's metainfo checks its signature, which needs the rsa crate.
+#[cfg(feature = "rsa")]
+pub mod inspection;
 mod json_object;
 pub mod key_files;
 pub mod key_pair;

@@ -3,16 +3,19 @@
 //! a clearinghouse's calls alternate between the hosts, every build id answered by one host is
 //! good on the other, and when one host stops nginx passes the calls on and no build is lost.
 
-mod host;
+mod support;
 
 use dxr::{FaultResponse, MethodCall, MethodResponse, Value};
-use host::{free_port, Host, ROOT};
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fs;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use support::fixture::{BASES, ROOT};
+use support::http::free_port;
+use support::server::Server;
 
 const NGINX: &str = "/usr/sbin/nginx";
 
@@ -240,6 +243,27 @@ fn public_key(work: &Path, name: &str) -> String {
         .to_owned()
 }
 
+/// `cib serve --xmlrpc STATE` on `port` over an empty site and the repository's base
+/// installers, told the balancer's URL; its log in `work/NAME.log`.
+fn host(work: &Path, name: &str, state: &Path, port: u16, balancer: &str) -> Server {
+    let site = work.join("site");
+    fs::create_dir_all(&site).unwrap();
+    let addr = format!("127.0.0.1:{port}");
+    let args: [&OsStr; 10] = [
+        "--addr".as_ref(),
+        addr.as_ref(),
+        "--site".as_ref(),
+        site.as_os_str(),
+        "--base-installers".as_ref(),
+        BASES.as_ref(),
+        "--xmlrpc".as_ref(),
+        state.as_os_str(),
+        "--public-url".as_ref(),
+        balancer.as_ref(),
+    ];
+    Server::start(&args, &work.join(format!("{name}.log")))
+}
+
 /// Each request went to one of the two hosts, never twice in a row to the same one.
 fn is_alternating(upstreams: &[String], a: &str, b: &str) -> bool {
     upstreams.len() >= 2
@@ -260,9 +284,8 @@ fn two_hosts_behind_nginx_share_builds_and_take_over_from_each_other() {
     // The balancer's port is known only once nginx has it; the hosts are told it first.
     let balancer_port = free_port();
     let balancer = format!("http://127.0.0.1:{balancer_port}");
-    let public = ["--public-url", balancer.as_str()];
-    let mut a = Host::start_on(work, "a", &state, port_a, &public);
-    let b = Host::start_on(work, "b", &state, port_b, &public);
+    let mut a = host(work, "a", &state, port_a, &balancer);
+    let b = host(work, "b", &state, port_b, &balancer);
     let nginx = Nginx::start_on(work, [port_a, port_b], balancer_port);
     assert_eq!(nginx.url, balancer);
     let (addr_a, addr_b) = (format!("127.0.0.1:{port_a}"), format!("127.0.0.1:{port_b}"));

@@ -4,7 +4,7 @@
 //! installer replaced, written over and truncated while downloaded, and concurrent `build_installers` calls:
 //! the host stays up without a panic, every completed download is a version its file really
 //! had, the manifest equals the files once writes settle, and SIGTERM ends it cleanly.
-//! Why the host's tests run the binary: `serve_http.rs`.
+//! It runs the binary: the driver starts `cib serve` itself and ends it with SIGTERM.
 
 use std::path::Path;
 use std::process::Command;

@@ -3,6 +3,9 @@
 //! The page (trunk's output) is served at `/`, the base installers at `/base_installers/` with a
 //! manifest of their sizes and SHA-256 sums. Nothing else on disk is reachable.
 //!
+//! [`run`] is `cib serve`: [`start`], then the wait for Ctrl-C or SIGTERM. A library caller,
+//! such as the tests in serve/tests, calls [`start`] and stops the host it gets back.
+//!
 //! `rules` holds what every deployment shares (`cib export` writes the same headers),
 //! `custom_install` the legacy XML-RPC API, `speed` the parts that exist only for speed; the
 //! rest is the host itself (docs/serve.md, "Layout").
@@ -59,6 +62,54 @@ pub fn public_url(text: &str) -> Result<String, String> {
 
 /// Serves until Ctrl-C or SIGTERM; the error says why the host could not start.
 pub fn run(args: Options) -> Result<(), String> {
+    let running = start(args)?;
+    let runtime = runtime()?;
+    runtime.block_on(async {
+        let stop = server::stop_signal()
+            .map_err(|err| format!("cannot watch for Ctrl-C and SIGTERM: {err}"))?;
+        // Tests and scripts read this line to learn the port, so it goes out before any request.
+        println!("Serving http://{}/", running.addr());
+        let _ = std::io::stdout().flush();
+        stop.await;
+        Ok::<_, String>(())
+    })?;
+    running.stop();
+    Ok(())
+}
+
+/// A host serving on its own threads, as [`start`] left it.
+pub struct Running {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    acceptor: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Where it listens: the port the system chose when asked for port 0.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting and returns once the requests in flight are done, or the shutdown grace
+    /// is over.
+    pub fn stop(mut self) {
+        self.stop.take();
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
+        }
+    }
+}
+
+/// Dropped, it stops accepting too, but does not wait for the requests in flight.
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop.take();
+    }
+}
+
+/// Starts serving on threads of its own and returns once the socket listens; the error says
+/// why the host could not start. [`run`] is this and a wait for the signal.
+pub fn start(args: Options) -> Result<Running, String> {
     let site = confine::Confined::new(&args.site).map_err(|err| missing_site(&args.site, err))?;
     if !args.site.join("index.html").is_file() {
         eprintln!(
@@ -81,10 +132,7 @@ pub fn run(args: Options) -> Result<(), String> {
         .map_err(|err| format!("cannot read the base installers: {err}"))?;
 
     // The listener comes first: the default public URL names the port it got.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| format!("cannot start the async runtime: {err}"))?;
+    let runtime = runtime()?;
     let (listener, bound) = runtime.block_on(async {
         let listener = server::listen(args.addr)
             .map_err(|err| format!("cannot listen on {}: {err}", args.addr))?;
@@ -143,16 +191,31 @@ pub fn run(args: Options) -> Result<(), String> {
     let loops = speed::loops::Loops::start(threads, app, limits)
         .map_err(|err| format!("cannot start the serving threads: {err}"))?;
 
-    // This thread accepts the connections and waits for the stop signal.
-    runtime.block_on(async {
-        let stop = server::stop_signal()
-            .map_err(|err| format!("cannot watch for Ctrl-C and SIGTERM: {err}"))?;
-        // Tests and scripts read this line to learn the port, so it goes out before any request.
-        println!("Serving http://{bound}/");
-        let _ = std::io::stdout().flush();
-        loops.accept(listener, limits, stop).await;
-        Ok(())
+    // This thread accepts the connections until told to stop; the listener stays with the
+    // runtime it was made in.
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let acceptor = std::thread::Builder::new()
+        .name("cib-serve-accept".into())
+        .spawn(move || {
+            // A dropped sender stops the host as a sent stop does.
+            let stopped = async {
+                let _ = stopped.await;
+            };
+            runtime.block_on(loops.accept(listener, limits, stopped));
+        })
+        .map_err(|err| format!("cannot start the serving threads: {err}"))?;
+    Ok(Running {
+        addr: bound,
+        stop: Some(stop),
+        acceptor: Some(acceptor),
     })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| format!("cannot start the async runtime: {err}"))
 }
 
 fn secs(n: u64) -> Duration {

@@ -352,27 +352,31 @@ fn report_of(answer: &JsValue) -> Report {
             users: array(&get(&v, "users")).map(|u| key_of(&u)).collect(),
         }
     });
-    let unusable = array(&get(answer, "unusable")).map(|u| Unusable {
+    let unusable = array(&get(answer, "unusable_keys")).map(|u| Unusable {
         line: number(&get(&u, "line")).unwrap_or(0.0) as usize,
         fingerprint: text(&get(&u, "fingerprint")),
         why: text(&get(&u, "why")),
     });
     let m = get(answer, "metainfo");
-    let metainfo = m.is_object().then(|| Metainfo {
-        signer: get(&m, "signer").as_string(),
-        signer_bits: number(&get(&m, "signer_bits")).map(|b| b as usize),
+    let signer = get(&m, "signer");
+    let metainfo = get(&m, "present").is_truthy().then(|| Metainfo {
+        signer: get(&signer, "fingerprint").as_string(),
+        signer_bits: number(&get(&signer, "bits")).map(|b| b as usize),
         signature_valid: get(&m, "signature_valid").is_truthy(),
         signed_at: get(&m, "signed_at").as_string(),
         expires: get(&m, "expires").as_string(),
         expired: get(&m, "expired").is_truthy(),
-        differing: texts(&get(&m, "differing")),
+        differing: array(&get(&m, "files"))
+            .filter(|f| !get(f, "matches").is_truthy())
+            .map(|f| text(&get(&f, "path")))
+            .collect(),
         problems: texts(&get(&m, "problems")),
     });
     Report {
         vesselinfo: get(answer, "vesselinfo").is_truthy(),
         vessels: vessels.collect(),
-        reserved: get(answer, "reserved").is_truthy(),
-        accepts: get(answer, "accepts").is_truthy(),
+        reserved: get(answer, "reserved_vessel").is_truthy(),
+        accepts: get(answer, "seattle_accepts").is_truthy(),
         problems: texts(&get(answer, "problems")),
         unusable: unusable.collect(),
         metainfo,

@@ -1,16 +1,24 @@
 //! What the tests of the `cib` binary share: running it, and the folders they start from.
-//! Each test root uses some of it.
+//! Each test root uses some of it. The fixture, the requests, the XML-RPC clients and the tmpfs
+//! are the host's tests' own (serve/tests/support), used here with `cib serve` as a process.
 
 #![allow(dead_code)]
 
+#[path = "../../../serve/tests/support/clients.rs"]
+pub mod clients;
+#[path = "../../../serve/tests/support/fixture.rs"]
+pub mod fixture;
+#[path = "../../../serve/tests/support/http.rs"]
+pub mod http;
 pub mod server;
+#[path = "../../../serve/tests/support/tmpfs.rs"]
 pub mod tmpfs;
+
+pub const BASES: &str = fixture::BASES;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-pub const BASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../base_installers");
 
 pub const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../demo");
 /// 2026-01-01 00:00 UTC, the date of every entry of the demo base installers.

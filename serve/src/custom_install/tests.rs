@@ -1,5 +1,5 @@
 //! The routes through the host's whole stack (`app::build`: admission, log, limits, methods,
-//! media types), driven with tower's `oneshot`. `cli/tests/serve_xmlrpc.rs` drives the real binary.
+//! media types), driven with tower's `oneshot`. `serve/tests/xmlrpc.rs` drives the API over HTTP.
 
 use super::*;
 use crate::app;

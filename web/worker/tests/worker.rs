@@ -179,9 +179,12 @@ fn an_installer_is_checked_and_a_public_keys_zip_read() {
         cib_worker::check_installer(&installer, 0.0, 0.0).unwrap_or_else(|_| panic!("checks"));
     let found = js_sys::JSON::parse(&json).unwrap();
     let get = |v: &JsValue, name: &str| Reflect::get(v, &name.into()).unwrap();
-    assert_eq!(get(&found, "accepts").as_bool(), Some(true));
-    assert_eq!(get(&found, "reserved").as_bool(), Some(true));
-    assert!(get(&found, "metainfo").is_null());
+    assert_eq!(get(&found, "seattle_accepts").as_bool(), Some(true));
+    assert_eq!(get(&found, "reserved_vessel").as_bool(), Some(true));
+    assert_eq!(
+        get(&get(&found, "metainfo"), "present").as_bool(),
+        Some(false)
+    );
     let vessels: Array = get(&found, "vessels").unchecked_into();
     let first = vessels.get(0);
     assert_eq!(get(&first, "percent").as_f64(), Some(80.0));
@@ -190,7 +193,7 @@ fn an_installer_is_checked_and_a_public_keys_zip_read() {
         get(&owner, "fingerprint").as_string().unwrap(),
         cib_core::public_key::fingerprint(reserved)
     );
-    let unusable: Array = get(&found, "unusable").unchecked_into();
+    let unusable: Array = get(&found, "unusable_keys").unchecked_into();
     assert_eq!(get(&unusable.get(0), "line").as_f64(), Some(3.0));
 
     let keys = [
@@ -240,7 +243,7 @@ fn a_zip_is_checked_from_its_tail_asking_for_earlier_bytes_only_when_needed() {
     let from_tail = cib_worker::check_installer(&zip[start as usize..], start as f64, 0.0)
         .unwrap_or_else(|_| panic!("checks from the tail"));
     assert_eq!(from_tail, whole);
-    assert!(whole.contains("\"accepts\":true"), "{whole}");
+    assert!(whole.contains("\"seattle_accepts\":true"), "{whole}");
 
     // The same entries before the noise: the tail asks for the bytes from the folder on.
     let mut reordered = tree.to_vec();
@@ -268,4 +271,61 @@ fn a_zip_is_checked_from_its_tail_asking_for_earlier_bytes_only_when_needed() {
         read,
         cib_worker::check_installer(&zip, 0.0, 0.0).unwrap_or_else(|_| panic!("checks"))
     );
+}
+
+/// The demo base installer, its metainfo signed by the demo updater key on 2026-01-01, with
+/// one listed file changed.
+#[wasm_bindgen_test]
+fn an_installer_s_metainfo_is_checked_for_the_page() {
+    let base: &[u8] = include_bytes!("../../../base_installers/seattle_linux.tgz");
+    let signer =
+        PublicKey::parse(include_str!("../../../demo/updater_demo.publickey").trim()).unwrap();
+    let mut tree = base_installer::repy_files(base).unwrap();
+    let nmmain = tree
+        .iter_mut()
+        .find(|entry| entry.path == "seattle/seattle_repy/nmmain.py")
+        .unwrap();
+    nmmain.contents.extend_from_slice(b"# changed\n");
+    let changed = pack(ArchiveKind::TarGz, &tree).unwrap();
+    let signed_at = 1_767_225_600.0;
+    let get = |v: &JsValue, name: &str| Reflect::get(v, &name.into()).unwrap();
+    let checked = |installer: &[u8], now: f64| {
+        let json =
+            cib_worker::check_installer(installer, 0.0, now).unwrap_or_else(|_| panic!("checks"));
+        get(&js_sys::JSON::parse(&json).unwrap(), "metainfo")
+    };
+
+    let holds = checked(base, signed_at + 60.0);
+    assert_eq!(
+        get(&get(&holds, "signer"), "fingerprint").as_string(),
+        Some(signer.fingerprint())
+    );
+    assert_eq!(
+        get(&get(&holds, "signer"), "bits").as_f64(),
+        Some(signer.modulus_bits() as f64)
+    );
+    assert_eq!(get(&holds, "signature_valid").as_bool(), Some(true));
+    assert_eq!(
+        get(&holds, "signed_at").as_string().as_deref(),
+        Some("1767225600.0")
+    );
+    assert_eq!(get(&holds, "expired").as_bool(), Some(false));
+    let differing = |metainfo: &JsValue| -> Vec<JsValue> {
+        Array::from(&get(metainfo, "files"))
+            .iter()
+            .filter(|f| get(f, "matches").as_bool() == Some(false))
+            .map(|f| get(&f, "path"))
+            .collect()
+    };
+    assert!(Array::from(&get(&holds, "files")).length() > 0);
+    assert_eq!(differing(&holds).len(), 0);
+    assert_eq!(Array::from(&get(&holds, "problems")).length(), 0);
+
+    let broken = checked(&changed, signed_at + 40.0 * 86_400.0);
+    assert_eq!(get(&broken, "expired").as_bool(), Some(true));
+    assert_eq!(differing(&broken), [JsValue::from("nmmain.py")]);
+    let problems = Array::from(&get(&broken, "problems"));
+    assert!(problems.iter().any(|p| p
+        .as_string()
+        .is_some_and(|p| p.starts_with("nmmain.py differs"))));
 }

@@ -1,6 +1,7 @@
 //! What must never be served, and requests that must not break the host.
 
-use crate::support::server::*;
+use crate::support::*;
+use cib_serve::Options;
 use reqwest::StatusCode;
 
 /// Requests that try to leave the folders or read what is not published. Sent raw, since a
@@ -46,7 +47,7 @@ const ESCAPES: &[&str] = &[
 #[test]
 fn no_request_reaches_a_file_outside_the_folders() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     assert!(ESCAPES.len() >= 25);
     for target in ESCAPES {
         let response = raw_get(&server.addr, target);
@@ -69,7 +70,7 @@ fn no_request_reaches_a_file_outside_the_folders() {
 #[test]
 fn directories_without_an_index_are_not_listed() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     for path in [
         "/empty/",
         "/base_installers/",
@@ -95,7 +96,10 @@ fn directories_without_an_index_are_not_listed() {
 fn garbage_requests_do_not_break_the_server() {
     let fixture = Fixture::new();
     // Blank lines before a request are skipped, so one of these waits for the header deadline.
-    let server = fixture.serve(&["--header-timeout", "2"]);
+    let server = Host::start(Options {
+        header_timeout: 2,
+        ..fixture.options()
+    });
     let huge_header = format!(
         "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
         "a".repeat(200_000)

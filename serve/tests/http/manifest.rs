@@ -1,10 +1,10 @@
 //! `/base_installers/manifest.json`, and its staying true while files change.
 
-use crate::support::server::*;
+use crate::support::*;
 use reqwest::StatusCode;
 use std::fs;
 
-fn manifest(server: &Server) -> serde_json::Value {
+fn manifest(server: &Origin) -> serde_json::Value {
     get(server, "/base_installers/manifest.json", &[])
         .json()
         .unwrap()
@@ -13,7 +13,7 @@ fn manifest(server: &Server) -> serde_json::Value {
 #[test]
 fn the_manifest_lists_every_installer_with_its_real_size_and_sha256() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     let json = manifest(&server);
     let installers = json["installers"].as_object().unwrap();
     let expected = [
@@ -39,7 +39,7 @@ fn the_manifest_lists_every_installer_with_its_real_size_and_sha256() {
 #[test]
 fn the_manifest_follows_files_replaced_added_and_removed_while_serving() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     let dir = fixture.installers();
     let before = manifest(&server);
 
@@ -75,7 +75,7 @@ fn the_manifest_follows_files_replaced_added_and_removed_while_serving() {
 fn a_missing_installers_folder_gives_an_empty_manifest() {
     let fixture = Fixture::new();
     fs::remove_dir_all(fixture.installers()).unwrap();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     assert_eq!(manifest(&server), serde_json::json!({"installers": {}}));
     let missing = get(&server, "/base_installers/seattle_linux.tgz", &[]);
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);

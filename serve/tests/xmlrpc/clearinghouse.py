@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Drives `cib serve --xmlrpc` with Python's standard xmlrpc.client, exactly as a Seattle
-clearinghouse calls its installer builder, and checks every answer and download.
+"""Drives the host's XML-RPC API (what `cib serve --xmlrpc` answers) with Python's standard
+xmlrpc.client, exactly as a Seattle clearinghouse calls its installer builder, and checks every
+answer and download.
 
     clearinghouse.py first URL BASES KEYS RESERVED STATE_JSON   # a fresh host
     clearinghouse.py again URL STATE_JSON                         # the same host restarted

@@ -1,7 +1,7 @@
 //! Installers as the page downloads them: whole or in ranges, sent by `sendfile`, and what
 //! happens when one is changed on disk mid-download.
 
-use crate::support::server::*;
+use crate::support::*;
 use std::fs;
 use std::io::{Read, Write};
 
@@ -10,7 +10,7 @@ fn large_installers_arrive_whole_and_in_ranges() {
     let fixture = Fixture::new();
     let large = noise(6 << 20, 11);
     fs::write(fixture.installers().join("large.zip"), &large).unwrap();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     let path = "/base_installers/large.zip";
 
     for _ in 0..2 {
@@ -57,7 +57,7 @@ fn a_download_under_way_keeps_the_version_it_started_with() {
     let large = noise(40 << 20, 5);
     let file = fixture.installers().join("large.zip");
     fs::write(&file, &large).unwrap();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
 
     let mut stream = start_download(&server, "/base_installers/large.zip");
     // Cut short in place, as `cp new.zip large.zip` does before it writes, then written over.

@@ -1,7 +1,7 @@
 //! What the host answers to the requests a browser makes: types, caching, revalidation, ranges,
 //! methods, CORS, compression, and the page's security headers.
 
-use crate::support::server::*;
+use crate::support::*;
 use base64::Engine as _;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 #[test]
 fn serves_the_page_at_the_root_with_its_security_headers() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     for path in ["/", "/index.html"] {
         let response = get(&server, path, &[]);
         assert_eq!(response.status(), StatusCode::OK);
@@ -58,7 +58,7 @@ fn serves_the_page_at_the_root_with_its_security_headers() {
 #[test]
 fn announces_the_right_content_types() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     for (path, expected) in [
         ("/", "text/html; charset=utf-8"),
         ("/alias.html", "text/html; charset=utf-8"),
@@ -84,7 +84,7 @@ fn announces_the_right_content_types() {
 #[test]
 fn sets_cache_control_by_kind_of_file() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     let immutable = "public, max-age=31536000, immutable";
     for (path, expected) in [
         ("/", "no-cache"),
@@ -109,7 +109,7 @@ fn sets_cache_control_by_kind_of_file() {
 #[test]
 fn answers_conditional_requests_with_304() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     for path in [
         "/",
         WASM,
@@ -143,7 +143,7 @@ fn answers_conditional_requests_with_304() {
 #[test]
 fn serves_ranges_and_refuses_unsatisfiable_ones() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     let path = "/base_installers/seattle_linux.tgz";
     let whole = fs::read(fixture.installers().join("seattle_linux.tgz")).unwrap();
     let len = whole.len();
@@ -195,7 +195,7 @@ fn serves_ranges_and_refuses_unsatisfiable_ones() {
 #[test]
 fn head_sends_the_headers_without_the_body() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     for (path, file) in [
         (
             "/base_installers/seattle_win.zip",
@@ -235,7 +235,7 @@ fn head_sends_the_headers_without_the_body() {
 #[test]
 fn refuses_other_methods_with_405_and_allow() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     let client = client();
     for method in ["POST", "PUT", "DELETE", "PATCH", "TRACE", "PROPFIND"] {
         for path in ["", "index.html", "base_installers/manifest.json"] {
@@ -263,7 +263,7 @@ fn refuses_other_methods_with_405_and_allow() {
 #[test]
 fn lets_any_origin_fetch_the_wasm_the_js_and_the_installers() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     let origin = ("origin", "https://clearinghouse.example");
     for path in [
         WASM,
@@ -319,7 +319,7 @@ fn unbrotli(bytes: &[u8]) -> Vec<u8> {
 #[test]
 fn compresses_text_and_wasm_for_clients_that_accept_it() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     // The page's assets go out as compressed copies made once, with an ETag of their own; the
     // page and the manifest are compressed on the fly, with the weak form of their ETag.
     for (path, original, made_once) in [
@@ -386,7 +386,7 @@ fn compresses_text_and_wasm_for_clients_that_accept_it() {
 #[test]
 fn a_file_of_the_page_replaced_while_serving_is_served_anew() {
     let fixture = Fixture::new();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
     let css = fixture.site().join("style.css");
     let first = get(&server, "/style.css", &[]);
     let etag = header(first.headers(), "etag").to_owned();
@@ -429,7 +429,7 @@ fn uses_precompressed_variants_of_assets_but_never_of_the_page() {
     )
     .unwrap();
     fs::write(fixture.site().join("index.html.gz"), gzip(b"<p>stale</p>")).unwrap();
-    let server = fixture.serve(&[]);
+    let server = fixture.serve();
 
     let css = get(&server, "/style.css", &[("accept-encoding", "gzip")]);
     assert_eq!(header(css.headers(), "content-encoding"), "gzip");

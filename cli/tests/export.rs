@@ -1,11 +1,14 @@
 //! `cib export`: the folder holds what `cib serve` serves from the same folders, and its
 //! `_headers` names the headers `cib serve` sends for each file.
 
-use crate::support::server::{get, header, Fixture};
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
+use support::fixture::Fixture;
+use support::http::{get, header};
 
 fn export(fixture: &Fixture, out: &Path, extra: &[&str]) -> Output {
     export_site(&fixture.site(), fixture, out, extra)
