@@ -100,3 +100,48 @@ fn a_language_is_chosen_as_asked_and_unknown_means_english() {
     assert_eq!(choose([Some(" ")], &["de-DE".to_string()]), "de");
     assert_eq!(choose([], &["ko".to_string()]), "en");
 }
+
+/// Every `ui-` id the page's code or HTML names (`"ui-…"`, `data-i18n="ui-…"`).
+fn named_ids() -> BTreeSet<String> {
+    let web = env!("CARGO_MANIFEST_DIR");
+    let mut files = vec![format!("{web}/index.html"), format!("{web}/saved.html")];
+    let mut dirs = vec![format!("{web}/src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path().display().to_string();
+            match entry.path().is_dir() {
+                true => dirs.push(path),
+                false if path.ends_with(".rs") => files.push(path),
+                false => {}
+            }
+        }
+    }
+    let mut ids = BTreeSet::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (at, _) in text.match_indices("\"ui-") {
+            let id = &text[at + 1..];
+            let end = id.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'));
+            let id = &id[..end.unwrap_or(id.len())];
+            // "ui-" alone is this test's own prefix, not an id.
+            if id.len() > "ui-".len() {
+                ids.insert(id.to_string());
+            }
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_ui_message_is_said_and_every_one_said_is_in_the_catalog() {
+    let english: BTreeSet<String> = catalog(ENGLISH)
+        .keys()
+        .filter(|id| id.starts_with("ui-"))
+        .cloned()
+        .collect();
+    let named = named_ids();
+    let unknown: Vec<_> = named.difference(&english).collect();
+    let unsaid: Vec<_> = english.difference(&named).collect();
+    assert!(unknown.is_empty(), "named but not in en.json: {unknown:?}");
+    assert!(unsaid.is_empty(), "in en.json but said nowhere: {unsaid:?}");
+}
