@@ -93,7 +93,7 @@ impl Chosen {
                         "ui-chosen-differs",
                         vec![
                             name,
-                            ("sha256", text(sha256)),
+                            ("actual", text(sha256)),
                             ("expected", text(&entry.sha256)),
                         ],
                     ))
@@ -511,9 +511,9 @@ mod tests {
         checked(&mut chosen, "seattle_linux.tgz", "cc", ArchiveKind::TarGz);
         checked(&mut chosen, "seattle_mac.tgz", "dd", ArchiveKind::TarGz);
         let differs = unusable(&chosen, 0);
-        assert!(
-            differs.contains("does not match manifest.json"),
-            "{differs}"
+        assert_eq!(
+            differs,
+            "It does not match manifest.json (sha256 cc, expected aa); it will not be used."
         );
         let unlisted = unusable(&chosen, 1);
         assert_eq!(

@@ -169,7 +169,7 @@ pub async fn base_installer(
             "ui-base-differs",
             vec![
                 ("platform", text(platform.label())),
-                ("sha256", text(&actual)),
+                ("actual", text(&actual)),
                 ("expected", text(&entry.sha256)),
             ],
         ));

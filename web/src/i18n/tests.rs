@@ -24,13 +24,36 @@ fn placeholders(pattern: &str) -> BTreeSet<String> {
     found
 }
 
+/// What looks like a placeholder but is text, as the core reads it: `{sha256}`, `{Name}`.
+fn not_placeholders(pattern: &str) -> Vec<&str> {
+    pattern
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter(|name| {
+            let word = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            let placeholder = name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+            !name.is_empty() && word && !placeholder
+        })
+        .collect()
+}
+
 /// Whether a message has plural forms, and the placeholders of each of its forms.
 fn shape(id: &str, value: &Value) -> (bool, Vec<BTreeSet<String>>) {
     match value {
-        Value::String(text) => (false, vec![placeholders(text)]),
+        Value::String(text) => {
+            let odd = not_placeholders(text);
+            assert!(odd.is_empty(), "{id}: {odd:?} would be said as text");
+            (false, vec![placeholders(text)])
+        }
         Value::Object(forms) => {
             assert!(forms.contains_key("other"), "{id} has no \"other\" form");
-            let forms = forms.values().map(|f| placeholders(f.as_str().unwrap()));
+            let forms = forms.values().map(|f| {
+                let form = f.as_str().unwrap();
+                let odd = not_placeholders(form);
+                assert!(odd.is_empty(), "{id}: {odd:?} would be said as text");
+                placeholders(form)
+            });
             (true, forms.collect())
         }
         other => panic!("{id} is {other}, neither a pattern nor plural forms"),
