@@ -1,13 +1,15 @@
 // The page in the reader's language: a Spanish browser gets Spanish (headings, buttons, a
-// problem the core reports) through a whole build, axe-clean; `lang="de"` on an element of an
-// English page; `?lang=zh-CN` and the menu's choice survive a reload; an unknown language is
-// English; the saved file speaks a language offline.
+// problem the core reports, the live region, the install steps, "Check an installer") through a
+// whole build, axe-clean, and a Spanish donor's page; `lang="de"` on an element of an English
+// page; `?lang=zh-CN` and the menu's choice survive a reload; an unknown language is English;
+// the saved file speaks a language offline.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SITE, serveAndBrowse, tempDir, run, download, axeCheck, BYPASS_CSP } from './helpers.mjs';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { CIB, SITE, serveAndBrowse, tempDir, run, download, axeCheck, BYPASS_CSP } from './helpers.mjs';
 
 const env = serveAndBrowse();
 const contexts = [];
@@ -62,7 +64,43 @@ test('a Spanish browser gets the builder in Spanish, through a whole build, axe-
   const installer = await download(page, page.getByRole('link', { name: /^Descargar seattle_\w+\.(tgz|zip) \(/ }), dir);
   const listing = installer.endsWith('.zip') ? run('unzip', ['-Z1', installer]) : run('tar', ['-tzf', installer]);
   assert.match(listing.toString(), /seattle\/seattle_repy\/vesselinfo/);
+  // The live region said so, and the installer's install steps are under it.
+  await page.waitForFunction(() => /^El instalador de (Linux|Mac|Windows) está listo\.$/
+    .test(document.querySelector('#cib-announce')?.textContent));
+  await page.getByRole('heading', { name: /^Instalación en (Linux|Mac|Windows)$/ }).waitFor();
+  await page.getByText('Seattle necesita Python 2.7.', { exact: false }).first().waitFor();
+  await page.getByRole('heading', { name: 'Comprobar un instalador', exact: true }).waitFor();
+  await page.getByRole('link', { name: 'Comprobar un instalador', exact: true }).waitFor();
   await axeCheck(page, 'Spanish, with the downloads offered');
+  assert.deepEqual(problems, []);
+});
+
+test('a share link opens a Spanish donor page, whose install steps are Spanish too', { timeout: 120_000 }, async () => {
+  const dir = tempDir();
+  run(CIB, ['keygen', 'alice', '--out', dir]);
+  const key = readFileSync(join(dir, 'alice.publickey'), 'utf8').trim();
+  const build = join(dir, 'build.json');
+  writeFileSync(build, JSON.stringify({
+    vessels: [{ percentage: 80, owner: 'alice', users: [] }], user_data: { alice: { public_key: key } },
+  }));
+  const link = run(CIB, ['link', build, '--page', env.server.url, '--platform', 'linux']).toString().trim();
+  const context = await env.browser.newContext({ locale: 'es-ES', acceptDownloads: true, bypassCSP: BYPASS_CSP });
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(link);
+  await page.getByRole('heading', { name: 'Instale Seattle', exact: true }).waitFor({ timeout: 60_000 });
+  assert.equal(await htmlLang(page), 'es');
+  const summary = await page.locator('#cib-donor-summary').textContent();
+  assert.ok(summary.endsWith('Seattle. 80% de esa parte va a experimentos controlados por alice (propietario); '
+    + 'el 20% está reservado para el proyecto Seattle.'), summary);
+  await page.getByRole('button', { name: 'Abrir en el generador', exact: true }).waitFor();
+  // The one-click builder's steps, drawn outside any builder, speak the page's language.
+  const made = page.waitForEvent('download');
+  await page.locator('#cib-make-linux').click();
+  await made;
+  await page.getByRole('heading', { name: 'Instalación en Linux', exact: true }).waitFor({ timeout: 60_000 });
   assert.deepEqual(problems, []);
 });
 

@@ -4,6 +4,7 @@
 //! when it ends (read a file, generated a key, fetched an installer). `update` applies each.
 
 use crate::run::{Download, Status};
+use crate::words::Said;
 use cib_core::{ArchiveKind, KeyBits, KeyPair, Manifest, Platform};
 use std::rc::Rc;
 
@@ -43,7 +44,7 @@ pub enum Action {
     // What async work reports.
     KeyFileRead {
         file: String,
-        text: Result<String, String>,
+        text: Result<String, Said>,
     },
     InstallerChosen {
         id: u32,
@@ -56,11 +57,11 @@ pub enum Action {
     },
     InstallerChecked {
         id: u32,
-        check: Result<ArchiveKind, String>,
+        check: Result<ArchiveKind, Said>,
     },
     ManifestChosen {
         name: String,
-        manifest: Result<Manifest, String>,
+        manifest: Result<Manifest, Said>,
     },
     KeyProgress {
         revision: u64,
@@ -85,18 +86,18 @@ pub enum Action {
     InstallerStatus {
         revision: u64,
         platform: Platform,
-        status: Status,
+        status: Status<Said>,
     },
     BuildFailed {
         revision: u64,
-        message: String,
+        message: Said,
     },
     Finished {
         revision: u64,
     },
     QrDrawn {
         link: String,
-        image: Result<String, String>,
+        image: Result<String, Said>,
     },
     LinkCopied(bool),
     /// An installer to check is being read.
@@ -105,11 +106,11 @@ pub enum Action {
     },
     CheckRead {
         name: String,
-        report: Result<crate::inspection::Report, String>,
+        report: Result<crate::inspection::Report, Said>,
     },
     KeysZipRead {
         name: String,
-        keys: Result<Vec<(String, String)>, String>,
+        keys: Result<Vec<(String, String)>, Said>,
     },
 }
 

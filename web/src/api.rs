@@ -69,7 +69,7 @@ pub fn vesselinfo_from_description(json: &str) -> Result<String, JsError> {
 pub fn key_pair_from_jwk(jwk: &JsValue) -> Result<KeyPairText, JsError> {
     keygen::key_pair_from_jwk(jwk)
         .map(Into::into)
-        .map_err(|e| JsError::new(&e))
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// A key pair by WebCrypto (without freezing the page).
@@ -78,7 +78,7 @@ pub async fn webcrypto_key_pair(key_bits: u32) -> Result<KeyPairText, JsError> {
     keygen::webcrypto(bits(key_bits)?)
         .await
         .map(Into::into)
-        .map_err(|e| JsError::new(&e))
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// A key pair by the `rsa` crate in a Web Worker (needs the worker module trunk builds).
@@ -87,7 +87,7 @@ pub async fn worker_key_pair(key_bits: u32) -> Result<KeyPairText, JsError> {
     keygen::in_worker(&assets::page_places(), bits(key_bits)?)
         .await
         .map(Into::into)
-        .map_err(|e| JsError::new(&e))
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// A base installer customized with this vesselinfo, as a Blob made of slices of `base` and
@@ -96,7 +96,7 @@ pub async fn worker_key_pair(key_bits: u32) -> Result<KeyPairText, JsError> {
 pub async fn customize_installer(base: Blob, vesselinfo: String) -> Result<Blob, JsError> {
     customize::installer_off_thread(&assets::page_places(), &base, &vesselinfo)
         .await
-        .map_err(|e| JsError::new(&e))
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// How many bytes a tar.gz unpacks to, inflated in the worker exactly as `customize_installer`
@@ -110,7 +110,7 @@ pub async fn worker_inflated_size(base: Blob) -> Result<f64, JsError> {
     let transfer = js_sys::Array::of1(&buffer);
     let answer = crate::worker::call(&assets::page_places(), "inflate", &fields, &transfer)
         .await
-        .map_err(|e| JsError::new(&e.to_string()))?;
+        .map_err(|e| JsError::new(&crate::words::Said::from(e).to_string()))?;
     js_sys::Reflect::get(&answer, &"size".into())
         .ok()
         .and_then(|s| s.as_f64())

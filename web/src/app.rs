@@ -18,7 +18,7 @@
 //! render in `render` below; its work, if any, as an `Effect` carried out in `perform`.
 
 use crate::action::{Action, Dispatch};
-use crate::catalog::{speaking, Catalog};
+use crate::catalog::{message, speaking, Catalog};
 use crate::chosen;
 use crate::dom::{El, Root};
 use crate::events::{self, Listener};
@@ -134,8 +134,9 @@ impl App {
 
     fn draw_skeleton_speaking(&self, from_disk: bool, lang: &str) {
         let model = self.model.borrow();
+        let link_problem = model.state.link_problem.as_ref().map(message);
         let skeleton = [
-            El::message("cib-link-problem", model.state.link_problem.as_deref()),
+            El::message("cib-link-problem", link_problem.as_deref()),
             build::quick_skeleton(),
             users::skeleton(),
             vessels::skeleton(),
@@ -254,7 +255,8 @@ impl App {
             keys::render(root, state, model.run.as_ref());
             share::render(root, model.share.as_ref());
             check::render(root, &model.check, &state.users);
-            root.set_text(ids::ANNOUNCE, &model.announcement);
+            let announcement = model.announcement.as_ref().map(message);
+            root.set_text(ids::ANNOUNCE, announcement.as_deref().unwrap_or_default());
         }));
     }
 }
@@ -263,7 +265,8 @@ fn on_before_unload(app: &Rc<App>, event: Event) {
     if app.model.borrow().state.unsaved_private_keys() {
         event.prevent_default();
         if let Some(event) = event.dyn_ref::<web_sys::BeforeUnloadEvent>() {
-            event.set_return_value("The generated private keys have not been downloaded.");
+            // Most browsers show their own words instead, in their own language.
+            event.set_return_value(&app.catalog.borrow().say("ui-keys-not-saved", &[]));
         }
     }
 }

@@ -3,7 +3,8 @@
 //! customized (`making`). A failure stops only what it concerns and is offered again with
 //! "Retry".
 
-use crate::catalog::{say, t, text};
+use crate::catalog::{message, say, t, text};
+use crate::words::{listed, Said};
 use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::run::{problems, Run};
@@ -40,7 +41,7 @@ fn render_quick(root: &Root, state: &State, working: bool) {
     if let Some(button) = root.by_id::<HtmlButtonElement>("cib-quick") {
         button.set_disabled(!state.users.is_empty() || working);
     }
-    let platforms: Vec<&str> = state.platforms.iter().map(|p| p.label()).collect();
+    let platforms: Vec<Said> = state.platforms.iter().map(|p| Said::text(p.label())).collect();
     let hint = if !state.users.is_empty() {
         t("ui-quick-hint-users")
     } else if platforms.is_empty() {
@@ -50,7 +51,7 @@ fn render_quick(root: &Root, state: &State, working: bool) {
             "ui-quick-hint",
             &[
                 ("name", text(crate::state::QUICK_USER)),
-                ("platforms", text(&platforms.join(", "))),
+                ("platforms", listed(platforms, "ui-list-comma", "ui-list-comma").into()),
             ],
         )
     };
@@ -73,7 +74,7 @@ pub fn render(root: &Root, model: &Model) {
             El::new("ul").class("problems").children(
                 problems
                     .iter()
-                    .map(|p| El::new("li").text(p))
+                    .map(|p| El::new("li").text(&message(p)))
                     .collect::<Vec<_>>(),
             ),
         ]

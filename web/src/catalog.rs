@@ -7,7 +7,10 @@
 
 use crate::dom::document;
 use crate::i18n::{ENGLISH, ENGLISH_CATALOG};
-use cib_core::problem::{write_message, Arg, Localized};
+pub use crate::words::{number, text};
+use crate::words::{fill, Said};
+use cib_core::problem::{Arg, Localized};
+use std::fmt;
 use js_sys::{Array, Intl, Object, Reflect, JSON};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -82,9 +85,7 @@ impl Catalog {
     }
 
     pub fn say(&self, id: &str, args: &[(&str, Arg)]) -> String {
-        let mut out = String::new();
-        let _ = write_message(&mut out, id, args, &|id, count| self.form(id, count));
-        out
+        fill(id, args, &|id, count| self.form(id, count))
     }
 }
 
@@ -106,6 +107,14 @@ async fn fetch(relative: &str, assets: &str) -> Option<Object> {
 thread_local! {
     /// The catalog of the builder being drawn, only while it draws (see `speaking`).
     static SPOKEN: RefCell<Option<Rc<Catalog>>> = const { RefCell::new(None) };
+    /// The catalog of what is drawn outside a builder's drawing (the donor's page and the
+    /// one-click builder on it); English until the page chooses one.
+    static PAGE: RefCell<Option<Rc<Catalog>>> = const { RefCell::new(None) };
+}
+
+/// Has whatever draws outside a builder speak `catalog` from now on.
+pub fn speak_on_page(catalog: &Rc<Catalog>) {
+    PAGE.with(|p| *p.borrow_mut() = Some(catalog.clone()));
 }
 
 /// Runs `draw` with `catalog` as the one `t`, `say` and `message` read.
@@ -116,9 +125,11 @@ pub fn speaking<R>(catalog: &Rc<Catalog>, draw: impl FnOnce() -> R) -> R {
     result
 }
 
-fn spoken() -> Rc<Catalog> {
+/// The catalog being spoken: the drawing builder's, else the page's, else English.
+pub fn spoken() -> Rc<Catalog> {
     SPOKEN
         .with(|s| s.borrow().clone())
+        .or_else(|| PAGE.with(|p| p.borrow().clone()))
         .unwrap_or_else(Catalog::english)
 }
 
@@ -138,20 +149,9 @@ pub fn message(said: &impl Localized) -> String {
     say(m.id, &m.args)
 }
 
-/// Text as an argument.
-pub fn text(s: &str) -> Arg {
-    Arg::Text(s.to_string())
-}
-
-/// A number as an argument (a `count` chooses the plural form).
-pub fn number(n: impl Into<i128>) -> Arg {
-    Arg::Number(n.into())
-}
-
-/// A core message as a sentence of its own, as the language writes one (`ui-sentence`).
-pub fn sentence(said: &impl Localized) -> String {
-    let said = message(said);
-    let mut chars = said.chars();
-    let capital: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
-    say("ui-sentence", &[("text", Arg::Text(capital + chars.as_str()))])
+/// Words in the language of the builder being drawn (see `speaking`).
+impl fmt::Display for Said {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&message(self))
+    }
 }

@@ -7,6 +7,7 @@
 //! Here are the rules that match the chosen files to platforms; `view` draws them, and
 //! `reading` reads and checks the files.
 
+use crate::words::{text, Said};
 use cib_core::{ArchiveKind, Manifest, ManifestEntry, Platform};
 
 #[derive(Debug)]
@@ -17,7 +18,7 @@ pub struct ChosenFile {
     sha256: Option<String>,
     /// What the check found: the archive kind, or why the file cannot be used. `None` while
     /// it is being checked.
-    check: Option<Result<ArchiveKind, String>>,
+    check: Option<Result<ArchiveKind, Said>>,
     /// The platform the person chose, for a file whose name and contents do not say.
     picked: Option<Platform>,
 }
@@ -27,14 +28,14 @@ pub struct Chosen {
     next_id: u32,
     files: Vec<ChosenFile>,
     /// The manifest chosen, by its file name, or why it cannot be used.
-    manifest: Option<(String, Result<Manifest, String>)>,
+    manifest: Option<(String, Result<Manifest, Said>)>,
 }
 
 /// What a chosen file is good for, all things considered.
 #[derive(Debug, PartialEq)]
 enum Verdict {
     Checking,
-    Unusable(String),
+    Unusable(Said),
     /// A good archive whose platform the person must choose among these.
     Ambiguous(Vec<Platform>),
     Ready(Platform),
@@ -73,28 +74,34 @@ impl Chosen {
             return Verdict::Ambiguous(fits.collect());
         };
         if platform.archive_kind() != kind {
-            return Verdict::Unusable(format!(
-                "It is a {} archive, but a {} base installer is a {} ({}).",
-                kind_name(kind),
-                platform.label(),
-                kind_name(platform.archive_kind()),
-                platform.file_name()
+            return Verdict::Unusable(Said::new(
+                "ui-chosen-wrong-kind",
+                vec![
+                    ("kind", text(kind_name(kind))),
+                    ("platform", text(platform.label())),
+                    ("expected", text(kind_name(platform.archive_kind()))),
+                    ("file", text(platform.file_name())),
+                ],
             ));
         }
         if let Some((name, Ok(manifest))) = &self.manifest {
+            let name = ("name", text(name));
             match manifest.for_platform(platform) {
                 Some(entry) if entry.sha256 == *sha256 => {}
                 Some(entry) => {
-                    return Verdict::Unusable(format!(
-                        "It does not match {name} (sha256 {sha256}, expected {}); it will not be \
-                         used.",
-                        entry.sha256
+                    return Verdict::Unusable(Said::new(
+                        "ui-chosen-differs",
+                        vec![
+                            name,
+                            ("actual", text(sha256)),
+                            ("expected", text(&entry.sha256)),
+                        ],
                     ))
                 }
                 None => {
-                    return Verdict::Unusable(format!(
-                        "{name} lists no {} base installer; it will not be used.",
-                        platform.label()
+                    return Verdict::Unusable(Said::new(
+                        "ui-chosen-unlisted",
+                        vec![name, ("platform", text(platform.label()))],
                     ))
                 }
             }
@@ -105,10 +112,12 @@ impl Chosen {
                 && self.platform_of(other) == Some(platform)
         });
         match later {
-            Some(i) => Verdict::Unusable(format!(
-                "{} is used for {} instead.",
-                self.files[at + 1 + i].name,
-                platform.label()
+            Some(i) => Verdict::Unusable(Said::new(
+                "ui-chosen-replaced",
+                vec![
+                    ("name", text(&self.files[at + 1 + i].name)),
+                    ("platform", text(platform.label())),
+                ],
             )),
             None => Verdict::Ready(platform),
         }
@@ -131,9 +140,9 @@ impl Chosen {
     }
 
     /// What keeps these platforms from being built, in words for the person.
-    pub fn problems(&self, platforms: &[Platform]) -> Vec<String> {
+    pub fn problems(&self, platforms: &[Platform]) -> Vec<Said> {
         if (0..self.files.len()).any(|at| self.verdict(at) == Verdict::Checking) {
-            return vec!["Wait until the chosen base installers are checked.".to_string()];
+            return vec![Said::id("ui-chosen-wait")];
         }
         let ready = self.manifest();
         platforms
@@ -149,11 +158,13 @@ impl Chosen {
 }
 
 /// The message for a platform that has no usable base installer chosen.
-pub fn missing(platform: Platform) -> String {
-    format!(
-        "Choose the {} base installer ({}) under Base installers in step 3.",
-        platform.label(),
-        platform.file_name()
+pub fn missing(platform: Platform) -> Said {
+    Said::new(
+        "ui-chosen-missing",
+        vec![
+            ("platform", text(platform.label())),
+            ("file", text(platform.file_name())),
+        ],
     )
 }
 
@@ -199,7 +210,7 @@ impl Chosen {
         self.change(id, |f| f.sha256 = Some(sha256))
     }
 
-    pub fn set_check(&mut self, id: u32, check: Result<ArchiveKind, String>) -> Option<String> {
+    pub fn set_check(&mut self, id: u32, check: Result<ArchiveKind, Said>) -> Option<String> {
         self.change(id, |f| f.check = Some(check))
     }
 
@@ -207,7 +218,7 @@ impl Chosen {
         self.change(id, |f| f.picked = platform)
     }
 
-    pub fn set_manifest(&mut self, name: String, manifest: Result<Manifest, String>) {
+    pub fn set_manifest(&mut self, name: String, manifest: Result<Manifest, Said>) {
         self.manifest = Some((name, manifest));
     }
 
@@ -221,7 +232,7 @@ impl Chosen {
 
     /// Once a file or the manifest is settled: the platforms now ready (to be ticked), and what
     /// became of the latest file named `name`, in words for the person.
-    pub fn settled(&self, name: &str) -> (Vec<Platform>, Option<String>) {
+    pub fn settled(&self, name: &str) -> (Vec<Platform>, Option<Said>) {
         let verdicts: Vec<Verdict> = (0..self.files.len()).map(|at| self.verdict(at)).collect();
         let said = self
             .files
@@ -229,9 +240,15 @@ impl Chosen {
             .zip(&verdicts)
             .rfind(|(f, _)| f.name == name)
             .map(|(_, verdict)| match verdict {
-                Verdict::Ready(p) => format!("{name} is ready for {}.", p.label()),
-                Verdict::Unusable(problem) => format!("{name}: {problem}"),
-                _ => format!("Choose the platform of {name}."),
+                Verdict::Ready(p) => Said::new(
+                    "ui-chosen-ready-for",
+                    vec![("name", text(name)), ("platform", text(p.label()))],
+                ),
+                Verdict::Unusable(problem) => Said::new(
+                    "problem-at",
+                    vec![("place", text(name)), ("problem", problem.clone().into())],
+                ),
+                _ => Said::new("ui-chosen-choose-platform", vec![("name", text(name))]),
             });
         let ready = verdicts
             .into_iter()
@@ -249,9 +266,10 @@ impl Chosen {
 pub mod view {
     use super::{Chosen, ChosenFile, Verdict};
     use crate::action::Action;
+    use crate::catalog::{message, say, t, text};
     use crate::dom::{El, Root};
     use crate::ids;
-    use crate::words::{sentence, size};
+    use crate::words::{listed, size, Said};
     use cib_core::Platform;
 
     const LIST_ID: &str = "cib-chosen-list";
@@ -263,7 +281,7 @@ pub mod view {
             .children([
                 El::new("label")
                     .attr("for", ids::BASE_INSTALLERS)
-                    .text("Base installers"),
+                    .text(&t("ui-base-installers")),
                 El::new("input")
                     .attr("id", ids::BASE_INSTALLERS)
                     .attr("type", "file")
@@ -274,49 +292,66 @@ pub mod view {
                 El::new("p")
                     .attr("id", "cib-chosen-hint")
                     .class("hint")
-                    .text(
-                    "This page was saved for use without a network, so it takes the base installers \
-                 from your disk: choose them here or drop them on this step (seattle_linux.tgz, \
-                 seattle_mac.tgz, seattle_win.zip, seattle_android.zip). Add the site's \
-                 manifest.json to check them against it.",
-                ),
+                    .text(&t("ui-chosen-hint")),
                 El::new("ul").attr("id", LIST_ID).class("chosen-list"),
             ])
     }
 
+    /// A button that removes the chosen file `name`.
+    fn remove(name: &str, action: Action) -> El {
+        El::button(&t("ui-remove"), &action).attr(
+            "aria-label",
+            &say("ui-remove-file", &[("name", text(name))]),
+        )
+    }
+
     pub fn render(root: &Root, chosen: &Chosen) {
         let manifest = chosen.manifest.iter().map(|(name, found)| {
-            let text = match found {
+            let said = match found {
                 Ok(manifest) => {
-                    let listed: Vec<&str> = Platform::ALL
-                        .into_iter()
-                        .filter(|&p| manifest.for_platform(p).is_some())
-                        .map(Platform::label)
-                        .collect();
-                    format!(
-                        "{name}: checks the base installers for {}.",
-                        listed.join(", ")
+                    let listed = listed(
+                        Platform::ALL
+                            .into_iter()
+                            .filter(|&p| manifest.for_platform(p).is_some())
+                            .map(|p| Said::text(p.label()))
+                            .collect(),
+                        "ui-list-comma",
+                        "ui-list-comma",
+                    );
+                    Said::new(
+                        "ui-manifest-checks",
+                        vec![("name", text(name)), ("platforms", listed.into())],
                     )
                 }
-                Err(problem) => format!("{name} cannot be used: {}", sentence(problem)),
+                Err(problem) => Said::new(
+                    "ui-manifest-unusable",
+                    vec![
+                        ("name", text(name)),
+                        ("problem", Said::sentence(problem.clone()).into()),
+                    ],
+                ),
             };
             El::new("li").children([
-                El::new("p").text(&text),
-                El::button("Remove", &Action::RemoveManifest)
-                    .attr("aria-label", &format!("Remove {name}")),
+                El::new("p").text(&message(&said)),
+                remove(name, Action::RemoveManifest),
             ])
         });
         let files = chosen.files.iter().enumerate().map(|(at, file)| {
             let (status, platform) = match chosen.verdict(at) {
-                Verdict::Checking => ("Checking…".to_string(), None),
-                Verdict::Unusable(problem) => (problem, None),
-                Verdict::Ready(platform) => (format!("Ready for {}.", platform.label()), None),
-                Verdict::Ambiguous(fits) => (
-                    "Its name does not say which platform it is for: choose it.".to_string(),
-                    Some(platform_choice(file, &fits)),
+                Verdict::Checking => (t("ui-checking"), None),
+                Verdict::Unusable(problem) => (message(&problem), None),
+                Verdict::Ready(platform) => (
+                    say("ui-ready-for", &[("platform", text(platform.label()))]),
+                    None,
                 ),
+                Verdict::Ambiguous(fits) => {
+                    (t("ui-chosen-ambiguous"), Some(platform_choice(file, &fits)))
+                }
             };
-            let sha256 = file.sha256.as_deref().unwrap_or("being computed…");
+            let sha256 = match file.sha256.as_deref() {
+                Some(sha256) => sha256.to_string(),
+                None => t("ui-being-computed"),
+            };
             El::new("li")
                 .children([
                     El::new("p").children([
@@ -329,10 +364,7 @@ pub mod view {
                     El::new("p").class("status").text(&status),
                 ])
                 .children(platform)
-                .child(
-                    El::button("Remove", &Action::RemoveInstaller(file.id))
-                        .attr("aria-label", &format!("Remove {}", file.name)),
-                )
+                .child(remove(&file.name, Action::RemoveInstaller(file.id)))
         });
         root.replace_children(LIST_ID, manifest.chain(files).collect::<Vec<_>>());
     }
@@ -345,11 +377,15 @@ pub mod view {
         El::new("p").children([
             El::new("label")
                 .attr("for", &id)
-                .text(&format!("Platform of {}", file.name)),
+                .text(&say("ui-platform-of", &[("name", text(&file.name))])),
             El::new("select")
                 .attr("id", &id)
                 .action(&Action::PickPlatform(file.id, None))
-                .child(El::new("option").attr("value", "").text("Choose…"))
+                .child(
+                    El::new("option")
+                        .attr("value", "")
+                        .text(&t("ui-choose-option")),
+                )
                 .children(options.collect::<Vec<_>>()),
         ])
     }
@@ -358,6 +394,7 @@ pub mod view {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::words::english;
 
     const SHA_LINUX: &str = "aa";
     const SHA_WIN: &str = "bb";
@@ -384,10 +421,10 @@ mod tests {
             .clone()
     }
 
-    /// Why the file at `at` is not used (it must not be).
+    /// Why the file at `at` is not used (it must not be), in English.
     fn unusable(chosen: &Chosen, at: usize) -> String {
         match chosen.verdict(at) {
-            Verdict::Unusable(why) => why,
+            Verdict::Unusable(why) => english(&why),
             other => panic!("file {at} is {other:?}, not refused"),
         }
     }
@@ -424,7 +461,7 @@ mod tests {
         let (ticked, said) = chosen.settled("seattle_linux.tgz");
         assert_eq!(ticked, [Platform::Linux]);
         assert_eq!(
-            said.as_deref(),
+            said.as_ref().map(english).as_deref(),
             Some("seattle_linux.tgz is ready for Linux.")
         );
     }
@@ -435,10 +472,8 @@ mod tests {
         let id = chosen.next_id();
         chosen.add(id, "seattle_win.zip".into(), 10);
         let waiting = chosen.problems(&[Platform::Windows]);
-        assert_eq!(
-            waiting,
-            ["Wait until the chosen base installers are checked."]
-        );
+        let said: Vec<String> = waiting.iter().map(english).collect();
+        assert_eq!(said, ["Wait until the chosen base installers are checked."]);
         chosen.set_sha256(id, SHA_WIN.into());
         assert_eq!(chosen.problems(&[Platform::Windows]), waiting);
         chosen.set_check(id, Ok(ArchiveKind::Zip));
@@ -454,7 +489,12 @@ mod tests {
             Verdict::Ambiguous(vec![Platform::Windows, Platform::Android])
         );
         assert_eq!(
-            chosen.settled("download.zip").1.as_deref(),
+            chosen
+                .settled("download.zip")
+                .1
+                .as_ref()
+                .map(english)
+                .as_deref(),
             Some("Choose the platform of download.zip.")
         );
         chosen.pick(id, Some(Platform::Android));
@@ -471,9 +511,9 @@ mod tests {
         checked(&mut chosen, "seattle_linux.tgz", "cc", ArchiveKind::TarGz);
         checked(&mut chosen, "seattle_mac.tgz", "dd", ArchiveKind::TarGz);
         let differs = unusable(&chosen, 0);
-        assert!(
-            differs.contains("does not match manifest.json"),
-            "{differs}"
+        assert_eq!(
+            differs,
+            "It does not match manifest.json (sha256 cc, expected aa); it will not be used."
         );
         let unlisted = unusable(&chosen, 1);
         assert_eq!(
@@ -498,15 +538,12 @@ mod tests {
         checked(&mut chosen, "linux.tgz", "f2", ArchiveKind::TarGz);
         let id = chosen.next_id() - 1;
         chosen.pick(id, Some(Platform::Linux));
-        assert_eq!(
-            chosen.verdict(1),
-            Verdict::Unusable("linux.tgz is used for Linux instead.".into())
-        );
+        assert_eq!(unusable(&chosen, 1), "linux.tgz is used for Linux instead.");
         assert_eq!(used_for(&chosen, Platform::Linux), "f2");
         chosen.remove(Some(id));
         assert_eq!(used_for(&chosen, Platform::Linux), "f1");
         // A removed file's late check lands nowhere, and its id is never given again.
-        assert_eq!(chosen.set_check(id, Err("late".into())), None);
+        assert_eq!(chosen.set_check(id, Err(Said::text("late"))), None);
         assert!(chosen.next_id() > id && first < id);
     }
 
@@ -515,12 +552,16 @@ mod tests {
         let mut chosen = Chosen::default();
         let id = chosen.next_id();
         chosen.add(id, "seattle_mac.tgz".into(), 10);
-        chosen.set_check(id, Err("It could not be read.".into()));
+        chosen.set_check(id, Err(Said::sentence(Said::id("ui-unreadable"))));
         let (ready, said) = chosen.settled("seattle_mac.tgz");
         assert!(ready.is_empty());
         assert_eq!(
-            said.as_deref(),
+            said.as_ref().map(english).as_deref(),
             Some("seattle_mac.tgz: It could not be read.")
+        );
+        assert_eq!(
+            english(&missing(Platform::Mac)),
+            "Choose the Mac base installer (seattle_mac.tgz) under Base installers in step 3."
         );
         assert_eq!(chosen.problems(&[Platform::Mac]), [missing(Platform::Mac)]);
     }

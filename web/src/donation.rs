@@ -10,14 +10,14 @@
 //! embedding page.
 
 use crate::run::{Download, Status};
-use crate::words::{sentence, size};
+use crate::words::{size, text, users_without_key, Said};
 use cib_core::{BuildDescription, Platform, PublicKey};
 
 #[cfg(target_arch = "wasm32")]
 mod element;
 #[cfg(target_arch = "wasm32")]
 pub use element::Donation;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 /// What the element's attributes ask for, checked.
@@ -35,11 +35,11 @@ impl Request {
         owner: &str,
         user: Option<&str>,
         platforms: Option<&str>,
-    ) -> Result<Request, Vec<String>> {
+    ) -> Result<Request, Vec<Said>> {
         let mut problems = Vec::new();
         let mut key = |attribute: &str, text: &str| {
-            PublicKey::parse(text)
-                .map_err(|e| problems.push(format!("{attribute}: {}", sentence(&e))))
+            PublicKey::parse_typed(text)
+                .map_err(|e| problems.push(attribute_problem(attribute, Said::of(&e))))
                 .ok()
         };
         let owner = key("owner-key", owner);
@@ -50,15 +50,14 @@ impl Request {
                 match Platform::ALL.into_iter().find(|p| p.name() == word) {
                     Some(p) if !chosen.contains(&p) => chosen.push(p),
                     Some(_) => {}
-                    None => problems.push(format!(
-                        "platforms: {word:?} is not a platform; use linux, mac, windows or android."
+                    None => problems.push(Said::new(
+                        "ui-element-not-a-platform",
+                        vec![("word", text(word))],
                     )),
                 }
             }
             if chosen.is_empty() && problems.is_empty() {
-                problems.push(
-                    "platforms: names no platform; use linux, mac, windows or android.".into(),
-                );
+                problems.push(Said::id("ui-element-no-platform"));
             }
             chosen
         });
@@ -73,7 +72,7 @@ impl Request {
     }
 
     /// The vesselinfo, through the core's build description so its rules are the ones applied.
-    pub fn vesselinfo(&self) -> Result<String, String> {
+    pub fn vesselinfo(&self) -> Result<String, Vec<Said>> {
         let (users, user_data) = match &self.user {
             Some(key) => (
                 r#"["user"]"#,
@@ -86,8 +85,14 @@ impl Request {
                 "user_data": {{"owner": {{"public_key": "{}"}}{user_data}}}}}"#,
             self.owner
         );
-        let description = BuildDescription::parse(&json).map_err(|p| p.to_string())?;
-        cib_core::vesselinfo::write(&description).map_err(|missing| missing.join(", "))
+        let description = BuildDescription::parse(&json).map_err(|found| {
+            found
+                .iter()
+                .map(|p| Said::sentence(Said::of(p)))
+                .collect::<Vec<_>>()
+        })?;
+        cib_core::vesselinfo::write(&description)
+            .map_err(|missing| vec![users_without_key(&missing)])
     }
 }
 
@@ -104,9 +109,9 @@ pub struct Offer {
 
 impl Request {
     /// The element's offer: `instructions="off"` leaves the install steps to the site.
-    pub fn offer(self, instructions: Option<&str>) -> Result<Offer, Vec<String>> {
+    pub fn offer(self, instructions: Option<&str>) -> Result<Offer, Vec<Said>> {
         Ok(Offer {
-            vesselinfo: self.vesselinfo().map_err(|e| vec![e])?,
+            vesselinfo: self.vesselinfo()?,
             platforms: self.platforms,
             instructions: instructions != Some("off"),
         })
@@ -122,12 +127,12 @@ pub fn button_order(offered: impl IntoIterator<Item = Platform>, own: Platform) 
 
 /// One one-click builder's whole state.
 pub struct Model {
-    pub offer: Result<Offer, Vec<String>>,
+    pub offer: Result<Offer, Vec<Said>>,
     /// The platforms offered, once known; or why they are not.
-    pub offered: Option<Result<Vec<Platform>, String>>,
-    pub installers: Vec<(Platform, Status)>,
+    pub offered: Option<Result<Vec<Platform>, Said>>,
+    pub installers: Vec<(Platform, Status<Said>)>,
     /// What the live region says now.
-    pub announcement: String,
+    pub announcement: Option<Said>,
 }
 
 /// What a person did, or what async work reports.
@@ -135,7 +140,7 @@ pub enum Step {
     /// A platform's button was pressed.
     Make(Platform),
     /// The host's manifest said which platforms it offers.
-    Offered(Result<Vec<Platform>, String>),
+    Offered(Result<Vec<Platform>, Said>),
     Progress {
         platform: Platform,
         received: u64,
@@ -149,7 +154,7 @@ pub enum Step {
     },
     Failed {
         platform: Platform,
-        message: String,
+        message: Said,
     },
 }
 
@@ -170,22 +175,16 @@ pub enum Effect {
         sha256: String,
     },
     /// Tell the embedding page what went wrong (`ERROR_EVENT`).
-    Error(String),
+    Error(Said),
 }
 
 pub const READY_EVENT: &str = "seattle-installer-ready";
 pub const ERROR_EVENT: &str = "seattle-installer-error";
 
 impl Model {
-    pub fn new(offer: Result<Offer, Vec<String>>) -> (Model, Vec<Effect>) {
+    pub fn new(offer: Result<Offer, Vec<Said>>) -> (Model, Vec<Effect>) {
         let (offered, effects) = match &offer {
-            Err(problems) => (
-                None,
-                vec![Effect::Error(format!(
-                    "This installer cannot be made: {}",
-                    problems.join(" ")
-                ))],
-            ),
+            Err(problems) => (None, vec![Effect::Error(cannot_be_made(problems))]),
             Ok(Offer {
                 platforms: Some(chosen),
                 ..
@@ -196,19 +195,19 @@ impl Model {
             offer,
             offered,
             installers: Vec::new(),
-            announcement: String::new(),
+            announcement: None,
         };
         (model, effects)
     }
 
-    pub fn status(&self, platform: Platform) -> Option<&Status> {
+    pub fn status(&self, platform: Platform) -> Option<&Status<Said>> {
         self.installers
             .iter()
             .find(|(p, _)| *p == platform)
             .map(|(_, s)| s)
     }
 
-    fn set_status(&mut self, platform: Platform, status: Status) {
+    fn set_status(&mut self, platform: Platform, status: Status<Said>) {
         match self.installers.iter_mut().find(|(p, _)| *p == platform) {
             Some((_, old)) => *old = status,
             None => self.installers.push((platform, status)),
@@ -246,12 +245,7 @@ impl Model {
                 vec![Effect::Make(platform)]
             }
             Step::Offered(offered) => {
-                let offered = offered.map_err(|e| {
-                    format!(
-                        "The list of installers could not be loaded: {}",
-                        sentence(&e)
-                    )
-                });
+                let offered = offered.map_err(offer_unloadable);
                 let effects = match &offered {
                     Err(message) => self.fail(message.clone()),
                     Ok(_) => vec![],
@@ -265,12 +259,14 @@ impl Model {
                 total,
             } => {
                 self.set_status(platform, Status::Fetching { received, total });
-                self.announcement = format!(
-                    "{}: {} of {}",
-                    platform.label(),
-                    size(received),
-                    size(total)
-                );
+                self.announcement = Some(Said::new(
+                    "ui-platform-progress",
+                    vec![
+                        ("platform", text(platform.label())),
+                        ("received", size(received).into()),
+                        ("total", size(total).into()),
+                    ],
+                ));
                 vec![]
             }
             Step::Customizing(platform) => {
@@ -282,11 +278,13 @@ impl Model {
                 download,
                 sha256,
             } => {
-                self.announcement = format!(
-                    "The {} installer is ready: {}.",
-                    platform.label(),
-                    download.file
-                );
+                self.announcement = Some(Said::new(
+                    "ui-installer-ready-file",
+                    vec![
+                        ("platform", text(platform.label())),
+                        ("file", text(&download.file)),
+                    ],
+                ));
                 let ready = Effect::Ready {
                     platform,
                     file: download.file.clone(),
@@ -303,8 +301,8 @@ impl Model {
         }
     }
 
-    fn fail(&mut self, message: String) -> Vec<Effect> {
-        self.announcement = message.clone();
+    fn fail(&mut self, message: Said) -> Vec<Effect> {
+        self.announcement = Some(message.clone());
         vec![Effect::Error(message)]
     }
 
@@ -313,4 +311,25 @@ impl Model {
         let made = matches!(self.status(platform), Some(Status::Ready(_)));
         made && self.offer.as_ref().is_ok_and(|o| o.instructions)
     }
+}
+
+/// A problem with one of the element's attributes, named by it.
+fn attribute_problem(attribute: &str, problem: Said) -> Said {
+    let problem = Said::sentence(problem).into();
+    Said::new(
+        "ui-element-attribute",
+        vec![("attribute", text(attribute)), ("problem", problem)],
+    )
+}
+
+/// Why the element makes nothing: every problem, in one message for the embedding page.
+pub fn cannot_be_made(problems: &[Said]) -> Said {
+    let problems = crate::words::listed(problems.to_vec(), "ui-list-space", "ui-list-space");
+    Said::new("ui-cannot-be-made", vec![("problems", problems.into())])
+}
+
+/// Why no installer can be offered: the host's manifest could not be had.
+pub fn offer_unloadable(problem: Said) -> Said {
+    let problem = Said::sentence(problem).into();
+    Said::new("ui-offer-unloadable", vec![("problem", problem)])
 }

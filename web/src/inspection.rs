@@ -3,6 +3,7 @@
 //! given beside it, which name the keys they match.
 
 use crate::state::UserEntry;
+use crate::words::Said;
 use cib_core::PublicKey;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,9 +64,9 @@ pub struct Check {
     /// The installer's file name, once one is chosen.
     pub installer: Option<String>,
     /// What was found in it; `None` while it is read.
-    pub report: Option<Result<Report, String>>,
+    pub report: Option<Result<Report, Said>>,
     /// The public_keys.zip's file name and its keys by name, or why it gave none.
-    pub keys_file: Option<(String, Result<NamedKeys, String>)>,
+    pub keys_file: Option<(String, Result<NamedKeys, Said>)>,
 }
 
 impl Check {
@@ -75,14 +76,14 @@ impl Check {
     }
 
     /// The findings for `name`, unless another installer was chosen since.
-    pub fn read(&mut self, name: &str, report: Result<Report, String>) {
+    pub fn read(&mut self, name: &str, report: Result<Report, Said>) {
         if self.installer.as_deref() == Some(name) {
             self.report = Some(report);
         }
     }
 
     /// A public_keys.zip's entries (`[(name, "e n")]`); keys that do not parse name nothing.
-    pub fn keys_read(&mut self, name: String, keys: Result<Vec<(String, String)>, String>) {
+    pub fn keys_read(&mut self, name: String, keys: Result<Vec<(String, String)>, Said>) {
         let keys = keys.map(|keys| {
             keys.into_iter()
                 .filter_map(|(n, text)| Some((n, PublicKey::parse(&text).ok()?)))
@@ -124,7 +125,7 @@ mod tests {
         let mut check = Check::default();
         check.chosen("a.tgz".into());
         check.chosen("b.zip".into());
-        check.read("a.tgz", Err("late".into()));
+        check.read("a.tgz", Err(Said::text("late")));
         assert!(check.report.is_none());
         check.read("b.zip", Ok(Report::default()));
         assert_eq!(check.report, Some(Ok(Report::default())));
@@ -145,7 +146,7 @@ mod tests {
             key: UserKey::Own(PublicKey::parse(KEY).unwrap()),
         };
         assert_eq!(check.name_of(&key(KEY), &[alice]).as_deref(), Some("alice"));
-        check.keys_read("x.zip".into(), Err("it is not a zip".into()));
+        check.keys_read("x.zip".into(), Err(Said::text("it is not a zip")));
         assert_eq!(check.name_of(&key(KEY), &[]), None);
     }
 }

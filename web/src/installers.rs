@@ -3,6 +3,9 @@
 //! (in memory, and in the Cache API when there is one) so a second build fetches nothing.
 
 use crate::places::Places;
+use crate::words::{number, text, Said};
+use crate::worker::js_error;
+use cib_core::problem::Arg;
 use cib_core::Platform;
 pub use cib_core::{Manifest, ManifestEntry};
 use js_sys::{Array, Reflect, Uint8Array};
@@ -18,23 +21,24 @@ fn window() -> web_sys::Window {
     web_sys::window().expect("the page has a window")
 }
 
-fn js_text(e: &wasm_bindgen::JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "the network request failed".into())
-}
-
-async fn get(url: &str) -> Result<Response, String> {
+async fn get(url: &str) -> Result<Response, Said> {
     let response = JsFuture::from(window().fetch_with_str(url))
         .await
-        .map_err(|e| format!("could not fetch {url}: {}", js_text(&e)))?;
+        .map_err(|e| {
+            Said::new(
+                "ui-fetch-failed",
+                vec![("url", text(url)), ("problem", js_error(&e))],
+            )
+        })?;
     let response: Response = response.unchecked_into();
     if !response.ok() {
-        return Err(format!(
-            "the server answered {} {} for {url}",
-            response.status(),
-            response.status_text()
+        return Err(Said::new(
+            "ui-server-answered",
+            vec![
+                ("status", number(response.status())),
+                ("text", text(&response.status_text())),
+                ("url", text(url)),
+            ],
         ));
     }
     Ok(response)
@@ -42,38 +46,37 @@ async fn get(url: &str) -> Result<Response, String> {
 
 /// The host's folder of base installers; the saved page has none (they are chosen from disk
 /// and verified as they are chosen, see `chosen`).
-fn folder(places: &Places) -> Result<&str, String> {
+fn folder(places: &Places) -> Result<&str, Said> {
     places
         .installers
         .as_deref()
-        .ok_or_else(|| "this page has no site to download base installers from".to_string())
+        .ok_or_else(|| Said::id("ui-no-site"))
 }
 
 /// The host's manifest. A new one replaces the base installers kept for the old one.
-pub async fn manifest(places: &Places) -> Result<Manifest, String> {
+pub async fn host_manifest(places: &Places) -> Result<Manifest, Said> {
     let folder = folder(places)?;
     let response = get(&format!("{folder}manifest.json")).await?;
-    let promise = response.text().map_err(|e| js_text(&e))?;
-    let text = JsFuture::from(promise)
+    let unreadable =
+        |e: wasm_bindgen::JsValue| Said::new("ui-manifest-unreadable", vec![("problem", js_error(&e))]);
+    let text = JsFuture::from(response.text().map_err(unreadable)?)
         .await
-        .map_err(|e| format!("the manifest could not be read: {}", js_text(&e)))?;
-    let manifest = Manifest::parse(&text.as_string().unwrap_or_default())?;
+        .map_err(unreadable)?;
+    let manifest =
+        Manifest::parse_typed(&text.as_string().unwrap_or_default()).map_err(|p| Said::of(&p))?;
     forget_replaced(folder, &manifest).await;
     Ok(manifest)
 }
 
 /// The sha256 of a Blob, in lower-case hex, by WebCrypto (native speed, off the wasm heap).
-pub async fn sha256_hex(blob: &Blob) -> Result<String, String> {
-    let buffer = JsFuture::from(blob.array_buffer())
-        .await
-        .map_err(|e| js_text(&e))?;
-    let subtle = window().crypto().map_err(|e| js_text(&e))?.subtle();
+pub async fn sha256_hex(blob: &Blob) -> Result<String, Said> {
+    let failed = |e: wasm_bindgen::JsValue| Said::new("ui-sha256-failed", vec![("problem", js_error(&e))]);
+    let buffer = JsFuture::from(blob.array_buffer()).await.map_err(failed)?;
+    let subtle = window().crypto().map_err(failed)?.subtle();
     let promise = subtle
         .digest_with_str_and_buffer_source("SHA-256", &buffer.unchecked_into())
-        .map_err(|e| js_text(&e))?;
-    let digest = JsFuture::from(promise)
-        .await
-        .map_err(|e| format!("could not compute a sha256: {}", js_text(&e)))?;
+        .map_err(failed)?;
+    let digest = JsFuture::from(promise).await.map_err(failed)?;
     Ok(Uint8Array::new(&digest)
         .to_vec()
         .iter()
@@ -143,7 +146,7 @@ pub async fn base_installer(
     platform: Platform,
     entry: &ManifestEntry,
     mut progress: impl FnMut(u64, u64),
-) -> Result<Blob, String> {
+) -> Result<Blob, Said> {
     if let Some(blob) = VERIFIED.with(|v| v.borrow().get(&entry.sha256).cloned()) {
         return Ok(blob);
     }
@@ -157,10 +160,13 @@ pub async fn base_installer(
     let blob = download(folder, platform, entry, &mut progress).await?;
     let actual = sha256_hex(&blob).await?;
     if actual != entry.sha256 {
-        return Err(format!(
-            "The {} base installer does not match the manifest (sha256 {actual}, expected {}); it was not used.",
-            platform.label(),
-            entry.sha256
+        return Err(Said::new(
+            "ui-base-differs",
+            vec![
+                ("platform", text(platform.label())),
+                ("actual", text(&actual)),
+                ("expected", text(&entry.sha256)),
+            ],
         ));
     }
     into_cache(folder, entry, &blob).await;
@@ -179,12 +185,15 @@ async fn download(
     platform: Platform,
     entry: &ManifestEntry,
     progress: &mut impl FnMut(u64, u64),
-) -> Result<Blob, String> {
-    let label = platform.label();
+) -> Result<Blob, Said> {
+    let label = || ("platform", text(platform.label()));
+    let interrupted = |problem: Arg| {
+        Said::new("ui-download-interrupted", vec![label(), ("problem", problem)])
+    };
     let url = format!("{folder}{}", entry.file);
-    let response = get(&url)
-        .await
-        .map_err(|e| format!("The {label} base installer could not be downloaded: {e}."))?;
+    let response = get(&url).await.map_err(|problem| {
+        Said::new("ui-download-failed", vec![label(), ("problem", problem.into())])
+    })?;
     let total = response
         .headers()
         .get("content-length")
@@ -194,18 +203,15 @@ async fn download(
         .unwrap_or(entry.size);
     let body = response
         .body()
-        .ok_or(format!("The {label} base installer arrived empty."))?;
+        .ok_or_else(|| Said::new("ui-download-empty", vec![label()]))?;
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let chunks = Array::new();
     let mut received = 0u64;
     progress(0, total);
     loop {
-        let step = JsFuture::from(reader.read()).await.map_err(|e| {
-            format!(
-                "The download of the {label} base installer was interrupted ({}).",
-                js_text(&e)
-            )
-        })?;
+        let step = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| interrupted(js_error(&e)))?;
         if Reflect::get(&step, &"done".into())
             .ok()
             .and_then(|d| d.as_bool())
@@ -214,16 +220,17 @@ async fn download(
             break;
         }
         let chunk: Uint8Array = Reflect::get(&step, &"value".into())
-            .map_err(|e| js_text(&e))?
+            .map_err(|e| interrupted(js_error(&e)))?
             .unchecked_into();
         received += u64::from(chunk.length());
         chunks.push(&chunk);
         progress(received, total.max(received));
     }
     if received < total {
-        return Err(format!(
-            "The download of the {label} base installer stopped after {received} of {total} bytes."
+        return Err(Said::new(
+            "ui-download-stopped",
+            vec![label(), ("received", number(received)), ("total", number(total))],
         ));
     }
-    Blob::new_with_u8_array_sequence(&chunks).map_err(|e| js_text(&e))
+    Blob::new_with_u8_array_sequence(&chunks).map_err(|e| interrupted(js_error(&e)))
 }

@@ -3,6 +3,7 @@
 //! module words it and, in a browser, draws the choice where a person decides to generate.
 
 use crate::state::{UserEntry, UserKey};
+use crate::words::{count, text, Said};
 use cib_core::KeyBits;
 
 /// The sizes offered, smallest first.
@@ -22,74 +23,68 @@ const STRONG_BITS: usize = 2048;
 /// Sizes from which generating in the page may take seconds.
 const SLOW_BITS: usize = 3072;
 
-/// The page's words about key sizes, in one place for the catalog.
-mod english {
-    pub const LABEL: &str = "Size of generated key pairs";
-    pub const HINT: &str =
-        "For users without a public key. 2048 bits is the default; 1024 is Seattle's legacy size.";
-    pub const LEGACY: &str = "1024 bits (Seattle's legacy size)";
-    pub const DEFAULT: &str = "2048 bits (default)";
-    pub const BITS: &str = "{bits} bits";
-    pub const OWN: &str = "own key, {bits} bits";
-    pub const GENERATED: &str = "generated, {bits} bits";
-    pub const TO_GENERATE: &str = "key pair made when you build, {bits} bits";
-    pub const FINGERPRINT: &str = "fingerprint {fingerprint}";
-    pub const WEAK: &str =
-        "Keys under 2048 bits are weak by current standards; Seattle accepts it.";
-    pub const WEAK_SHORT: &str = "weak by current standards";
-    pub const SLOW: &str =
-        "Keys of {bits} bits may take several seconds each; the page stays usable.";
-    pub const GENERATING: &str = "Generating {bits}-bit key pairs: {done} of {total} done…";
-}
-
-fn with_bits(pattern: &str, bits: usize) -> String {
-    pattern.replace("{bits}", &bits.to_string())
+fn with_bits(id: &'static str, bits: usize) -> Said {
+    Said::new(id, vec![("bits", count(bits))])
 }
 
 /// An option of the choice.
-pub fn option_label(bits: KeyBits) -> String {
+pub fn option_label(bits: KeyBits) -> Said {
     match bits {
-        KeyBits::B1024 => english::LEGACY.to_string(),
-        KeyBits::B2048 => english::DEFAULT.to_string(),
-        other => with_bits(english::BITS, other.bits()),
+        KeyBits::B1024 => Said::id("ui-key-size-legacy"),
+        KeyBits::B2048 => Said::id("ui-key-size-default"),
+        other => with_bits("ui-bits", other.bits()),
     }
 }
 
 /// The note for a key below 2048 bits, `None` for a strong one.
-pub fn weak_note(bits: usize) -> Option<&'static str> {
-    (bits < STRONG_BITS).then_some(english::WEAK)
+pub fn weak_note(bits: usize) -> Option<Said> {
+    (bits < STRONG_BITS).then(|| Said::id("ui-key-weak"))
 }
 
 /// How a user's key reads in the list of step 1: where it comes from, its size and its
 /// fingerprint; a user still to be generated gets the size chosen now.
-pub fn user_key(user: &UserEntry, chosen: KeyBits) -> String {
-    let (pattern, bits) = match &user.key {
-        UserKey::Own(key) => (english::OWN, key.modulus_bits()),
-        UserKey::Generated(pair) => (english::GENERATED, pair.public.modulus_bits()),
-        UserKey::Missing => return with_bits(english::TO_GENERATE, chosen.bits()),
+pub fn user_key(user: &UserEntry, chosen: KeyBits) -> Said {
+    let (id, bits) = match &user.key {
+        UserKey::Own(key) => ("ui-key-own", key.modulus_bits()),
+        UserKey::Generated(pair) => ("ui-key-generated", pair.public.modulus_bits()),
+        UserKey::Missing => return with_bits("ui-key-to-generate", chosen.bits()),
     };
-    let mut text = with_bits(pattern, bits);
+    let mut key = with_bits(id, bits);
     if bits < STRONG_BITS {
-        text = format!("{text} ({})", english::WEAK_SHORT);
+        key = Said::new("ui-key-weak-short", vec![("key", key.into())]);
     }
     let fingerprint = user
         .public_key()
         .map(|k| k.fingerprint())
         .unwrap_or_default();
-    format!(
-        "{text}, {}",
-        english::FINGERPRINT.replace("{fingerprint}", &fingerprint)
+    Said::new(
+        "ui-key-fingerprint",
+        vec![("key", key.into()), ("fingerprint", text(&fingerprint))],
     )
 }
 
 /// The build's progress while it generates, saying so when it may take seconds.
-pub fn generating(bits: KeyBits, done: usize, total: usize) -> String {
-    let text = with_bits(english::GENERATING, bits.bits())
-        .replace("{done}", &done.to_string())
-        .replace("{total}", &total.to_string());
+pub fn generating(bits: KeyBits, done: usize, total: usize) -> Said {
+    let progress = Said::new(
+        "ui-generating-keys",
+        vec![
+            ("bits", count(bits.bits())),
+            ("done", count(done)),
+            ("total", count(total)),
+        ],
+    );
     match bits.bits() >= SLOW_BITS {
-        true => format!("{text} {}", with_bits(english::SLOW, bits.bits())),
-        false => text,
+        true => Said::new(
+            "ui-then",
+            vec![
+                ("first", progress.into()),
+                (
+                    "second",
+                    with_bits("ui-generating-slow", bits.bits()).into(),
+                ),
+            ],
+        ),
+        false => progress,
     }
 }
 
@@ -100,8 +95,9 @@ pub fn parse(value: &str) -> Option<KeyBits> {
 
 #[cfg(target_arch = "wasm32")]
 pub mod view {
-    use super::{english, option_label, OFFERED};
+    use super::{option_label, OFFERED};
     use crate::action::Action;
+    use crate::catalog::{message, t};
     use crate::dom::{El, Root};
     use crate::state::State;
     use web_sys::HtmlSelectElement;
@@ -118,10 +114,12 @@ pub mod view {
             El::new("option")
                 .attr("value", &bits.bits().to_string())
                 .flag("selected", bits == super::DEFAULT)
-                .text(&option_label(bits))
+                .text(&message(&option_label(bits)))
         });
         El::new("div").class("field").children([
-            El::new("label").attr("for", id).text(english::LABEL),
+            El::new("label")
+                .attr("for", id)
+                .text(&t("ui-key-size-label")),
             El::new("select")
                 .attr("id", id)
                 .attr("aria-describedby", &hint)
@@ -130,7 +128,7 @@ pub mod view {
             El::new("p")
                 .attr("id", &hint)
                 .class("hint")
-                .text(english::HINT),
+                .text(&t("ui-key-size-hint")),
         ])
     }
 
@@ -150,6 +148,7 @@ pub mod view {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::words::english;
     use cib_core::{KeyPair, PublicKey};
 
     #[test]
@@ -159,7 +158,7 @@ mod tests {
             key: UserKey::Missing,
         };
         assert_eq!(
-            user_key(&missing, KeyBits::B3072),
+            english(&user_key(&missing, KeyBits::B3072)),
             "key pair made when you build, 3072 bits"
         );
         let pair = KeyPair::generate(&mut rand::thread_rng(), KeyBits::B1024).expect("a pair");
@@ -169,23 +168,27 @@ mod tests {
             key: UserKey::Own(PublicKey::parse(&pair.public.to_string()).expect("a key")),
         };
         assert_eq!(
-            user_key(&own, DEFAULT),
+            english(&user_key(&own, DEFAULT)),
             format!("own key, 1024 bits (weak by current standards), fingerprint {fingerprint}")
         );
         let generated = UserEntry {
             name: "bob".into(),
             key: UserKey::Generated(pair),
         };
-        assert!(user_key(&generated, DEFAULT).starts_with("generated, 1024 bits"));
+        assert!(english(&user_key(&generated, DEFAULT)).starts_with("generated, 1024 bits"));
+        assert_eq!(english(&option_label(KeyBits::B3072)), "3072 bits");
     }
 
     #[test]
     fn weak_keys_are_noted_and_slow_sizes_said_to_take_seconds() {
-        assert!(weak_note(1024).is_some());
+        assert_eq!(
+            weak_note(1024).map(|n| english(&n)).as_deref(),
+            Some("Keys under 2048 bits are weak by current standards; Seattle accepts it.")
+        );
         assert!(weak_note(2048).is_none());
         assert!(weak_note(4096).is_none());
-        assert!(!generating(KeyBits::B2048, 0, 1).contains("seconds"));
-        let slow = generating(KeyBits::B4096, 1, 2);
+        assert!(!english(&generating(KeyBits::B2048, 0, 1)).contains("seconds"));
+        let slow = english(&generating(KeyBits::B4096, 1, 2));
         assert!(slow.starts_with("Generating 4096-bit key pairs: 1 of 2 done…"));
         assert!(slow.contains("several seconds"));
         assert_eq!(parse("3072"), Some(KeyBits::B3072));

@@ -2,6 +2,7 @@
 //! default, the `rsa` crate in a Web Worker when WebCrypto is missing or refuses.
 
 use crate::places::Places;
+use crate::words::{text, Said};
 use crate::worker::{self, js_error};
 use cib_core::{KeyBits, KeyPair, PrivateKey, PublicKey};
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -30,7 +31,7 @@ pub async fn generate(
     places: &Places,
     bits: KeyBits,
     preferred: Method,
-) -> Result<(KeyPair, Method), String> {
+) -> Result<(KeyPair, Method), Said> {
     let first = by(places, preferred, bits).await;
     let Err(first_error) = first else {
         return first.map(|pair| (pair, preferred));
@@ -42,32 +43,44 @@ pub async fn generate(
     by(places, other, bits)
         .await
         .map(|pair| (pair, other))
-        .map_err(|second| format!("{first_error}; and then: {second}"))
+        .map_err(|second| {
+            Said::new(
+                "ui-keygen-both",
+                vec![("first", first_error.into()), ("second", second.into())],
+            )
+        })
 }
 
-pub async fn by(places: &Places, method: Method, bits: KeyBits) -> Result<KeyPair, String> {
+pub async fn by(places: &Places, method: Method, bits: KeyBits) -> Result<KeyPair, Said> {
     match method {
         Method::WebCrypto => webcrypto(bits).await,
         Method::Worker => in_worker(places, bits).await,
     }
 }
 
-fn subtle() -> Result<web_sys::SubtleCrypto, String> {
+fn subtle() -> Result<web_sys::SubtleCrypto, Said> {
     let global = js_sys::global();
     let crypto = Reflect::get(&global, &"crypto".into())
         .ok()
         .filter(|c| !c.is_undefined())
-        .ok_or("this browser has no WebCrypto")?;
+        .ok_or_else(|| Said::id("ui-no-webcrypto"))?;
     let subtle = Reflect::get(&crypto, &"subtle".into())
         .ok()
         .filter(|s| !s.is_undefined())
-        .ok_or("WebCrypto is only offered on secure (https or localhost) pages")?;
+        .ok_or_else(|| Said::id("ui-webcrypto-insecure"))?;
     Ok(subtle.unchecked_into())
+}
+
+/// WebCrypto's refusal at one of its steps (`id` says which), in the browser's words.
+fn refused(id: &'static str) -> impl Fn(JsValue) -> Said {
+    move |e| Said::new(id, vec![("problem", js_error(&e))])
 }
 
 /// WebCrypto generates, exports the private key as a JWK, and the core turns its big-endian
 /// numbers into Seattle text, checking that they belong together.
-pub async fn webcrypto(bits: KeyBits) -> Result<KeyPair, String> {
+pub async fn webcrypto(bits: KeyBits) -> Result<KeyPair, Said> {
+    let generating = refused("ui-webcrypto-generate-failed");
+    let exporting = refused("ui-webcrypto-export-failed");
     let subtle = subtle()?;
     let algorithm = Object::new();
     let set = |k: &str, v: JsValue| Reflect::set(&algorithm, &k.into(), &v).map(drop);
@@ -76,34 +89,28 @@ pub async fn webcrypto(bits: KeyBits) -> Result<KeyPair, String> {
         .and(set("modulusLength", (bits.bits() as u32).into()))
         .and(set("publicExponent", exponent.into()))
         .and(set("hash", "SHA-256".into()))
-        .map_err(|e| js_error("WebCrypto", e))?;
+        .map_err(&generating)?;
     let usages = Array::of2(&"sign".into(), &"verify".into());
     let promise = subtle
         .generate_key_with_object(&algorithm, true, &usages)
-        .map_err(|e| js_error("WebCrypto refused to generate a key", e))?;
-    let pair = JsFuture::from(promise)
-        .await
-        .map_err(|e| js_error("WebCrypto could not generate a key", e))?;
-    let private =
-        Reflect::get(&pair, &"privateKey".into()).map_err(|e| js_error("WebCrypto", e))?;
+        .map_err(&generating)?;
+    let pair = JsFuture::from(promise).await.map_err(&generating)?;
+    let private = Reflect::get(&pair, &"privateKey".into()).map_err(&exporting)?;
     let promise = subtle
         .export_key("jwk", private.unchecked_ref())
-        .map_err(|e| js_error("WebCrypto refused to export the key", e))?;
-    let jwk = JsFuture::from(promise)
-        .await
-        .map_err(|e| js_error("WebCrypto could not export the key", e))?;
+        .map_err(&exporting)?;
+    let jwk = JsFuture::from(promise).await.map_err(&exporting)?;
     key_pair_from_jwk(&jwk)
 }
 
 /// A WebCrypto RSA private key in JWK form (`e`, `n`, `d`, `p`, `q`, base64url) as a Seattle pair.
-pub fn key_pair_from_jwk(jwk: &JsValue) -> Result<KeyPair, String> {
-    let field = |name: &str| -> Result<Vec<u8>, String> {
-        let text = Reflect::get(jwk, &name.into())
+pub fn key_pair_from_jwk(jwk: &JsValue) -> Result<KeyPair, Said> {
+    let field = |name: &str| -> Result<Vec<u8>, Said> {
+        Reflect::get(jwk, &name.into())
             .ok()
             .and_then(|v| v.as_string())
-            .ok_or_else(|| format!("the exported key has no {name:?}"))?;
-        base64url_decode(&text)
-            .ok_or_else(|| format!("the exported key's {name:?} is not base64url"))
+            .and_then(|t| base64url_decode(&t))
+            .ok_or_else(|| Said::new("ui-jwk-bad", vec![("name", text(name))]))
     };
     KeyPair::from_be_bytes(
         &field("e")?,
@@ -112,10 +119,11 @@ pub fn key_pair_from_jwk(jwk: &JsValue) -> Result<KeyPair, String> {
         &field("p")?,
         &field("q")?,
     )
+    .map_err(|why| Said::text(&why))
 }
 
 /// The `rsa` crate in the builder's worker.
-pub async fn in_worker(places: &Places, bits: KeyBits) -> Result<KeyPair, String> {
+pub async fn in_worker(places: &Places, bits: KeyBits) -> Result<KeyPair, Said> {
     let answer = worker::call(
         places,
         "keygen",
@@ -123,14 +131,16 @@ pub async fn in_worker(places: &Places, bits: KeyBits) -> Result<KeyPair, String
         &Array::new(),
     )
     .await?;
-    let text = |name: &str| {
+    let field = |name: &str| {
         Reflect::get(&answer, &name.into())
             .ok()
             .and_then(|v| v.as_string())
     };
-    let public = PublicKey::parse(&text("public_key").unwrap_or_default())?;
-    let private = PrivateKey::parse(&text("private_key").unwrap_or_default())?;
-    KeyPair::new(public, private).map_err(|why| format!("the worker's key pair: {why}"))
+    let said = |p: cib_core::ProblemKind| Said::of(&p);
+    let public = PublicKey::parse_typed(&field("public_key").unwrap_or_default()).map_err(said)?;
+    let private = PrivateKey::parse_typed(&field("private_key").unwrap_or_default()).map_err(said)?;
+    KeyPair::new(public, private)
+        .map_err(|why| Said::new("ui-worker-pair-bad", vec![("problem", text(&why))]))
 }
 
 /// JWK numbers are base64url; the browser's own `atob` decodes them (a base64 crate would only

@@ -1,7 +1,7 @@
 //! Step 5, downloads: the generated private keys first (they exist nowhere else), the public
 //! keys, then the installers, each with its progress or its failure and a way to retry.
 
-use crate::catalog::{number, say, t, text};
+use crate::catalog::{message, number, say, t, text};
 use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::ids;
@@ -84,8 +84,10 @@ pub fn render(root: &Root, state: &State, run: Option<&Run>) {
 fn stage(run: &Run) -> El {
     let text = match &run.stage {
         Stage::Keys { total: 0, .. } => t("ui-preparing"),
-        // Says how long the chosen size may take (English until its words are in the catalogs).
-        Stage::Keys { done, total } => crate::key_size::generating(run.key_bits, *done, *total),
+        // Says how long the chosen size may take.
+        Stage::Keys { done, total } => {
+            message(&crate::key_size::generating(run.key_bits, *done, *total))
+        }
         Stage::Manifest => t("ui-loading-manifest"),
         Stage::Installers => t("ui-making-installers"),
         Stage::Done => {
@@ -102,7 +104,7 @@ fn stage(run: &Run) -> El {
                 ],
             )
         }
-        Stage::Failed(message) => message.clone(),
+        Stage::Failed(problem) => message(problem),
     };
     let el = El::new("p").attr("id", "cib-stage");
     match run.stage {
@@ -133,19 +135,19 @@ fn installer(installer: &Installer, keys_first: bool) -> El {
                 download,
                 &say(
                     "ui-download-sized",
-                    &[("file", text(&download.file)), ("size", text(&size(download.size)))],
+                    &[("file", text(&download.file)), ("size", size(download.size).into())],
                 ),
                 "button",
             ))
             .child(install_steps::view(installer.platform, 4)),
-        Status::Failed(message) => {
+        Status::Failed(problem) => {
             let id = format!("cib-failed-{name}");
             item.child(
                 El::new("span")
                     .attr("id", &id)
                     .class("message")
                     .attr("role", "alert")
-                    .text(message),
+                    .text(&message(problem)),
             )
             .child(
                 El::button(&t("ui-retry"), &Action::Retry(Some(installer.platform)))
@@ -168,7 +170,7 @@ pub fn progress(label: &str, received: u64, total: u64) -> [El; 2] {
             .class("hint")
             .text(&say(
                 "ui-size-of",
-                &[("received", text(&size(received))), ("total", text(&size(total)))],
+                &[("received", size(received).into()), ("total", size(total).into())],
             )),
     ]
 }

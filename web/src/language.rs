@@ -3,6 +3,7 @@
 //! browser's languages (`navigator.languages`); see `i18n::choose`.
 
 use crate::app::App;
+use crate::donation::Donation;
 use crate::catalog::{speaking, t, Catalog};
 use crate::dom::{document, El};
 use crate::events::query;
@@ -41,14 +42,32 @@ pub fn chosen(asked: Option<&str>) -> &'static str {
     )
 }
 
-/// Has `app` speak `lang`, once its catalog is here (from `assets`' `i18n/`), and then
+/// What speaks a language: a builder, or the one-click element.
+pub trait Speaks: 'static {
+    /// Speaks `catalog`'s language from now on, what is already said included.
+    fn speak(&self, catalog: Rc<Catalog>);
+}
+
+impl Speaks for App {
+    fn speak(&self, catalog: Rc<Catalog>) {
+        App::speak(self, catalog)
+    }
+}
+
+impl Speaks for Donation {
+    fn speak(&self, catalog: Rc<Catalog>) {
+        Donation::speak(self, catalog)
+    }
+}
+
+/// Has `who` speak `lang`, once its catalog is here (from `assets`' `i18n/`), and then
 /// `after` with it.
-pub fn follow(app: &Rc<App>, lang: &'static str, assets: String, after: fn(&Rc<Catalog>)) {
-    let app = Rc::downgrade(app);
+pub fn follow<T: Speaks>(who: &Rc<T>, lang: &'static str, assets: String, after: fn(&Rc<Catalog>)) {
+    let who = Rc::downgrade(who);
     spawn_local(async move {
         let catalog = Catalog::load(lang, &assets).await;
-        if let Some(app) = app.upgrade() {
-            app.speak(catalog.clone());
+        if let Some(who) = who.upgrade() {
+            who.speak(catalog.clone());
         }
         after(&catalog);
     });
@@ -56,13 +75,19 @@ pub fn follow(app: &Rc<App>, lang: &'static str, assets: String, after: fn(&Rc<C
 
 /// The page's own builder: its language, the header's menu and the page's own words.
 pub fn page(app: &Rc<App>, assets: String) {
-    offer_menu(app, assets.clone());
+    let picked = Rc::downgrade(app);
+    let from = assets.clone();
+    offer_menu(move |lang| {
+        if let Some(app) = picked.upgrade() {
+            follow(&app, lang, from.clone(), dress_page);
+        }
+    });
     follow(app, chosen(None), assets, dress_page);
 }
 
 /// The page around the builder in the chosen language: `<html lang>`, the menu's choice and
 /// every element marked `data-i18n` with the id of its text.
-fn dress_page(catalog: &Rc<Catalog>) {
+pub fn dress_page(catalog: &Rc<Catalog>) {
     let document = document();
     let Some(html) = document.document_element() else {
         return;
@@ -90,7 +115,8 @@ fn dress_page(catalog: &Rc<Catalog>) {
     });
 }
 
-fn offer_menu(app: &Rc<App>, assets: String) {
+/// Fills the header's menu; a language picked there is remembered and handed to `picked`.
+pub fn offer_menu(picked: impl Fn(&'static str) + 'static) {
     let Some(menu) = document()
         .get_element_by_id(MENU)
         .and_then(|m| m.dyn_into::<HtmlSelectElement>().ok())
@@ -102,16 +128,13 @@ fn offer_menu(app: &Rc<App>, assets: String) {
         let option = El::new("option").attr("value", tag).attr("lang", tag).text(name);
         let _ = menu.append_child(&option.0);
     }
-    let app = Rc::downgrade(app);
-    let picked = menu.clone();
+    let chosen = menu.clone();
     let on_change = Closure::<dyn Fn()>::new(move || {
-        let lang = crate::i18n::known(&picked.value()).unwrap_or(crate::i18n::ENGLISH);
+        let lang = crate::i18n::known(&chosen.value()).unwrap_or(crate::i18n::ENGLISH);
         if let Some(storage) = storage() {
             let _ = storage.set_item(REMEMBERED, lang);
         }
-        if let Some(app) = app.upgrade() {
-            follow(&app, lang, assets.clone(), dress_page);
-        }
+        picked(lang);
     });
     let _ = menu.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
     // The menu lives as long as the page.

@@ -11,7 +11,9 @@ use crate::places::Places;
 use crate::run::{Download, Status};
 use crate::state::State;
 use crate::update::{Job, Retry};
-use crate::words::sentence;
+use crate::words::users_without_key;
+use crate::words::{text, Said};
+use cib_core::problem::Arg;
 use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
 use cib_core::{BuildDescription, Platform};
 use std::cell::Cell;
@@ -37,7 +39,7 @@ pub struct Maker {
 }
 
 impl Maker {
-    fn fail(&self, revision: u64, message: String) {
+    fn fail(&self, revision: u64, message: Said) {
         self.dispatch
             .send(Action::BuildFailed { revision, message });
     }
@@ -50,7 +52,10 @@ impl Maker {
         } = job;
         let mut description = match BuildDescription::parse(&state.description_json()) {
             Ok(description) => description,
-            Err(problems) => return self.fail(revision, problems.to_string()),
+            Err(problems) => {
+                let problems = Arg::List(problems.messages());
+                return self.fail(revision, Said::sentence(problems));
+            }
         };
         let missing: Vec<String> = description
             .users_without_key()
@@ -73,17 +78,14 @@ impl Maker {
                     self.dispatch.send(Action::KeyGenerated { name, pair });
                 }
                 Err(e) => {
-                    let message = format!("The keys could not be generated: {e}.");
+                    let message = Said::new("ui-keygen-failed", vec![("problem", e.into())]);
                     return self.fail(revision, message);
                 }
             }
         }
         let vesselinfo = match cib_core::vesselinfo::write(&description) {
             Ok(text) => Rc::new(text),
-            Err(missing) => {
-                let message = format!("These users still have no key: {}.", missing.join(", "));
-                return self.fail(revision, message);
-            }
+            Err(missing) => return self.fail(revision, users_without_key(&missing)),
         };
         let (private_keys, public_keys) = key_downloads(&state, &description);
         if !self.dispatch.send(Action::KeysReady {
@@ -97,11 +99,8 @@ impl Maker {
         let manifest = match self.manifest(chosen).await {
             Ok(manifest) => manifest,
             Err(e) => {
-                let message = format!(
-                    "The list of base installers could not be loaded: {}",
-                    sentence(&e)
-                );
-                return self.fail(revision, message);
+                let problem = ("problem", Said::sentence(e).into());
+                return self.fail(revision, Said::new("ui-manifest-failed", vec![problem]));
             }
         };
         let loaded = Action::ManifestLoaded {
@@ -142,10 +141,10 @@ impl Maker {
     }
 
     /// The manifest of the base installers to build from: the chosen files', or the host's.
-    async fn manifest(&self, chosen: Option<Manifest>) -> Result<Manifest, String> {
+    async fn manifest(&self, chosen: Option<Manifest>) -> Result<Manifest, Said> {
         match chosen {
             Some(manifest) => Ok(manifest),
-            None => installers::manifest(&self.places).await,
+            None => installers::host_manifest(&self.places).await,
         }
     }
 
@@ -192,6 +191,7 @@ impl Maker {
     }
 }
 
+
 /// `private_keys.zip` (generated users only, if any) and `public_keys.zip` (every user).
 fn key_downloads(state: &State, description: &BuildDescription) -> (Option<Download>, Download) {
     let generated: Vec<_> = state
@@ -221,17 +221,19 @@ pub async fn make_installer(
     vesselinfo: &str,
     progress: impl FnMut(u64, u64),
     customizing: impl FnOnce(),
-) -> Result<(Blob, String), String> {
-    let label = platform.label();
+) -> Result<(Blob, String), Said> {
+    let label = || ("platform", text(platform.label()));
     let entry = entry.ok_or_else(|| match places.installers {
-        Some(_) => format!("This site offers no {label} base installer."),
+        Some(_) => Said::new("ui-site-lacks", vec![label()]),
         None => crate::chosen::missing(platform),
     })?;
     let base = installers::base_installer(places, platform, entry, progress).await?;
     customizing();
     let blob = customize::installer_off_thread(places, &base, vesselinfo)
         .await
-        .map_err(|e| format!("The {label} installer could not be made: {}", sentence(&e)))?;
+        .map_err(|e| {
+            Said::new("ui-make-failed", vec![label(), ("problem", Said::sentence(e).into())])
+        })?;
     Ok((blob, entry.file.clone()))
 }
 

@@ -86,7 +86,7 @@ pub async fn run(places: crate::places::Places) {
         "Percent 80\nOwner {}",
         cib_core::vessel::RESERVED_OWNER_KEY.trim()
     );
-    match installers::manifest(places).await {
+    match installers::host_manifest(places).await {
         Ok(manifest) => {
             for platform in Platform::ALL {
                 let Some(entry) = manifest.for_platform(platform) else {

@@ -4,6 +4,7 @@
 
 use crate::app::App;
 use crate::assets;
+use crate::catalog::Catalog;
 use crate::dom::Root;
 use crate::donation::{self, Donation};
 use crate::donor_view::DonorView;
@@ -136,12 +137,16 @@ impl SeattleInstaller {
                     values[2].as_deref(),
                 )
                 .and_then(|request| request.offer(values[4].as_deref()));
-                Mode::Donation(Donation::mount(
+                let donation = Donation::mount(
                     self.host.clone(),
                     self.root.clone(),
                     places,
                     request,
-                ))
+                    Catalog::english(),
+                );
+                let lang = language::chosen(values[5].as_deref());
+                language::follow(&donation, lang, self.assets.clone(), |_| {});
+                Mode::Donation(donation)
             }
         };
         self.mode = Some((mode, values));

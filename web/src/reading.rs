@@ -6,7 +6,7 @@ use crate::action::{Action, Dispatch};
 use crate::customize;
 use crate::installers::{self, Manifest};
 use crate::places::Places;
-use crate::words::{sentence, size};
+use crate::words::{size, text, Said};
 use cib_core::base_installer::MAX_BASE_BYTES;
 use cib_core::ArchiveKind;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -17,13 +17,21 @@ const MAX_KEY_FILE_BYTES: f64 = 64_000.0;
 /// A manifest of four entries is a few hundred bytes.
 const MAX_MANIFEST_BYTES: f64 = 1_000_000.0;
 
+/// Why a file given to be an installer cannot be: `problem`, as a sentence.
+pub fn cannot_be_used(problem: Said) -> Said {
+    Said::new(
+        "ui-cannot-be-used",
+        vec![("problem", Said::sentence(problem).into())],
+    )
+}
+
 /// A file's text, unless it is larger than `limit` bytes (`too_large` then says so).
-async fn text(
+async fn read_text(
     file: &File,
     limit: f64,
-    too_large: String,
-    unreadable: String,
-) -> Result<String, String> {
+    too_large: Said,
+    unreadable: Said,
+) -> Result<String, Said> {
     if file.size() > limit {
         return Err(too_large);
     }
@@ -38,14 +46,18 @@ async fn text(
 pub fn key_file(dispatch: Dispatch, file: File) {
     spawn_local(async move {
         let name = file.name();
-        let text = text(
+        let named = |id| Said::new(id, vec![("name", text(&name))]);
+        let read = read_text(
             &file,
             MAX_KEY_FILE_BYTES,
-            format!("{name} is too large to be a public key file."),
-            format!("{name} could not be read."),
+            named("ui-key-file-too-large"),
+            named("ui-file-unreadable"),
         )
         .await;
-        dispatch.send(Action::KeyFileRead { file: name, text });
+        dispatch.send(Action::KeyFileRead {
+            file: name,
+            text: read,
+        });
     });
 }
 
@@ -71,14 +83,14 @@ pub fn base_installers(dispatch: &Dispatch, places: &Places, files: &FileList, n
 }
 
 async fn manifest(dispatch: Dispatch, file: File) {
-    let read = text(
+    let read = read_text(
         &file,
         MAX_MANIFEST_BYTES,
-        "it is too large to be a manifest".into(),
-        "it could not be read".into(),
+        Said::id("ui-manifest-too-large"),
+        Said::id("ui-unreadable"),
     )
     .await;
-    let manifest = read.and_then(|text| Manifest::parse(&text));
+    let manifest = read.and_then(|text| Manifest::parse_typed(&text).map_err(|p| Said::of(&p)));
     let name = file.name();
     dispatch.send(Action::ManifestChosen { name, manifest });
 }
@@ -87,9 +99,9 @@ async fn manifest(dispatch: Dispatch, file: File) {
 /// the same code as a build, so that a file that passes here builds.
 async fn check(dispatch: Dispatch, places: Places, id: u32, file: File) {
     let check = if file.size() > MAX_BASE_BYTES as f64 {
-        Err(format!(
-            "It is {}, larger than any base installer.",
-            size(file.size() as u64)
+        Err(Said::new(
+            "ui-base-too-large",
+            vec![("size", size(file.size() as u64).into())],
         ))
     } else {
         match installers::sha256_hex(&file).await {
@@ -108,17 +120,20 @@ async fn check(dispatch: Dispatch, places: Places, id: u32, file: File) {
                 }
                 kind
             }
-            Err(e) => Err(format!("It could not be read: {}", sentence(&e))),
+            Err(e) => Err(Said::new(
+                "ui-could-not-read",
+                vec![("problem", Said::sentence(e).into())],
+            )),
         }
     };
     dispatch.send(Action::InstallerChecked { id, check });
 }
 
 /// The archive kind, as customizing found it (the type of the installer it made).
-async fn kind_of(places: &Places, file: &File) -> Result<ArchiveKind, String> {
+async fn kind_of(places: &Places, file: &File) -> Result<ArchiveKind, Said> {
     let made = customize::installer_off_thread(places, file, "")
         .await
-        .map_err(|e| format!("It cannot be used: {}", sentence(&e)))?;
+        .map_err(cannot_be_used)?;
     Ok(if made.type_() == ArchiveKind::TarGz.media_type() {
         ArchiveKind::TarGz
     } else {

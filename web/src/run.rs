@@ -2,7 +2,7 @@
 //! installer's status, and the files it offers. Step 4 and 5 draw it; `update` changes it.
 
 use crate::state::State;
-use crate::words::sentence;
+use crate::words::Said;
 use cib_core::{BuildDescription, KeyBits, Manifest, Platform, Problems};
 use std::rc::Rc;
 
@@ -20,15 +20,16 @@ impl Drop for Download {
     }
 }
 
-pub enum Status {
+/// Where one installer is; its failure is words of the catalogs (`Said`).
+pub enum Status<Why = Said> {
     Waiting,
     Fetching { received: u64, total: u64 },
     Customizing,
     Ready(Download),
-    Failed(String),
+    Failed(Why),
 }
 
-impl Status {
+impl<Why> Status<Why> {
     pub fn pending(&self) -> bool {
         matches!(
             self,
@@ -39,7 +40,7 @@ impl Status {
 
 pub struct Installer {
     pub platform: Platform,
-    pub status: Status,
+    pub status: Status<Said>,
 }
 
 pub enum Stage {
@@ -47,7 +48,7 @@ pub enum Stage {
     Manifest,
     Installers,
     Done,
-    Failed(String),
+    Failed(Said),
 }
 
 pub struct Run {
@@ -85,7 +86,7 @@ impl Run {
         !matches!(self.stage, Stage::Done | Stage::Failed(_))
     }
 
-    pub fn set_status(&mut self, platform: Platform, status: Status) {
+    pub fn set_status(&mut self, platform: Platform, status: Status<Said>) {
         if let Some(installer) = self.installers.iter_mut().find(|i| i.platform == platform) {
             installer.status = status;
         }
@@ -104,17 +105,17 @@ impl Run {
 pub fn problems(
     state: &State,
     described: &Result<BuildDescription, Problems>,
-    waiting: &[String],
-) -> Vec<String> {
+    waiting: &[Said],
+) -> Vec<Said> {
     let mut problems = Vec::new();
     if state.users.is_empty() {
-        problems.push("Add at least one user in step 1.".to_string());
+        problems.push(Said::id("ui-add-a-user"));
     }
     if let Err(found) = described {
-        problems.extend(found.iter().map(|p| sentence(&p.to_string())));
+        problems.extend(found.iter().map(|p| Said::sentence(Said::of(p))));
     }
     if state.platforms.is_empty() {
-        problems.push("Choose at least one platform in step 3.".to_string());
+        problems.push(Said::id("ui-choose-a-platform"));
     }
     problems.extend(waiting.iter().cloned());
     problems

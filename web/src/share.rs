@@ -3,14 +3,14 @@
 //! encoding is the core's (`share_link`), the link follows the model (`update`); here it is
 //! shown, copied and drawn as a QR code.
 
-use crate::catalog::t;
+use crate::catalog::{message, t};
 use crate::action::{Action, Dispatch};
 use crate::dom::{El, Root};
 use crate::ids;
 use crate::places::Places;
 use crate::state::State;
 use crate::update::Share;
-use crate::words::sentence;
+use crate::words::Said;
 use crate::worker::{self, WorkerError};
 use cib_core::share_link;
 use js_sys::{Array, Function, Promise, Reflect};
@@ -37,12 +37,12 @@ pub fn state_from_address(state: State) -> State {
     if fragment.is_empty() {
         return state;
     }
-    match share_link::decode(fragment) {
+    match share_link::decode_typed(fragment) {
         Ok(shared) => State::from_shared(shared),
         Err(problem) => State {
-            link_problem: Some(format!(
-                "This share link cannot be used: {} You can make installers from the start.",
-                sentence(&problem)
+            link_problem: Some(Said::new(
+                "ui-link-unusable",
+                vec![("problem", Said::sentence(Said::of(&problem)).into())],
             )),
             ..state
         },
@@ -52,7 +52,7 @@ pub fn state_from_address(state: State) -> State {
 /// The share link in the page's address, when there is one that can be used.
 pub fn shared_in_address() -> Option<share_link::Shared> {
     let hash = web_sys::window()?.location().hash().ok()?;
-    share_link::decode(hash.trim_start_matches('#')).ok()
+    share_link::decode_typed(hash.trim_start_matches('#')).ok()
 }
 
 /// Where a tab remembers the share link it opened in the builder: only that tab, and only
@@ -86,19 +86,18 @@ pub async fn draw_qr(places: Places, link: String, dispatch: Dispatch) {
     dispatch.send(Action::QrDrawn { link, image });
 }
 
-async fn qr_image(places: &Places, text: &str) -> Result<String, String> {
+async fn qr_image(places: &Places, text: &str) -> Result<String, Said> {
+    let failed = |problem: Said| Said::new("ui-qr-failed", vec![("problem", problem.into())]);
     let answer = worker::call(places, "qr", &[("text", text.into())], &Array::new())
         .await
         .map_err(|e| match e {
-            WorkerError::TooLarge(_) => {
-                "The link is too long for a QR code; copy it instead.".to_string()
-            }
-            e => format!("The QR code could not be drawn: {e}."),
+            WorkerError::TooLarge(_) => Said::id("ui-qr-too-long"),
+            e => failed(e.into()),
         })?;
     let svg = Reflect::get(&answer, &"svg".into())
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or("The worker drew no QR code.")?;
+        .ok_or_else(|| failed(Said::id("ui-worker-no-answer")))?;
     Ok(format!(
         "data:image/svg+xml,{}",
         js_sys::encode_uri_component(&svg)
@@ -122,7 +121,7 @@ pub fn render(root: &Root, share: Option<&Share>) {
     if shown.as_ref() != Some(&share.link) {
         root.replace_children(ids::SHARE, field(&share.link));
     }
-    root.set_text(SAID_ID, &share.said);
+    root.set_text(SAID_ID, &share.said.as_ref().map(message).unwrap_or_default());
     let drawn = root
         .by_id::<web_sys::Element>(CODE_ID)
         .is_some_and(|c| c.child_element_count() > 0);
@@ -133,7 +132,7 @@ pub fn render(root: &Root, share: Option<&Share>) {
                 .attr("alt", &t("ui-share-qr"))
                 .attr("id", "cib-share-qr")
                 .class("qr"),
-            Err(message) => El::new("p").class("hint").text(message),
+            Err(problem) => El::new("p").class("hint").text(&message(problem)),
         };
         root.replace_children(CODE_ID, [code]);
     }

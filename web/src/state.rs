@@ -3,7 +3,7 @@
 //! hold whatever the order of clicks; `update::Model` holds it with the rest of the builder's
 //! state, and the DOM is only ever a picture of that.
 
-use crate::words::sentence;
+use crate::words::{text, Said};
 use cib_core::share_link::Shared;
 use cib_core::vessel::{DEFINED_TOTAL, MAX_VESSELS, PERCENT_STEP};
 use cib_core::{BuildDescription, KeyBits, KeyPair, Platform, Problems, PublicKey};
@@ -44,7 +44,7 @@ pub struct VesselEntry {
     pub owner: Option<String>,
     pub users: Vec<String>,
     /// Why the person should look at this vessel again (a removed owner or user).
-    pub notice: Option<String>,
+    pub notice: Option<Said>,
 }
 
 impl VesselEntry {
@@ -66,7 +66,7 @@ pub struct UserForm {
     /// Set once the person tried to add, so an empty name is only reported when it matters.
     pub tried: bool,
     /// Why a chosen or dropped key file could not be used (until the key field changes).
-    pub file_problem: Option<String>,
+    pub file_problem: Option<Said>,
 }
 
 #[derive(Debug, Clone)]
@@ -80,7 +80,7 @@ pub struct State {
     /// The users whose generated private keys the person has downloaded.
     pub saved_private: Vec<String>,
     /// Why the share link the page was opened with could not be used.
-    pub link_problem: Option<String>,
+    pub link_problem: Option<Said>,
     /// The size of the key pairs generated for users without a key (no edit of the
     /// description: a pair already generated is kept).
     pub key_bits: KeyBits,
@@ -173,30 +173,29 @@ impl State {
     }
 
     /// The problem with the name being typed, if any: the core's rule, then uniqueness.
-    pub fn name_problem(&self, name: &str) -> Option<String> {
+    pub fn name_problem(&self, name: &str) -> Option<Said> {
         if name.is_empty() {
-            return Some("Enter a name for the user.".into());
+            return Some(Said::id("ui-name-empty"));
         }
-        if let Err(message) = cib_core::user::check_name(name) {
-            return Some(sentence(&message));
+        if let Err(problem) = cib_core::user::check_name_typed(name) {
+            return Some(Said::sentence(Said::of(&problem)));
         }
-        if self.user(name).is_some() {
-            return Some(format!(
-                "There is already a user named {name}; names must be unique."
-            ));
-        }
-        None
+        self.user(name)
+            .map(|_| Said::new("ui-name-taken", vec![("name", text(name))]))
     }
 
     /// The public key being entered: `Ok(None)` when empty (one will be generated).
-    pub fn form_key(&self) -> Result<Option<PublicKey>, String> {
-        let text = self.form.key_text.trim();
-        if text.is_empty() {
+    pub fn form_key(&self) -> Result<Option<PublicKey>, Said> {
+        let typed = self.form.key_text.trim();
+        if typed.is_empty() {
             return Ok(None);
         }
-        PublicKey::parse(text)
-            .map(Some)
-            .map_err(|message| format!("This is not a usable public key: {message}."))
+        PublicKey::parse_typed(typed).map(Some).map_err(|problem| {
+            Said::new(
+                "ui-key-unusable",
+                vec![("problem", Said::of(&problem).into())],
+            )
+        })
     }
 
     /// Adds the user of the form; false when something is to fix (the messages say what; the
@@ -221,12 +220,12 @@ impl State {
         for vessel in &mut self.vessels {
             if vessel.owner.as_deref() == Some(name) {
                 vessel.owner = None;
-                vessel.notice = Some(format!("Owner {name} was removed; choose another owner."));
+                vessel.notice = Some(Said::new("ui-owner-removed", vec![("name", text(name))]));
             }
             if vessel.users.iter().any(|u| u == name) {
                 vessel.users.retain(|u| u != name);
                 if vessel.notice.is_none() {
-                    vessel.notice = Some(format!("User {name} was removed from this vessel."));
+                    vessel.notice = Some(Said::new("ui-user-removed", vec![("name", text(name))]));
                 }
             }
         }
@@ -399,6 +398,7 @@ impl State {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::words::english;
     use cib_core::share_link::Shared;
     use cib_core::vessel::RESERVED_OWNER_KEY;
 
@@ -456,12 +456,17 @@ mod tests {
         assert_eq!(state.vessels[0].users, ["alice"]);
         state.form.name = "alice".into();
         assert!(!state.add_user());
-        assert!(state
-            .name_problem("alice")
-            .is_some_and(|p| p.contains("unique")));
+        assert_eq!(
+            state.name_problem("alice").map(|p| english(&p)).as_deref(),
+            Some("There is already a user named alice; names must be unique.")
+        );
+        assert_eq!(
+            state.name_problem("a b").map(|p| english(&p)).as_deref(),
+            Some("User name \"a b\" contains ' '; use only letters, digits and _.")
+        );
         state.remove_user("alice");
         assert_eq!(
-            state.vessels[0].notice.as_deref(),
+            state.vessels[0].notice.as_ref().map(english).as_deref(),
             Some("User alice was removed from this vessel.")
         );
         state.set_vessel_user(0, "bob", true);

@@ -9,7 +9,7 @@ use crate::ids;
 use crate::inspection::Check;
 use crate::run::{self, Run, Stage, Status};
 use crate::state::State;
-use crate::words::size;
+use crate::words::{size, text, Said};
 use cib_core::{share_link, Manifest, Platform};
 use std::rc::Rc;
 
@@ -21,7 +21,7 @@ pub struct Model {
     /// The last build, while it matches the description.
     pub run: Option<Run>,
     /// What the live region says now.
-    pub announcement: String,
+    pub announcement: Option<Said>,
     /// The share link, when the builder offers one and the description is complete.
     pub share: Option<Share>,
     /// The page's address without its fragment, when the builder offers a share link.
@@ -33,9 +33,9 @@ pub struct Model {
 pub struct Share {
     pub link: String,
     /// The QR code as an image URL, or why there is none; `None` while it is drawn.
-    pub qr: Option<Result<String, String>>,
+    pub qr: Option<Result<String, Said>>,
     /// What became of the last "Copy".
-    pub said: String,
+    pub said: Option<Said>,
 }
 
 /// The work `update` asks for and cannot do itself.
@@ -77,7 +77,7 @@ impl Model {
             state,
             chosen: from_disk.then(Chosen::default),
             run: None,
-            announcement: String::new(),
+            announcement: None,
             share: None,
             address,
             check: Check::default(),
@@ -87,7 +87,7 @@ impl Model {
     }
 
     /// What the chosen base installers still need before a build.
-    pub fn waiting(&self) -> Vec<String> {
+    pub fn waiting(&self) -> Vec<Said> {
         self.chosen
             .as_ref()
             .map(|c| c.problems(&self.state.platforms))
@@ -160,7 +160,7 @@ impl Model {
                 self.state.set_platform(platform, true);
             }
         }
-        self.announcement = said.unwrap_or_default();
+        self.announcement = said;
     }
 
     /// The share link follows the description: a new link is drawn as a QR code again.
@@ -179,7 +179,7 @@ impl Model {
         self.share = link.clone().map(|link| Share {
             link,
             qr: None,
-            said: String::new(),
+            said: None,
         });
         link.map(Effect::DrawQr)
     }
@@ -294,7 +294,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
             status,
         } => {
             if let Some(said) = announcement(platform, &status) {
-                model.announcement = said;
+                model.announcement = Some(said);
             }
             if let Some(run) = model.run_of(revision) {
                 run.set_status(platform, status);
@@ -313,11 +313,10 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::CopyLink => effects.push(Effect::CopyLink),
         Action::LinkCopied(copied) => {
             if let Some(share) = &mut model.share {
-                share.said = match copied {
-                    true => "Copied.",
-                    false => "Selected: press Ctrl+C (or ⌘C) to copy.",
-                }
-                .to_string();
+                share.said = Some(Said::id(match copied {
+                    true => "ui-copied",
+                    false => "ui-copy-selected",
+                }));
             }
         }
         Action::QrDrawn { link, image } => {
@@ -364,13 +363,18 @@ fn remove_chosen(model: &mut Model, id: Option<u32>, effects: &mut Vec<Effect>) 
 }
 
 /// What the live region says of an installer's new status.
-fn announcement(platform: Platform, status: &Status) -> Option<String> {
-    let label = platform.label();
+fn announcement(platform: Platform, status: &Status<Said>) -> Option<Said> {
+    let label = ("platform", text(platform.label()));
     match status {
-        Status::Fetching { received, total } => {
-            Some(format!("{label}: {} of {}", size(*received), size(*total)))
-        }
-        Status::Ready(_) => Some(format!("The {label} installer is ready.")),
+        Status::Fetching { received, total } => Some(Said::new(
+            "ui-fetching",
+            vec![
+                label,
+                ("received", size(*received).into()),
+                ("total", size(*total).into()),
+            ],
+        )),
+        Status::Ready(_) => Some(Said::new("ui-installer-ready", vec![label])),
         Status::Failed(message) => Some(message.clone()),
         Status::Waiting | Status::Customizing => None,
     }

@@ -1,9 +1,8 @@
 //! Step 1, users: a name and a public key (pasted, chosen as a `.publickey` file, or dropped on
 //! the panel), or no key, in which case a pair is generated at build time.
 
-use crate::catalog::{number, say, sentence, t, text};
-use cib_core::problem::{Arg, Localized};
 use crate::action::Action;
+use crate::catalog::{message, number, say, t, text};
 use crate::dom::{El, Root};
 use crate::ids::{KEY as KEY_ID, KEY_FILE, NAME as NAME_ID, USERS as SECTION_ID};
 use crate::state::{State, UserKey};
@@ -51,18 +50,19 @@ pub fn skeleton() -> El {
 pub fn render(root: &Root, state: &State) {
     let name = state.form.name.trim();
     let name_problem = (state.form.tried || !name.is_empty())
-        .then(|| name_problem(state, name))
+        .then(|| state.name_problem(name))
         .flatten();
-    root.set_text("cib-name-message", name_problem.as_deref().unwrap_or(""));
+    let said = name_problem.as_ref().map(message).unwrap_or_default();
+    root.set_text("cib-name-message", &said);
     set_invalid(root, NAME_ID, name_problem.is_some());
     let key = state.form_key();
     let key_message = match (&state.form.file_problem, &key) {
-        (Some(problem), _) => problem.clone(),
-        (None, Err(_)) => key_problem(state.form.key_text.trim()),
+        (Some(problem), _) => message(problem),
+        (None, Err(problem)) => message(problem),
         (None, Ok(Some(key))) => {
             let valid = say("ui-key-valid", &[("bits", number(key.modulus_bits() as i128))]);
             match crate::key_size::weak_note(key.modulus_bits()) {
-                Some(note) => format!("{valid} {note}"),
+                Some(note) => say("ui-then", &[("first", text(&valid)), ("second", note.into())]),
                 None => valid,
             }
         }
@@ -95,7 +95,7 @@ pub fn render(root: &Root, state: &State) {
         ),
     };
     let rows = state.users.iter().map(|user| {
-        let key = crate::key_size::user_key(user, state.key_bits);
+        let key = message(&crate::key_size::user_key(user, state.key_bits));
         El::new("li").children([
             El::new("span").class("user-name").text(&user.name),
             El::new("span").class("user-key").text(&key),
@@ -117,28 +117,6 @@ pub fn render(root: &Root, state: &State) {
                 .children(rows.collect::<Vec<_>>()),
         ],
     );
-}
-
-/// What is wrong with the name being entered, in the builder's language (`State::name_problem`
-/// says the same in English).
-fn name_problem(state: &State, name: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some(t("ui-name-empty"));
-    }
-    if let Err(problem) = cib_core::user::check_name_typed(name) {
-        return Some(sentence(&problem));
-    }
-    state
-        .user(name)
-        .map(|_| say("ui-name-taken", &[("name", text(name))]))
-}
-
-/// Why the key being entered is not usable, in the builder's language (`State::form_key`).
-fn key_problem(text: &str) -> String {
-    match cib_core::public_key::PublicKey::parse_typed(text) {
-        Err(problem) => say("ui-key-unusable", &[("problem", Arg::Message(problem.message()))]),
-        Ok(_) => String::new(),
-    }
 }
 
 fn set_invalid(root: &Root, id: &str, invalid: bool) {

@@ -1,7 +1,7 @@
 //! Step 2, vessels: the donated share split into vessels of whole tens totalling 80%, each with
 //! an owner and users; the reserved 20% vessel of the Seattle project comes last.
 
-use crate::catalog::{number, say, t};
+use crate::catalog::{message, number, say, t};
 use crate::action::Action;
 use crate::dom::{El, Root};
 use crate::state::{State, VesselEntry};
@@ -70,7 +70,7 @@ fn vessel(state: &State, i: usize, v: &VesselEntry) -> El {
         );
     }
     let message = match (&v.notice, &v.owner) {
-        (Some(notice), _) => Some(notice.clone()),
+        (Some(notice), _) => Some(message(notice)),
         (None, None) => Some(say("ui-choose-owner-of", &[("vessel", number(n as i128))])),
         (None, Some(_)) => None,
     };

@@ -5,10 +5,11 @@
 //! the builder's files are when a clearinghouse embeds it.
 
 use crate::places::Places;
+use crate::words::{text, Said};
+use cib_core::problem::Arg;
 use js_sys::{Array, Object, Promise, Reflect, WebAssembly};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fmt;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -69,16 +70,15 @@ fn script_url(places: &Places) -> Result<String, WorkerError> {
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&script.into()), &options)
-        .map_err(|e| unavailable("could not prepare the worker", e))?;
-    Url::create_object_url_with_blob(&blob)
-        .map_err(|e| unavailable("could not prepare the worker", e))
+        .map_err(unavailable)?;
+    Url::create_object_url_with_blob(&blob).map_err(unavailable)
 }
 
 /// Why a worker gave no answer.
 #[derive(Debug)]
 pub enum WorkerError {
-    /// The worker could not be prepared, started or reached.
-    Unavailable(String),
+    /// The worker could not be prepared, started or reached (the browser's reason).
+    Unavailable(Arg),
     /// The worker started but never answered (its module failed to load).
     Silent,
     /// The operation refused its input as too large (a `RangeError` in the worker, as for a
@@ -88,35 +88,29 @@ pub enum WorkerError {
     Failed(String),
 }
 
-impl fmt::Display for WorkerError {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self {
-            WorkerError::Unavailable(why) => f.write_str(why),
-            WorkerError::Silent => f.write_str("the worker failed to start"),
+impl From<WorkerError> for Said {
+    fn from(e: WorkerError) -> Said {
+        match e {
+            WorkerError::Unavailable(why) => Said::new("ui-worker-unavailable", vec![("problem", why)]),
+            WorkerError::Silent => Said::id("ui-worker-silent"),
             WorkerError::TooLarge(why) | WorkerError::Failed(why) => {
-                write!(f, "the worker failed: {why}")
+                Said::new("ui-worker-failed", vec![("problem", text(&why))])
             }
         }
     }
 }
 
-impl From<WorkerError> for String {
-    fn from(e: WorkerError) -> String {
-        e.to_string()
-    }
-}
-
-pub fn js_error(context: &str, e: JsValue) -> String {
-    let text = e
-        .dyn_ref::<js_sys::Error>()
+/// What the browser said of a failure (its own words, in its own language), or that it said
+/// nothing.
+pub fn js_error(e: &JsValue) -> Arg {
+    e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())
-        .unwrap_or_else(|| format!("{e:?}"));
-    format!("{context}: {text}")
+        .map_or_else(|| Said::id("ui-no-reason").into(), Arg::Text)
 }
 
-fn unavailable(context: &str, e: JsValue) -> WorkerError {
-    WorkerError::Unavailable(js_error(context, e))
+fn unavailable(e: JsValue) -> WorkerError {
+    WorkerError::Unavailable(js_error(&e))
 }
 
 /// Runs `op` with `fields` in a fresh worker and returns its answer. `transfer` lists buffers
@@ -134,7 +128,7 @@ pub async fn call(
     let worker = Worker::new(&script);
     let worker = worker.map_err(|e| {
         let _ = Url::revoke_object_url(&script);
-        unavailable("could not start the worker", e)
+        unavailable(e)
     })?;
     let reply = js_sys::Promise::new(&mut |resolve, reject| {
         let on_message = Closure::once_into_js(move |event: MessageEvent| {
@@ -156,7 +150,7 @@ pub async fn call(
     }
     worker
         .post_message_with_transfer(&request, transfer)
-        .map_err(|e| unavailable("could not reach the worker", e))?;
+        .map_err(unavailable)?;
     let answer = JsFuture::from(reply).await;
     worker.terminate();
     let _ = Url::revoke_object_url(&script);

@@ -3,6 +3,7 @@
 
 use super::{Effect, Model, Offer, Step, ERROR_EVENT, READY_EVENT};
 use crate::action::Action;
+use crate::catalog::{message, say, speaking, t, Catalog};
 use crate::dom::{El, Root};
 use crate::events::{self, listener, Listener};
 use crate::ids;
@@ -11,6 +12,7 @@ use crate::installers::{self, Manifest};
 use crate::making::{make_installer, offer, throttled};
 use crate::places::Places;
 use crate::run::{Download, Status};
+use crate::words::{text, Said};
 use crate::{keys, platforms};
 use cib_core::Platform;
 use js_sys::{Object, Reflect};
@@ -27,6 +29,8 @@ pub struct Donation {
     root: Root,
     places: Places,
     model: RefCell<Model>,
+    /// The language it speaks (English until another is given: `speak`).
+    catalog: RefCell<Rc<Catalog>>,
     drawn_at: Cell<f64>,
     /// Set when new attributes replaced this instance: its late results are not wanted.
     retired: Cell<bool>,
@@ -44,7 +48,8 @@ impl Donation {
         host: HtmlElement,
         root: Root,
         places: Places,
-        request: Result<Offer, Vec<String>>,
+        request: Result<Offer, Vec<Said>>,
+        catalog: Rc<Catalog>,
     ) -> Rc<Donation> {
         let (model, effects) = Model::new(request);
         let donation = Rc::new(Donation {
@@ -52,6 +57,7 @@ impl Donation {
             root,
             places,
             model: RefCell::new(model),
+            catalog: RefCell::new(catalog),
             drawn_at: Cell::new(0.0),
             retired: Cell::new(false),
             listeners: RefCell::new(Vec::new()),
@@ -71,6 +77,12 @@ impl Donation {
         donation.render();
         donation.carry_out(effects);
         donation
+    }
+
+    /// Speaks `catalog`'s language from now on, what is already said included.
+    pub fn speak(&self, catalog: Rc<Catalog>) {
+        *self.catalog.borrow_mut() = catalog;
+        self.render();
     }
 
     /// Stops this instance's late work from reaching the page (new attributes replaced it).
@@ -112,7 +124,9 @@ impl Donation {
                         ("sha256", sha256.into()),
                     ],
                 ),
-                Effect::Error(message) => {
+                Effect::Error(said) => {
+                    let catalog = self.catalog.borrow().clone();
+                    let message = speaking(&catalog, || message(&said));
                     self.dispatch(ERROR_EVENT, &[("message", message.into())])
                 }
             }
@@ -134,23 +148,28 @@ impl Donation {
     }
 
     fn render(&self) {
+        let catalog = self.catalog.borrow().clone();
+        speaking(&catalog, || self.render_speaking());
+    }
+
+    fn render_speaking(&self) {
         let model = self.model.borrow();
         let body = match (&model.offer, &model.offered) {
             (Err(problems), _) => vec![El::new("div")
                 .class("message")
                 .attr("role", "alert")
                 .children(
-                    [El::new("p").text("This installer cannot be made:")]
+                    [El::new("p").text(&t("ui-cannot-be-made-heading"))]
                         .into_iter()
-                        .chain(problems.iter().map(|p| El::new("p").text(p))),
+                        .chain(problems.iter().map(|p| El::new("p").text(&message(p)))),
                 )],
             (Ok(_), None) => vec![El::new("p")
                 .attr("role", "status")
-                .text("Loading the list of installers…")],
-            (Ok(_), Some(Err(message))) => vec![El::new("p")
+                .text(&t("ui-loading-installers"))],
+            (Ok(_), Some(Err(why))) => vec![El::new("p")
                 .class("message")
                 .attr("role", "alert")
-                .text(message)],
+                .text(&message(why))],
             (Ok(_), Some(Ok(_))) => vec![El::new("ul").class("installers").children(
                 model
                     .buttons(platforms::own_platform())
@@ -162,15 +181,16 @@ impl Donation {
         };
         self.root
             .keeping_focus(|| self.root.replace_children(BODY, body));
-        self.root.set_text(ids::ANNOUNCE, &model.announcement);
+        let announcement = model.announcement.as_ref().map(message).unwrap_or_default();
+        self.root.set_text(ids::ANNOUNCE, &announcement);
     }
 }
 
 /// One platform's button; the `main` one (the visitor's own) stands out.
 fn platform_row(model: &Model, platform: Platform, main: bool) -> El {
     let name = platform.name();
-    let text = format!("Download for {}", platform.label());
-    let button = El::button(&text, &Action::Make(platform))
+    let label = say("ui-download-for", &[("platform", text(platform.label()))]);
+    let button = El::button(&label, &Action::Make(platform))
         .attr("id", &format!("cib-make-{name}"))
         .class(if main { "primary" } else { "quiet" })
         // Not disabled while it works (that would drop a keyboard user's focus): a second
@@ -181,17 +201,17 @@ fn platform_row(model: &Model, platform: Platform, main: bool) -> El {
         Some(Status::Fetching { received, total }) => {
             keys::progress(platform.label(), *received, *total).into()
         }
-        Some(Status::Customizing) => vec![El::new("span").class("hint").text("customizing…")],
+        Some(Status::Customizing) => vec![El::new("span").class("hint").text(&t("ui-customizing"))],
         Some(Status::Ready(download)) => vec![El::new("a")
             .attr("href", &download.url)
             .attr("download", &download.file)
             .class("button quiet")
-            .text(&format!("Save {} again", download.file))],
-        Some(Status::Failed(message)) => {
+            .text(&say("ui-save-again", &[("file", text(&download.file))]))],
+        Some(Status::Failed(why)) => {
             vec![El::new("span")
                 .class("message")
                 .attr("role", "alert")
-                .text(message)]
+                .text(&message(why))]
         }
     };
     let steps = model
@@ -215,7 +235,7 @@ fn on_click(donation: &Rc<Donation>, event: Event) {
 
 /// Without a `platforms` attribute, the buttons are the platforms the host's manifest offers.
 async fn learn_offered(donation: Rc<Donation>) {
-    let offered = installers::manifest(&donation.places)
+    let offered = installers::host_manifest(&donation.places)
         .await
         .map(|manifest| {
             Platform::ALL
@@ -234,12 +254,9 @@ async fn make(donation: Rc<Donation>, platform: Platform) {
     };
     let made = async {
         // Read each time: the host may have replaced a base installer since the page loaded.
-        let manifest: Manifest = installers::manifest(&donation.places).await.map_err(|e| {
-            format!(
-                "The list of installers could not be loaded: {}",
-                crate::words::sentence(&e)
-            )
-        })?;
+        let manifest: Manifest = installers::host_manifest(&donation.places)
+            .await
+            .map_err(super::offer_unloadable)?;
         let entry = manifest.for_platform(platform);
         let progress = |received, total| {
             if throttled(&donation.drawn_at, received == total) {
@@ -261,7 +278,7 @@ async fn make(donation: Rc<Donation>, platform: Platform) {
         )
         .await?;
         let sha256 = installers::sha256_hex(&blob).await?;
-        Ok::<_, String>((offer(&blob, &file), sha256))
+        Ok::<_, Said>((offer(&blob, &file), sha256))
     }
     .await;
     donation.send(match made {

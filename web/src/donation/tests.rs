@@ -2,6 +2,7 @@
 //! reports do to its model, and what they ask the element to do.
 
 use super::*;
+use crate::words::english;
 use cib_core::vessel::RESERVED_OWNER_KEY;
 
 fn offer(platforms: Option<Vec<Platform>>, instructions: bool) -> Offer {
@@ -32,16 +33,31 @@ fn made(model: &mut Model, platform: Platform, file: &str) -> Vec<Effect> {
 
 #[test]
 fn an_offer_that_cannot_be_made_is_said_at_once_and_makes_nothing() {
-    let (mut model, effects) = Model::new(Err(vec!["owner-key: not a key.".into()]));
+    let key = RESERVED_OWNER_KEY.trim();
+    let problems = Request::from_attributes("65537 12", Some(key), Some("linux beos")).unwrap_err();
+    let said: Vec<String> = problems.iter().map(english).collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said[0].starts_with("owner-key: "), "{said:?}");
     assert_eq!(
-        effects,
-        [Effect::Error(
-            "This installer cannot be made: owner-key: not a key.".into()
-        )]
+        said[1],
+        "platforms: \"beos\" is not a platform; use linux, mac, windows or android."
+    );
+    let (mut model, effects) = Model::new(Err(problems));
+    let [Effect::Error(error)] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        english(error),
+        format!("This installer cannot be made: {} {}", said[0], said[1])
     );
     assert!(model.update(Step::Make(Platform::Linux)).is_empty());
     assert!(model.status(Platform::Linux).is_none());
     assert!(model.buttons(Platform::Linux).is_empty());
+    let none = Request::from_attributes(key, None, Some(" ")).unwrap_err();
+    assert_eq!(
+        english(&none[0]),
+        "platforms: names no platform; use linux, mac, windows or android."
+    );
 }
 
 #[test]
@@ -57,10 +73,17 @@ fn without_platforms_the_offer_waits_for_the_manifest() {
     );
 
     let (mut broken, _) = Model::new(Ok(offer(None, true)));
-    let effects = broken.update(Step::Offered(Err("the server answered 404".into())));
+    let why = Said::text("the server answered 404");
+    let effects = broken.update(Step::Offered(Err(why)));
     let said = "The list of installers could not be loaded: The server answered 404.";
-    assert_eq!(effects, [Effect::Error(said.into())]);
-    assert_eq!(broken.announcement, said);
+    let [Effect::Error(error)] = &effects[..] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(english(error), said);
+    assert_eq!(
+        broken.announcement.as_ref().map(english).as_deref(),
+        Some(said)
+    );
     assert!(broken.buttons(Platform::Linux).is_empty());
 }
 
@@ -92,7 +115,10 @@ fn a_press_starts_one_build_and_a_second_press_while_it_works_is_ignored() {
             total: 30_000_000
         })
     ));
-    assert_eq!(model.announcement, "Linux: 12.3 MB of 30.0 MB");
+    assert_eq!(
+        model.announcement.as_ref().map(english).as_deref(),
+        Some("Linux: 12.3 MB of 30.0 MB")
+    );
     model.update(Step::Customizing(Platform::Linux));
     assert!(model.update(Step::Make(Platform::Linux)).is_empty());
 }
@@ -115,8 +141,8 @@ fn a_made_installer_is_saved_announced_told_and_can_be_made_again() {
         ]
     );
     assert_eq!(
-        model.announcement,
-        "The Linux installer is ready: seattle_linux.tgz."
+        model.announcement.as_ref().map(english).as_deref(),
+        Some("The Linux installer is ready: seattle_linux.tgz.")
     );
     assert!(model.shows_steps(Platform::Linux));
     assert!(!model.working(Platform::Linux));
@@ -141,14 +167,14 @@ fn a_failed_build_is_said_and_told_and_only_its_platform_fails() {
     let (mut model, _) = Model::new(Ok(offer(Some(offered), true)));
     model.update(Step::Make(Platform::Linux));
     model.update(Step::Make(Platform::Windows));
-    let message = "The Linux base installer arrived empty.";
+    let message = Said::id("ui-download-empty");
     let effects = model.update(Step::Failed {
         platform: Platform::Linux,
-        message: message.into(),
+        message: message.clone(),
     });
-    assert_eq!(effects, [Effect::Error(message.into())]);
-    assert_eq!(model.announcement, message);
-    assert!(matches!(model.status(Platform::Linux), Some(Status::Failed(m)) if m == message));
+    assert_eq!(effects, [Effect::Error(message.clone())]);
+    assert_eq!(model.announcement, Some(message.clone()));
+    assert!(matches!(model.status(Platform::Linux), Some(Status::Failed(m)) if *m == message));
     assert!(model.working(Platform::Windows));
     // A failed platform can be tried again.
     assert_eq!(

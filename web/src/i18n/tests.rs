@@ -24,13 +24,36 @@ fn placeholders(pattern: &str) -> BTreeSet<String> {
     found
 }
 
+/// What looks like a placeholder but is text, as the core reads it: `{sha256}`, `{Name}`.
+fn not_placeholders(pattern: &str) -> Vec<&str> {
+    pattern
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .filter(|name| {
+            let word = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            let placeholder = name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+            !name.is_empty() && word && !placeholder
+        })
+        .collect()
+}
+
 /// Whether a message has plural forms, and the placeholders of each of its forms.
 fn shape(id: &str, value: &Value) -> (bool, Vec<BTreeSet<String>>) {
     match value {
-        Value::String(text) => (false, vec![placeholders(text)]),
+        Value::String(text) => {
+            let odd = not_placeholders(text);
+            assert!(odd.is_empty(), "{id}: {odd:?} would be said as text");
+            (false, vec![placeholders(text)])
+        }
         Value::Object(forms) => {
             assert!(forms.contains_key("other"), "{id} has no \"other\" form");
-            let forms = forms.values().map(|f| placeholders(f.as_str().unwrap()));
+            let forms = forms.values().map(|f| {
+                let form = f.as_str().unwrap();
+                let odd = not_placeholders(form);
+                assert!(odd.is_empty(), "{id}: {odd:?} would be said as text");
+                placeholders(form)
+            });
             (true, forms.collect())
         }
         other => panic!("{id} is {other}, neither a pattern nor plural forms"),
@@ -99,4 +122,49 @@ fn a_language_is_chosen_as_asked_and_unknown_means_english() {
     assert_eq!(choose([Some("xx")], &browser), "en");
     assert_eq!(choose([Some(" ")], &["de-DE".to_string()]), "de");
     assert_eq!(choose([], &["ko".to_string()]), "en");
+}
+
+/// Every `ui-` id the page's code or HTML names (`"ui-…"`, `data-i18n="ui-…"`).
+fn named_ids() -> BTreeSet<String> {
+    let web = env!("CARGO_MANIFEST_DIR");
+    let mut files = vec![format!("{web}/index.html"), format!("{web}/saved.html")];
+    let mut dirs = vec![format!("{web}/src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path().display().to_string();
+            match entry.path().is_dir() {
+                true => dirs.push(path),
+                false if path.ends_with(".rs") => files.push(path),
+                false => {}
+            }
+        }
+    }
+    let mut ids = BTreeSet::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (at, _) in text.match_indices("\"ui-") {
+            let id = &text[at + 1..];
+            let end = id.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'));
+            let id = &id[..end.unwrap_or(id.len())];
+            // "ui-" alone is this test's own prefix, not an id.
+            if id.len() > "ui-".len() {
+                ids.insert(id.to_string());
+            }
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_ui_message_is_said_and_every_one_said_is_in_the_catalog() {
+    let english: BTreeSet<String> = catalog(ENGLISH)
+        .keys()
+        .filter(|id| id.starts_with("ui-"))
+        .cloned()
+        .collect();
+    let named = named_ids();
+    let unknown: Vec<_> = named.difference(&english).collect();
+    let unsaid: Vec<_> = english.difference(&named).collect();
+    assert!(unknown.is_empty(), "named but not in en.json: {unknown:?}");
+    assert!(unsaid.is_empty(), "in en.json but said nowhere: {unsaid:?}");
 }

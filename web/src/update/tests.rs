@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::run::Download;
+use crate::words::{english, number};
 use cib_core::vessel::RESERVED_OWNER_KEY;
 use cib_core::{share_link, ArchiveKind, ManifestEntry};
 
@@ -21,6 +22,11 @@ fn add(model: &mut Model, name: &str, key: &str) -> Vec<Effect> {
     update(model, Action::AddUser)
 }
 
+/// What the live region says, in English.
+fn announced(model: &Model) -> String {
+    model.announcement.as_ref().map(english).unwrap_or_default()
+}
+
 fn focus(effects: &[Effect]) -> Option<&'static str> {
     effects.iter().find_map(|e| match e {
         Effect::Focus(id) => Some(*id),
@@ -37,7 +43,7 @@ fn download(file: &str) -> Download {
 }
 
 /// The run's installer for Linux reaches `status`.
-fn linux_installer(model: &mut Model, revision: u64, status: Status) {
+fn linux_installer(model: &mut Model, revision: u64, status: Status<Said>) {
     let platform = Platform::Linux;
     let action = Action::InstallerStatus {
         revision,
@@ -109,7 +115,7 @@ fn owners_and_users_follow_the_user_list() {
     assert_eq!(vessel.owner, None);
     assert_eq!(vessel.users, ["alice"]);
     assert_eq!(
-        vessel.notice.as_deref(),
+        vessel.notice.as_ref().map(english).as_deref(),
         Some("Owner bob was removed; choose another owner.")
     );
     update(&mut model, Action::SetOwner(0, String::new()));
@@ -120,17 +126,20 @@ fn owners_and_users_follow_the_user_list() {
 fn a_key_file_fills_the_key_and_an_empty_name() {
     let mut model = model();
     let key = RESERVED_OWNER_KEY.to_string();
-    let text = Ok(format!("{key}\n"));
+    let read = Ok(format!("{key}\n"));
     update(
         &mut model,
         Action::KeyFileRead {
             file: "carol.publickey".into(),
-            text,
+            text: read,
         },
     );
     assert_eq!(model.state.form.name, "carol");
     assert_eq!(model.state.form.key_text, key.trim());
-    let refused = Err("big.publickey is too large to be a public key file.".to_string());
+    let refused = Err(Said::new(
+        "ui-key-file-too-large",
+        vec![("name", text("big.publickey"))],
+    ));
     update(
         &mut model,
         Action::KeyFileRead {
@@ -138,7 +147,16 @@ fn a_key_file_fills_the_key_and_an_empty_name() {
             text: refused,
         },
     );
-    assert!(model.state.form.file_problem.is_some());
+    assert_eq!(
+        model
+            .state
+            .form
+            .file_problem
+            .as_ref()
+            .map(english)
+            .as_deref(),
+        Some("big.publickey is too large to be a public key file.")
+    );
     assert_eq!(model.state.form.name, "carol");
     // Typing in the key field drops the file's problem.
     update(&mut model, Action::TypeKey(String::new()));
@@ -187,7 +205,7 @@ fn a_build_needs_a_user_and_then_runs_to_done() {
         revision,
         Status::Ready(download("seattle_linux.tgz")),
     );
-    assert_eq!(model.announcement, "The Linux installer is ready.");
+    assert_eq!(announced(&model), "The Linux installer is ready.");
     update(&mut model, Action::Finished { revision });
     let run = model.run.as_ref().expect("the run is kept");
     assert!(!run.working());
@@ -206,7 +224,7 @@ fn an_edit_drops_the_build_and_its_late_reports_are_refused() {
     assert!(model.run.is_none());
     let late = Action::BuildFailed {
         revision,
-        message: "late".into(),
+        message: Said::text("late"),
     };
     assert!(!model.takes(&late));
     update(&mut model, late);
@@ -228,12 +246,28 @@ fn a_failed_installer_is_retried_alone_and_a_failed_build_whole() {
         sha256: "aa".into(),
     });
     update(&mut model, Action::ManifestLoaded { revision, manifest });
+    let stopped = Said::new(
+        "ui-download-stopped",
+        vec![
+            ("platform", text("Linux")),
+            ("received", number(5)),
+            ("total", number(9)),
+        ],
+    );
     linux_installer(
         &mut model,
         revision,
-        Status::Failed("The download stopped.".into()),
+        Status::Fetching {
+            received: 5,
+            total: 9,
+        },
     );
-    assert_eq!(model.announcement, "The download stopped.");
+    assert_eq!(announced(&model), "Linux: 5 bytes of 9 bytes");
+    linux_installer(&mut model, revision, Status::Failed(stopped));
+    assert_eq!(
+        announced(&model),
+        "The download of the Linux base installer stopped after 5 of 9 bytes."
+    );
     update(&mut model, Action::Finished { revision });
     let effects = update(&mut model, Action::Retry(Some(Platform::Linux)));
     let Some(Effect::RetryInstaller(retry)) = effects.first() else {
@@ -244,7 +278,7 @@ fn a_failed_installer_is_retried_alone_and_a_failed_build_whole() {
     assert!(model.run.as_ref().is_some_and(Run::working));
 
     let (mut model, job) = building();
-    let message = "The keys could not be generated: no.".to_string();
+    let message = Said::new("ui-keygen-failed", vec![("problem", text("no"))]);
     update(
         &mut model,
         Action::BuildFailed {
@@ -314,7 +348,7 @@ fn chosen_files_tick_their_platform_and_wait_until_checked() {
         },
     );
     assert_eq!(model.state.platforms, [Platform::Linux, Platform::Windows]);
-    assert_eq!(model.announcement, "seattle_win.zip is ready for Windows.");
+    assert_eq!(announced(&model), "seattle_win.zip is ready for Windows.");
     update(&mut model, Action::SetPlatform(Platform::Linux, false));
     let effects = update(&mut model, Action::Build);
     let Some(Effect::Build(job)) = effects.last() else {
@@ -365,7 +399,7 @@ fn the_share_link_follows_a_complete_description() {
     update(&mut model, Action::LinkCopied(true));
     let share = model.share.as_ref().unwrap();
     assert_eq!(share.qr.as_ref().map(|q| q.as_deref()), Some(Ok("data:qr")));
-    assert_eq!(share.said, "Copied.");
+    assert_eq!(share.said.as_ref().map(english).as_deref(), Some("Copied."));
     // Nothing new to draw while the link stays.
     assert!(update(&mut model, Action::TypeName("x".into())).is_empty());
     update(&mut model, Action::SetOwner(0, String::new()));
@@ -399,7 +433,10 @@ fn the_key_size_is_remembered_and_a_build_generates_at_it() {
         Some(cib_core::KeyBits::B4096)
     );
     assert_eq!(
-        crate::key_size::user_key(&model.state.users[0], model.state.key_bits),
+        english(&crate::key_size::user_key(
+            &model.state.users[0],
+            model.state.key_bits
+        )),
         "key pair made when you build, 4096 bits"
     );
 }
@@ -425,7 +462,10 @@ fn a_generated_user_records_its_pair_and_reads_with_its_size() {
     // A later choice changes no key already made.
     update(&mut model, Action::SetKeyBits(cib_core::KeyBits::B3072));
     assert_eq!(
-        crate::key_size::user_key(&model.state.users[0], model.state.key_bits),
+        english(&crate::key_size::user_key(
+            &model.state.users[0],
+            model.state.key_bits
+        )),
         format!("generated, 1024 bits (weak by current standards), fingerprint {fingerprint}")
     );
 }
