@@ -131,7 +131,10 @@ test('an unknown language is English', { timeout: 60_000 }, async () => {
   assert.deepEqual(problems, []);
 });
 
-test('lang="de" on an element of an English page gives a German builder', { timeout: 60_000 }, async () => {
+test('lang="de" on an element of an English page gives a German builder and a German one-click builder', { timeout: 60_000 }, async () => {
+  const keys = tempDir();
+  run(CIB, ['keygen', 'owner', '--out', keys]);
+  const owner = readFileSync(join(keys, 'owner.publickey'), 'utf8').trim();
   const context = await env.browser.newContext({ bypassCSP: BYPASS_CSP });
   contexts.push(context);
   const page = await context.newPage();
@@ -142,14 +145,24 @@ test('lang="de" on an element of an English page gives a German builder', { time
     contentType: 'text/html; charset=utf-8',
     body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title>
 <script type="module" src="/embed.js"></script></head><body><main><h1>Donate</h1>
-<seattle-installer lang="de"></seattle-installer></main></body></html>`,
+<seattle-installer lang="de"></seattle-installer>
+<seattle-installer id="one" lang="de" owner-key="${owner}" platforms="linux"></seattle-installer>
+<seattle-installer id="bad" lang="de" owner-key="65537 12" platforms="beos"></seattle-installer></main></body></html>`,
   }));
   await page.goto(new URL('/embedded-de.html', env.server.url).href);
-  const element = page.locator('seattle-installer');
+  const element = page.locator('seattle-installer:not([owner-key])');
   await element.getByRole('button', { name: 'Benutzer hinzufügen', exact: true }).waitFor({ timeout: 60_000 });
   await element.getByRole('heading', { name: '1. Benutzer', exact: true }).waitFor();
   assert.equal(await element.locator('.cib').getAttribute('lang'), 'de');
   assert.equal(await htmlLang(page), 'en', "the site's own language is left alone");
+
+  // The one-click builder speaks German too, its problems included.
+  const one = page.locator('#one');
+  await one.getByRole('button', { name: 'Für Linux herunterladen', exact: true }).waitFor({ timeout: 60_000 });
+  assert.equal(await one.locator('.cib').getAttribute('lang'), 'de');
+  const bad = page.locator('#bad');
+  await bad.getByText('Dieses Installationsprogramm kann nicht erstellt werden:', { exact: true }).waitFor();
+  assert.match(await bad.getByRole('alert').textContent(), /platforms: „beos“ ist keine Plattform/);
   assert.deepEqual(problems, []);
 });
 

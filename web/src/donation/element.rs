@@ -22,6 +22,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{CustomEvent, CustomEventInit, Event, HtmlAnchorElement, HtmlElement};
 
+const ROOT: &str = "cib-donation";
 const BODY: &str = "cib-donation-body";
 
 pub struct Donation {
@@ -64,13 +65,16 @@ impl Donation {
         });
         donation.root.node().set_text_content(None);
         donation.root.append(
-            El::new("div").class("cib donation").children([
-                El::new("div").attr("id", BODY),
-                El::new("p")
-                    .attr("id", ids::ANNOUNCE)
-                    .class("visually-hidden")
-                    .attr("aria-live", "polite"),
-            ]),
+            El::new("div")
+                .attr("id", ROOT)
+                .class("cib donation")
+                .children([
+                    El::new("div").attr("id", BODY),
+                    El::new("p")
+                        .attr("id", ids::ANNOUNCE)
+                        .class("visually-hidden")
+                        .attr("aria-live", "polite"),
+                ]),
         );
         let click = listener(&donation, donation.root.node(), "click", on_click);
         donation.listeners.borrow_mut().push(click);
@@ -149,6 +153,10 @@ impl Donation {
 
     fn render(&self) {
         let catalog = self.catalog.borrow().clone();
+        // Screen readers pronounce its words in its language, whatever the site's.
+        if let Some(root) = self.root.by_id::<web_sys::Element>(ROOT) {
+            let _ = root.set_attribute("lang", catalog.lang);
+        }
         speaking(&catalog, || self.render_speaking());
     }
 
