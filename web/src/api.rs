@@ -1,6 +1,7 @@
 //! The JavaScript-facing API: what the page, the key worker, an embedding page and the browser
 //! tests call. Each function is a thin wrapper over the core or a browser module.
 
+use crate::catalog::message;
 use crate::{assets, customize, keygen};
 use cib_core::{BuildDescription, KeyBits, KeyPair, PublicKey};
 use wasm_bindgen::prelude::*;
@@ -48,14 +49,19 @@ pub fn check_user_name(name: &str) -> Option<String> {
 /// Why a public key text is refused, or `undefined` when it is a usable key.
 #[wasm_bindgen]
 pub fn check_public_key(text: &str) -> Option<String> {
-    PublicKey::parse(text).err()
+    // Said through the English catalog, which a core test keeps equal to the core's English:
+    // the core's own English would be a second copy of every message in the module.
+    PublicKey::parse_typed(text).err().map(|problem| message(&problem))
 }
 
 /// The vesselinfo file for a build description whose users all have public keys.
 #[wasm_bindgen]
 pub fn vesselinfo_from_description(json: &str) -> Result<String, JsError> {
     let description =
-        BuildDescription::parse(json).map_err(|problems| JsError::new(&problems.to_string()))?;
+        BuildDescription::parse(json).map_err(|problems| {
+            let said: Vec<String> = problems.iter().map(message).collect();
+            JsError::new(&said.join("\n"))
+        })?;
     cib_core::vesselinfo::write(&description).map_err(|missing| {
         JsError::new(&format!(
             "these users have no public key yet: {}",

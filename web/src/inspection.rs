@@ -86,7 +86,7 @@ impl Check {
     pub fn keys_read(&mut self, name: String, keys: Result<Vec<(String, String)>, Said>) {
         let keys = keys.map(|keys| {
             keys.into_iter()
-                .filter_map(|(n, text)| Some((n, PublicKey::parse(&text).ok()?)))
+                .filter_map(|(n, text)| Some((n, PublicKey::parse_typed(&text).ok()?)))
                 .collect()
         });
         self.keys_file = Some((name, keys));
@@ -94,7 +94,7 @@ impl Check {
 
     /// The name of the builder's user, or else of the public_keys.zip's key, that `key` is.
     pub fn name_of(&self, key: &Key, users: &[UserEntry]) -> Option<String> {
-        let key = PublicKey::parse(&key.text).ok()?;
+        let key = PublicKey::parse_typed(&key.text).ok()?;
         let user = users.iter().find(|u| u.public_key() == Some(&key));
         let zipped = || match &self.keys_file {
             Some((_, Ok(keys))) => keys.iter().find(|(_, k)| *k == key).map(|(n, _)| n),

@@ -171,7 +171,7 @@ impl Model {
             .description()
             .ok()
             .and_then(|d| self.state.shared(&d))
-            .and_then(|shared| share_link::encode(&shared).ok())
+            .and_then(|shared| share_link::encode_typed(&shared).ok())
             .map(|fragment| format!("{address}#{fragment}"));
         if self.share.as_ref().map(|s| &s.link) == link.as_ref() {
             return None;
