@@ -71,6 +71,19 @@ test('a Spanish browser gets the builder in Spanish, through a whole build, axe-
   await page.getByText('Seattle necesita Python 2.7.', { exact: false }).first().waitFor();
   await page.getByRole('heading', { name: 'Comprobar un instalador', exact: true }).waitFor();
   await page.getByRole('link', { name: 'Comprobar un instalador', exact: true }).waitFor();
+  // What the worker finds in a checked installer is said in Spanish too: a vesselinfo that
+  // Seattle refuses, and a file that is no installer at all.
+  const tree = join(dir, 'tree');
+  run('mkdir', ['-p', join(tree, 'seattle', 'seattle_repy')]);
+  writeFileSync(join(tree, 'seattle', 'seattle_repy', 'vesselinfo'), 'Percent 100\n\nOwner 1 2');
+  const blank = join(dir, 'blank.tgz');
+  run('tar', ['-czf', blank, 'seattle'], { cwd: tree });
+  await page.locator('#cib-check-file').setInputFiles(blank);
+  await page.locator('#cib-check-result').getByText('línea 2: la línea está en blanco', { exact: true }).waitFor();
+  const text = join(dir, 'notes.txt');
+  writeFileSync(text, 'not an installer');
+  await page.locator('#cib-check-file').setInputFiles(text);
+  await page.locator('#cib-check-result').filter({ hasText: 'el instalador base no es ni un zip ni un archivo tar comprimido con gzip' }).waitFor();
   await axeCheck(page, 'Spanish, with the downloads offered');
   assert.deepEqual(problems, []);
 });

@@ -9,7 +9,7 @@ use crate::dom::document;
 use crate::i18n::{ENGLISH, ENGLISH_CATALOG};
 pub use crate::words::{number, text};
 use crate::words::{fill, Said};
-use cib_core::problem::{Arg, Localized};
+use cib_core::problem::{Arg, Localized, Message};
 use std::fmt;
 use js_sys::{Array, Intl, Object, Reflect, JSON};
 use std::cell::RefCell;
@@ -154,4 +154,51 @@ impl fmt::Display for Said {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&message(self))
     }
+}
+
+/// A message the worker's module sent as JSON (`{"id": …, "args": {…}}`, as the core writes
+/// one), when every id in it is one of the catalogs': the English catalog is where its ids live
+/// for the life of the module.
+pub fn said_of_json(json: &str) -> Option<Said> {
+    said_of(&JSON::parse(json).ok()?)
+}
+
+/// A message the worker's module sent, parsed already (see `said_of_json`).
+pub fn said_of(value: &JsValue) -> Option<Said> {
+    message_of(value).map(Said)
+}
+
+fn message_of(value: &JsValue) -> Option<Message> {
+    let id = Reflect::get(value, &"id".into()).ok()?.as_string()?;
+    let key = format!("\"{id}\":");
+    let at = ENGLISH_CATALOG.find(&key)? + 1;
+    let id: &'static str = &ENGLISH_CATALOG[at..at + id.len()];
+    let given = Reflect::get(value, &"args".into()).ok()?;
+    let mut args = Vec::new();
+    for name in Object::keys(given.dyn_ref::<Object>()?).iter() {
+        let name = name.as_string()?;
+        let value = Reflect::get(&given, &name.as_str().into()).ok()?;
+        args.push((static_name(&name)?, arg_of(&value)?));
+    }
+    Some(Message { id, args })
+}
+
+fn arg_of(value: &JsValue) -> Option<Arg> {
+    if let Some(text) = value.as_string() {
+        return Some(Arg::Text(text));
+    }
+    if let Some(n) = value.as_f64() {
+        return Some(Arg::Number(n as i128));
+    }
+    if let Some(list) = value.dyn_ref::<Array>() {
+        return list.iter().map(|m| message_of(&m)).collect::<Option<_>>().map(Arg::List);
+    }
+    message_of(value).map(Arg::Message)
+}
+
+/// A placeholder's name as the English catalog writes it (`{name}`).
+fn static_name(name: &str) -> Option<&'static str> {
+    let braced = format!("{{{name}}}");
+    let at = ENGLISH_CATALOG.find(&braced)? + 1;
+    Some(&ENGLISH_CATALOG[at..at + name.len()])
 }

@@ -106,7 +106,7 @@ fn findings(check: &Check, report: &Report, users: &[UserEntry]) -> Vec<El> {
         out.push(El::new("p").class("verdict").text(&t("ui-check-accepts")));
     } else {
         out.push(El::new("p").class("message").text(&t("ui-check-refuses")));
-        out.push(list(report.problems.iter().cloned(), "problems"));
+        out.push(list(report.problems.iter().map(message), "problems"));
     }
     let n = report.vessels.len();
     out.extend(report.vessels.iter().enumerate().map(|(i, v)| vessel(check, i, v, users)));
@@ -288,7 +288,7 @@ async fn ask(
         .await
         .map_err(|e| match e {
             // The worker's own finding about the file, said as it says it.
-            crate::worker::WorkerError::Failed(why) => Said::text(&why),
+            crate::worker::WorkerError::Failed(why) => why,
             e => e.into(),
         })?;
     let json = Reflect::get(&answer, &"json".into()).ok().and_then(|j| j.as_string());
@@ -366,7 +366,13 @@ fn report_of(answer: &JsValue) -> Report {
         vessels: vessels.collect(),
         reserved: get(answer, "reserved_vessel").is_truthy(),
         accepts: get(answer, "seattle_accepts").is_truthy(),
-        problems: texts(&get(answer, "problems")),
+        // The vesselinfo's problems in the page's language when the worker sent them as
+        // messages, else its English.
+        problems: array(&get(answer, "problems_said"))
+            .map(|m| crate::catalog::said_of(&m))
+            .collect::<Option<Vec<_>>>()
+            .filter(|said| !said.is_empty())
+            .unwrap_or_else(|| texts(&get(answer, "problems")).iter().map(|t| Said::text(t)).collect()),
         unusable: unusable.collect(),
         metainfo,
     }

@@ -50,7 +50,7 @@ pub struct Report {
     pub reserved: bool,
     pub accepts: bool,
     /// Every reason Seattle's installer refuses the vesselinfo.
-    pub problems: Vec<String>,
+    pub problems: Vec<Said>,
     pub unusable: Vec<Unusable>,
     /// `None` when the installer has no metainfo.
     pub metainfo: Option<Metainfo>,

@@ -32,7 +32,7 @@ self.onmessage = async ({ data }) => {
     loaded ??= import(GLUE_URL).then(async (m) => { await m.default({ module_or_path: wasm }); return m; });
     self.postMessage(ops[data.op](await loaded, data));
   } catch (error) {
-    self.postMessage({ error: String(error?.message ?? error), kind: String(error?.name) });
+    self.postMessage({ error: String(error?.message ?? error), kind: String(error?.name), said: error?.said });
   }
 };
 "#;
@@ -84,8 +84,9 @@ pub enum WorkerError {
     /// The operation refused its input as too large (a `RangeError` in the worker, as for a
     /// text too long for any QR code).
     TooLarge(String),
-    /// The operation failed, for this reason.
-    Failed(String),
+    /// The operation failed, for this reason: the core's own message when it sent one (the
+    /// worker's `said`), else the text of its error.
+    Failed(Said),
 }
 
 impl From<WorkerError> for Said {
@@ -93,9 +94,10 @@ impl From<WorkerError> for Said {
         match e {
             WorkerError::Unavailable(why) => Said::new("ui-worker-unavailable", vec![("problem", why)]),
             WorkerError::Silent => Said::id("ui-worker-silent"),
-            WorkerError::TooLarge(why) | WorkerError::Failed(why) => {
+            WorkerError::TooLarge(why) => {
                 Said::new("ui-worker-failed", vec![("problem", text(&why))])
             }
+            WorkerError::Failed(why) => Said::new("ui-worker-failed", vec![("problem", why.into())]),
         }
     }
 }
@@ -163,6 +165,9 @@ pub async fn call(
     match (text("error"), text("kind").as_deref()) {
         (None, _) => Ok(answer),
         (Some(error), Some("RangeError")) => Err(WorkerError::TooLarge(error)),
-        (Some(error), _) => Err(WorkerError::Failed(error)),
+        (Some(error), _) => {
+            let said = text("said").and_then(|json| crate::catalog::said_of_json(&json));
+            Err(WorkerError::Failed(said.unwrap_or_else(|| Said::text(&error))))
+        }
     }
 }

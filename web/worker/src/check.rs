@@ -3,8 +3,9 @@
 //! the page's module because verifying the metainfo's signature needs big integers and reading a
 //! tar.gz inflates it.
 
-use cib_core::base_installer::TailRead;
+use cib_core::base_installer::{BaseInstallerError, TailRead};
 use cib_core::inspection::Inspection;
+use cib_core::Localized;
 use serde_json::{json, Value};
 use std::io::{Cursor, Read};
 
@@ -13,15 +14,25 @@ const MAX_KEY_BYTES: u64 = 64_000;
 
 /// `cib inspect --json`'s findings (the page reads the same JSON into its
 /// `inspection::Report`) from the installer's bytes from `start` on: a zip's tail, or the whole
-/// file when `start` is 0; `{"needs": offset}` when the entries to read lie earlier. An error
-/// is in the words customizing uses for a file it cannot take.
-pub fn findings(installer: &[u8], start: u64, now: f64) -> Result<Value, String> {
+/// file when `start` is 0; `{"needs": offset}` when the entries to read lie earlier. For the
+/// page, `problems_said` holds the vesselinfo's problems as catalog messages, to say them in
+/// its language. An error is the one customizing gives for a file it cannot take.
+pub fn findings(installer: &[u8], start: u64, now: f64) -> Result<Value, BaseInstallerError> {
     let read = match start {
         0 => Inspection::read(installer, None, now).map(TailRead::Read),
         _ => Inspection::read_zip_tail(installer, start, None, now),
     };
-    Ok(match read.map_err(|e| e.to_string())? {
-        TailRead::Read(inspection) => inspection.json(),
+    Ok(match read? {
+        TailRead::Read(inspection) => {
+            let mut json = inspection.json();
+            let said: Vec<_> = inspection
+                .vesselinfo
+                .iter()
+                .flat_map(|v| v.problems.iter().map(|p| p.message()))
+                .collect();
+            json["problems_said"] = json!(said);
+            json
+        }
         TailRead::NeedsBytesFrom(offset) => json!({ "needs": offset }),
     })
 }

@@ -6,7 +6,7 @@
 //! Both functions answer in plain JavaScript values, which is all that crosses to the page.
 
 use cib_core::base_installer::{self, Piece};
-use cib_core::{KeyBits, KeyPair};
+use cib_core::{KeyBits, KeyPair, Localized};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -33,9 +33,8 @@ pub fn generate_key_pair(key_bits: u32) -> Result<Object, JsError> {
 /// The pieces of a customized base installer (whole bytes): `[start, end]` for a range of the
 /// base, a `Uint8Array` for new bytes. The page assembles them into a Blob of slices.
 #[wasm_bindgen]
-pub fn customize_pieces(base: &[u8], vesselinfo: &str) -> Result<Array, JsError> {
-    let customized = base_installer::customize(base, vesselinfo.as_bytes())
-        .map_err(|e| JsError::new(&e.to_string()))?;
+pub fn customize_pieces(base: &[u8], vesselinfo: &str) -> Result<Array, JsValue> {
+    let customized = base_installer::customize(base, vesselinfo.as_bytes()).map_err(refusal)?;
     Ok(customized
         .pieces
         .as_slice()
@@ -54,10 +53,20 @@ pub fn customize_pieces(base: &[u8], vesselinfo: &str) -> Result<Array, JsError>
 /// How many bytes a tar.gz unpacks to: the page's benchmark times it beside `customize_pieces`,
 /// in the same worker, as the floor of customizing a tar.gz.
 #[wasm_bindgen]
-pub fn inflated_size(base: &[u8]) -> Result<f64, JsError> {
+pub fn inflated_size(base: &[u8]) -> Result<f64, JsValue> {
     base_installer::inflated_size(base)
         .map(|size| size as f64)
-        .map_err(|e| JsError::new(&e.to_string()))
+        .map_err(refusal)
+}
+
+/// Why a base installer was refused, as an `Error` whose message is the core's English and
+/// whose `said` is the same as a catalog message (JSON), for the page to say in its language.
+fn refusal(e: base_installer::BaseInstallerError) -> JsValue {
+    let error = js_sys::Error::new(&e.to_string());
+    if let Ok(said) = serde_json::to_string(&e.message()) {
+        let _ = Reflect::set(&error, &"said".into(), &said.into());
+    }
+    error.into()
 }
 
 /// The QR code of `text` as an SVG image, four pixels a module at least so that a phone reads it
@@ -85,10 +94,10 @@ mod check;
 /// its bytes from `start` on: a zip's tail, or the whole file; `{"needs": offset}` when a zip's
 /// entries start before that tail.
 #[wasm_bindgen]
-pub fn check_installer(installer: &[u8], start: f64, now: f64) -> Result<String, JsError> {
+pub fn check_installer(installer: &[u8], start: f64, now: f64) -> Result<String, JsValue> {
     check::findings(installer, start as u64, now)
         .map(|v| v.to_string())
-        .map_err(|e| JsError::new(&e))
+        .map_err(refusal)
 }
 
 /// The named public keys of a public_keys.zip, as JSON text `[[name, key], …]`.

@@ -79,10 +79,11 @@ fn refused_in_the_browser(name: &str) {
     let base = hostile_archives::named(name);
     let vesselinfo = format!("Percent 80\nOwner {}", RESERVED_OWNER_KEY.trim());
     let error = cib_worker::customize_pieces(&base, &vesselinfo).expect_err(name);
-    let message = js_sys::Error::from(JsValue::from(error))
-        .message()
-        .as_string()
-        .unwrap();
+    // The core's message for the page to say in its language, and its English as the text.
+    let said = Reflect::get(&error, &"said".into()).unwrap().as_string();
+    let said = said.unwrap_or_else(|| panic!("{name}: no said"));
+    assert!(said.starts_with("{\"id\":\"problem-"), "{name}: {said}");
+    let message = js_sys::Error::from(error).message().as_string().unwrap();
     let expected = hostile_archives::refusal(name);
     assert!(
         expected.iter().all(|gist| message.contains(gist)),
@@ -90,7 +91,7 @@ fn refused_in_the_browser(name: &str) {
     );
     // Checking the installer refuses it with customizing's words.
     let error = cib_worker::check_installer(&base, 0.0, 0.0).expect_err(name);
-    let checked = js_sys::Error::from(JsValue::from(error)).message();
+    let checked = js_sys::Error::from(error).message();
     let checked = checked.as_string().unwrap();
     assert!(
         expected.iter().all(|gist| checked.contains(gist)),
