@@ -118,7 +118,7 @@ impl Inspection {
                     "line": k.line,
                     "key": k.key,
                     "fingerprint": fingerprint(&k.key),
-                    "why": k.why,
+                    "why": k.why.to_string(),
                 })
             })
             .collect();

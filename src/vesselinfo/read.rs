@@ -46,7 +46,7 @@ pub struct VesselKey {
 pub struct UnusableKey {
     pub line: usize,
     pub key: String,
-    pub why: String,
+    pub why: ProblemKind,
 }
 
 impl VesselKey {
@@ -61,8 +61,8 @@ impl VesselKey {
     }
 
     /// The key, if it is one the node manager can use.
-    pub fn public_key(&self) -> Result<PublicKey, String> {
-        PublicKey::parse(&self.text)
+    pub fn public_key(&self) -> Result<PublicKey, ProblemKind> {
+        PublicKey::parse_typed(&self.text)
     }
 }
 

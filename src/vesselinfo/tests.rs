@@ -231,16 +231,16 @@ fn keys_the_installer_takes_but_no_node_can_use_are_noted_apart() {
     );
     let read = accepted(&text);
     assert!(read.ends_with_reserved_vessel());
-    let unusable: Vec<(usize, &str)> = read
+    let unusable: Vec<(usize, String)> = read
         .unusable_keys
         .iter()
-        .map(|k| (k.line, k.why.as_str()))
+        .map(|k| (k.line, k.why.to_string()))
         .collect();
     assert_eq!(
         unusable,
         [
-            (3, "the modulus has 12 bits; at least 512 are needed"),
-            (4, "a number is negative; it must be positive")
+            (3, "the modulus has 12 bits; at least 512 are needed".into()),
+            (4, "a number is negative; it must be positive".into())
         ]
     );
     assert_eq!(read.unusable_keys[0].key, "3 3127");

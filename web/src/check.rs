@@ -123,7 +123,7 @@ fn findings(check: &Check, report: &Report, users: &[UserEntry]) -> Vec<El> {
         let items = report.unusable.iter().map(|Unusable { line, fingerprint, why }| {
             say(
                 "ui-check-unusable-key",
-                &[("line", count(*line)), ("fingerprint", text(fingerprint)), ("why", text(why))],
+                &[("line", count(*line)), ("fingerprint", text(fingerprint)), ("why", why.clone().into())],
             )
         });
         out.push(list(items, "problems"));
@@ -341,10 +341,15 @@ fn report_of(answer: &JsValue) -> Report {
             users: array(&get(&v, "users")).map(|u| key_of(&u)).collect(),
         }
     });
-    let unusable = array(&get(answer, "unusable_keys")).map(|u| Unusable {
+    // Why each key is unusable in the page's language when the worker sent it as a message.
+    let why_said: Vec<JsValue> = array(&get(answer, "unusable_said")).collect();
+    let unusable = array(&get(answer, "unusable_keys")).enumerate().map(|(i, u)| Unusable {
         line: number(&get(&u, "line")).unwrap_or(0.0) as usize,
         fingerprint: string(&get(&u, "fingerprint")),
-        why: string(&get(&u, "why")),
+        why: why_said
+            .get(i)
+            .and_then(crate::catalog::said_of)
+            .unwrap_or_else(|| Said::text(&string(&get(&u, "why")))),
     });
     let m = get(answer, "metainfo");
     let signer = get(&m, "signer");

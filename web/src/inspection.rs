@@ -24,7 +24,7 @@ pub struct Vessel {
 pub struct Unusable {
     pub line: usize,
     pub fingerprint: String,
-    pub why: String,
+    pub why: Said,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
