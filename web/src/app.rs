@@ -245,7 +245,7 @@ impl App {
             let model = self.model.borrow();
             let state = &model.state;
             users::render(root, state);
-            crate::key_size::view::render(root, state);
+            crate::key_size_choice::render(root, state);
             vessels::render(root, state);
             platforms::render(root, state);
             if let Some(chosen) = &model.chosen {

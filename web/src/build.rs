@@ -33,7 +33,7 @@ pub fn quick_skeleton() -> El {
             .class("primary")
             .attr("aria-describedby", "cib-quick-hint"),
         El::new("p").attr("id", "cib-quick-hint").class("hint"),
-        crate::key_size::view::choice(crate::key_size::view::QUICK),
+        crate::key_size_choice::choice(crate::key_size_choice::QUICK),
     ])
 }
 

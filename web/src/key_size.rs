@@ -1,10 +1,9 @@
 //! The size of the key pairs the page generates, and how a user's key reads in step 1: the
 //! choice (2048 bits unless the person picks another) lives in the builder's `State`; this
-//! module words it and, in a browser, draws the choice where a person decides to generate.
+//! module words it (`key_size_choice` draws it where a person decides to generate).
 
-use crate::state::{UserEntry, UserKey};
 use crate::words::{count, text, Said};
-use cib_core::KeyBits;
+use cib_core::{KeyBits, PublicKey};
 
 /// The sizes offered, smallest first.
 pub const OFFERED: [KeyBits; 4] = [
@@ -41,25 +40,33 @@ pub fn weak_note(bits: usize) -> Option<Said> {
     (bits < STRONG_BITS).then(|| Said::id("ui-key-weak"))
 }
 
+/// Where a user's key comes from.
+pub enum KeyOrigin {
+    Own,
+    Generated,
+}
+
 /// How a user's key reads in the list of step 1: where it comes from, its size and its
-/// fingerprint; a user still to be generated gets the size chosen now.
-pub fn user_key(user: &UserEntry, chosen: KeyBits) -> Said {
-    let (id, bits) = match &user.key {
-        UserKey::Own(key) => ("ui-key-own", key.modulus_bits()),
-        UserKey::Generated(pair) => ("ui-key-generated", pair.public.modulus_bits()),
-        UserKey::Missing => return with_bits("ui-key-to-generate", chosen.bits()),
+/// fingerprint; a user still to be generated (`None`) gets the size chosen now.
+pub fn user_key(key: Option<(KeyOrigin, &PublicKey)>, chosen: KeyBits) -> Said {
+    let Some((origin, public)) = key else {
+        return with_bits("ui-key-to-generate", chosen.bits());
     };
+    let id = match origin {
+        KeyOrigin::Own => "ui-key-own",
+        KeyOrigin::Generated => "ui-key-generated",
+    };
+    let bits = public.modulus_bits();
     let mut key = with_bits(id, bits);
     if bits < STRONG_BITS {
         key = Said::new("ui-key-weak-short", vec![("key", key.into())]);
     }
-    let fingerprint = user
-        .public_key()
-        .map(|k| k.fingerprint())
-        .unwrap_or_default();
     Said::new(
         "ui-key-fingerprint",
-        vec![("key", key.into()), ("fingerprint", text(&fingerprint))],
+        vec![
+            ("key", key.into()),
+            ("fingerprint", text(&public.fingerprint())),
+        ],
     )
 }
 
@@ -93,89 +100,27 @@ pub fn parse(value: &str) -> Option<KeyBits> {
     KeyBits::from_bits(value.parse().ok()?).ok()
 }
 
-#[cfg(target_arch = "wasm32")]
-pub mod view {
-    use super::{option_label, OFFERED};
-    use crate::action::Action;
-    use crate::catalog::{message, t};
-    use crate::dom::{El, Root};
-    use crate::state::State;
-    use web_sys::HtmlSelectElement;
-
-    /// The choice for the users of step 1.
-    pub const USERS: &str = "cib-key-bits";
-    /// The same choice beside the quick installer.
-    pub const QUICK: &str = "cib-quick-key-bits";
-
-    /// A labelled choice of size, wired to `Action::SetKeyBits`.
-    pub fn choice(id: &str) -> El {
-        let hint = format!("{id}-hint");
-        let options = OFFERED.map(|bits| {
-            El::new("option")
-                .attr("value", &bits.bits().to_string())
-                .flag("selected", bits == super::DEFAULT)
-                .text(&message(&option_label(bits)))
-        });
-        El::new("div").class("field").children([
-            El::new("label")
-                .attr("for", id)
-                .text(&t("ui-key-size-label")),
-            El::new("select")
-                .attr("id", id)
-                .attr("aria-describedby", &hint)
-                .action(&Action::SetKeyBits(super::DEFAULT))
-                .children(options),
-            El::new("p")
-                .attr("id", &hint)
-                .class("hint")
-                .text(&t("ui-key-size-hint")),
-        ])
-    }
-
-    /// Both choices show the builder's size.
-    pub fn render(root: &Root, state: &State) {
-        let value = state.key_bits.bits().to_string();
-        for id in [USERS, QUICK] {
-            if let Some(select) = root.by_id::<HtmlSelectElement>(id) {
-                if select.value() != value {
-                    select.set_value(&value);
-                }
-            }
-        }
-    }
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::words::english;
-    use cib_core::{KeyPair, PublicKey};
+    use cib_core::KeyPair;
 
     #[test]
     fn a_user_s_key_reads_with_its_size_and_fingerprint() {
-        let missing = UserEntry {
-            name: "alice".into(),
-            key: UserKey::Missing,
-        };
         assert_eq!(
-            english(&user_key(&missing, KeyBits::B3072)),
+            english(&user_key(None, KeyBits::B3072)),
             "key pair made when you build, 3072 bits"
         );
         let pair = KeyPair::generate(&mut rand::thread_rng(), KeyBits::B1024).expect("a pair");
         let fingerprint = pair.public.fingerprint();
-        let own = UserEntry {
-            name: "bob".into(),
-            key: UserKey::Own(PublicKey::parse(&pair.public.to_string()).expect("a key")),
-        };
+        let own = PublicKey::parse_typed(&pair.public.to_string()).expect("a key");
         assert_eq!(
-            english(&user_key(&own, DEFAULT)),
+            english(&user_key(Some((KeyOrigin::Own, &own)), DEFAULT)),
             format!("own key, 1024 bits (weak by current standards), fingerprint {fingerprint}")
         );
-        let generated = UserEntry {
-            name: "bob".into(),
-            key: UserKey::Generated(pair),
-        };
-        assert!(english(&user_key(&generated, DEFAULT)).starts_with("generated, 1024 bits"));
+        let generated = user_key(Some((KeyOrigin::Generated, &pair.public)), DEFAULT);
+        assert!(english(&generated).starts_with("generated, 1024 bits"));
         assert_eq!(english(&option_label(KeyBits::B3072)), "3072 bits");
     }
 

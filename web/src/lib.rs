@@ -66,6 +66,7 @@ browser! {
     mod donor_view;
     mod events;
     pub mod installers;
+    mod key_size_choice;
     pub mod keygen;
     mod keys;
     mod language;

@@ -3,6 +3,7 @@
 //! hold whatever the order of clicks; `update::Model` holds it with the rest of the builder's
 //! state, and the DOM is only ever a picture of that.
 
+use crate::key_size::{self, KeyOrigin};
 use crate::words::{text, Said};
 use cib_core::share_link::Shared;
 use cib_core::vessel::{DEFINED_TOTAL, MAX_VESSELS, PERCENT_STEP};
@@ -35,6 +36,16 @@ impl UserEntry {
             UserKey::Generated(pair) => Some(&pair.public),
             UserKey::Missing => None,
         }
+    }
+
+    /// How this user's key reads in step 1, a key still to be generated at the `chosen` size.
+    pub fn key_said(&self, chosen: KeyBits) -> Said {
+        let key = match &self.key {
+            UserKey::Own(key) => Some((KeyOrigin::Own, key)),
+            UserKey::Generated(pair) => Some((KeyOrigin::Generated, &pair.public)),
+            UserKey::Missing => None,
+        };
+        key_size::user_key(key, chosen)
     }
 }
 
@@ -96,7 +107,7 @@ impl State {
             revision: 0,
             saved_private: Vec::new(),
             link_problem: None,
-            key_bits: crate::key_size::DEFAULT,
+            key_bits: key_size::DEFAULT,
         }
     }
 

@@ -41,7 +41,7 @@ pub fn skeleton() -> El {
                 .action(&Action::ChooseKeyFile),
             El::message("cib-key-message", None),
         ]),
-        crate::key_size::view::choice(crate::key_size::view::USERS),
+        crate::key_size_choice::choice(crate::key_size_choice::USERS),
         El::button(&t("ui-add-user"), &Action::AddUser).attr("id", "cib-add-user").class("primary"),
         El::new("div").attr("id", "cib-user-list"),
     ])
@@ -95,7 +95,7 @@ pub fn render(root: &Root, state: &State) {
         ),
     };
     let rows = state.users.iter().map(|user| {
-        let key = message(&crate::key_size::user_key(user, state.key_bits));
+        let key = message(&user.key_said(state.key_bits));
         El::new("li").children([
             El::new("span").class("user-name").text(&user.name),
             El::new("span").class("user-key").text(&key),

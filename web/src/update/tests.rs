@@ -433,10 +433,7 @@ fn the_key_size_is_remembered_and_a_build_generates_at_it() {
         Some(cib_core::KeyBits::B4096)
     );
     assert_eq!(
-        english(&crate::key_size::user_key(
-            &model.state.users[0],
-            model.state.key_bits
-        )),
+        english(&model.state.users[0].key_said(model.state.key_bits)),
         "key pair made when you build, 4096 bits"
     );
 }
@@ -462,10 +459,7 @@ fn a_generated_user_records_its_pair_and_reads_with_its_size() {
     // A later choice changes no key already made.
     update(&mut model, Action::SetKeyBits(cib_core::KeyBits::B3072));
     assert_eq!(
-        english(&crate::key_size::user_key(
-            &model.state.users[0],
-            model.state.key_bits
-        )),
+        english(&model.state.users[0].key_said(model.state.key_bits)),
         format!("generated, 1024 bits (weak by current standards), fingerprint {fingerprint}")
     );
 }
