@@ -1,4 +1,4 @@
-// The hosted page without a network (#10): its service worker keeps the page's files, and the
+// The hosted page without a network: its service worker keeps the page's files, and the
 // page keeps each base installer it verified. A first visit builds Linux; then the host stops
 // and the browser goes offline; the reloaded page builds the same installer, byte for byte,
 // from what was kept. A new build of the site (the post-build step run again on a changed page)

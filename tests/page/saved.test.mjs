@@ -1,4 +1,4 @@
-// The builder saved as one file (#10): downloaded through the hosted page's "Save for offline
+// The builder saved as one file: downloaded through the hosted page's "Save for offline
 // use" link, opened from file:// in a browser with the network off and every http(s) request
 // refused. Two users (a pasted key, a generated one), the Linux and Windows base installers and
 // the site's manifest.json chosen from disk; the installers and key zips are checked natively.
