@@ -407,7 +407,8 @@ pub(super) fn repy_files(bytes: &[u8], start: u64) -> Result<Vec<TreeEntry>, Tai
             directory_start,
         )?;
         let name = entry_path::check(data.name_raw()).map_err(BaseInstallerError::UnsafeEntry)?;
-        if !name.starts_with(REPY_FOLDER) {
+        // A folder holds no bytes to read: a tail need not reach back to its header either.
+        if !name.starts_with(REPY_FOLDER) || data.name_raw().ends_with(b"/") {
             continue;
         }
         let mut file = archive.by_index(i).map_err(|e| corrupt(e.to_string()))?;
