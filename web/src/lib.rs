@@ -82,6 +82,8 @@ browser! {
 }
 #[cfg(all(target_arch = "wasm32", feature = "measure"))]
 mod measure;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
 
 // Talc instead of the default dlmalloc: a smaller module and faster allocation in WebAssembly.
 #[cfg(all(not(target_feature = "atomics"), target_arch = "wasm32"))]
