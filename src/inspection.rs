@@ -162,7 +162,7 @@ impl Inspection {
             "files": files,
             "unlisted": verification.unlisted,
             "holds": verification.problems.is_empty(),
-            "problems": verification.problems,
+            "problems": verification.problems_english(),
         })
     }
 }

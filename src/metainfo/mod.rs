@@ -19,6 +19,7 @@ pub use verify::{verify, Found, Verification};
 use crate::base_installer::{TreeEntry, REPY_FOLDER};
 #[cfg(feature = "rsa")]
 use crate::key_pair::KeyPair;
+use crate::problem::ProblemKind;
 use sha1::{Digest, Sha1};
 
 /// Where metainfo lives in every base installer, beside the files it lists.
@@ -106,17 +107,25 @@ pub fn lines(listed: &[Listed]) -> String {
 
 /// Reads the lines back as the software updater does: blank lines and lines starting with `#`
 /// or `!` are skipped, every other line is three words.
-pub fn read_lines(data: &str) -> Result<Vec<Listed>, String> {
+pub fn read_lines(data: &str) -> Result<Vec<Listed>, ProblemKind> {
     let mut listed = Vec::new();
     for (number, line) in data.split('\n').enumerate() {
         if line.trim().is_empty() || line.starts_with(['#', '!']) {
             continue;
         }
-        let bad = |what: &str| format!("metainfo line {}: {what}: {line:?}", number + 1);
+        let (line_number, text) = (number + 1, line.to_string());
         let [path, sha1, size] = line.split_whitespace().collect::<Vec<_>>()[..] else {
-            return Err(bad("not a name, a SHA-1 and a size"));
+            return Err(ProblemKind::MetainfoLineNotThreeWords {
+                line: line_number,
+                text,
+            });
         };
-        let size = size.parse().map_err(|_| bad("the size is not a number"))?;
+        let size = size
+            .parse()
+            .map_err(|_| ProblemKind::MetainfoLineSizeNotNumber {
+                line: line_number,
+                text,
+            })?;
         listed.push(Listed {
             path: path.to_string(),
             sha1: sha1.to_string(),
@@ -141,7 +150,7 @@ pub fn sign(files: &[TreeEntry], signer: &KeyPair, signed_at: f64) -> Result<Vec
             "the signing time {signed_at} is not a time between 1970 and the year 5138"
         ));
     }
-    check_updater_key(files, &signer.public)?;
+    check_updater_key(files, &signer.public).map_err(String::from)?;
     let data = lines(&listing(files)?);
     Ok(signeddata::sign(&data, signer, signed_at).into_bytes())
 }

@@ -5,6 +5,7 @@
 use super::VALIDITY_SECONDS;
 use crate::decimal;
 use crate::key_pair::KeyPair;
+use crate::problem::ProblemKind;
 use crate::public_key::PublicKey;
 use rsa::BigUint;
 use sha1::{Digest, Sha1};
@@ -46,34 +47,38 @@ pub struct SignedData<'a> {
 
 impl<'a> SignedData<'a> {
     /// Splits as signeddata_issignedcorrectly does: at the last `!`, then the five parts before.
-    pub fn read(text: &'a str) -> Result<SignedData<'a>, String> {
-        let (signed, signature) = text
-            .rsplit_once('!')
-            .ok_or("it is not signed: it has no '!'")?;
+    pub fn read(text: &'a str) -> Result<SignedData<'a>, ProblemKind> {
+        let (signed, signature) = text.rsplit_once('!').ok_or(ProblemKind::SignedNoBang)?;
         let mut parts = signed.rsplitn(6, '!');
         let mut next = || parts.next();
         let (Some(_destination), Some(_sequence), Some(expires), Some(time), Some(key), Some(data)) =
             (next(), next(), next(), next(), next(), next())
         else {
-            return Err(
-                "it is not signed data: it needs the data, the signer's key, the time, \
-                        the expiry, a sequence number and a destination, each after a '!'"
-                    .into(),
-            );
+            return Err(ProblemKind::SignedPartsMissing);
         };
         let data = data
             .strip_suffix('\n')
-            .ok_or("the data does not end with a newline before the signer's key")?;
-        let signer = PublicKey::parse(key).map_err(|e| format!("the signer's key: {e}"))?;
-        let signed_at = read_time(time).map_err(|e| format!("the signing time: {e}"))?;
+            .ok_or(ProblemKind::SignedDataNoNewline)?;
+        let signer = PublicKey::parse_typed(key).map_err(|e| ProblemKind::SignedBadSigner {
+            problem: Box::new(e),
+        })?;
+        let signed_at = read_time(time).ok_or_else(|| ProblemKind::SignedTimeNotSeconds {
+            text: time.to_string(),
+        })?;
         let expires_text = expires;
         let expires = match expires {
             "None" => None,
-            text => Some(read_time(text).map_err(|e| format!("the expiry: {e}"))?),
+            text => Some(
+                read_time(text).ok_or_else(|| ProblemKind::SignedExpiryNotSeconds {
+                    text: text.to_string(),
+                })?,
+            ),
         };
         let signature = match signature.split_whitespace().collect::<Vec<_>>()[..] {
-            [number] => decimal::parse(number).map_err(|e| format!("the signature: {e}"))?,
-            _ => return Err("the signature is not one decimal number".into()),
+            [number] => decimal::parse(number).map_err(|e| ProblemKind::SignedBadSignature {
+                problem: Box::new(e),
+            })?,
+            _ => return Err(ProblemKind::SignatureNotOneNumber),
         };
         let signature_holds = BigUint::from(&signature)
             .modpow(&signer.e().into(), &signer.n().into())
@@ -90,11 +95,8 @@ impl<'a> SignedData<'a> {
     }
 }
 
-fn read_time(text: &str) -> Result<f64, String> {
-    text.parse::<f64>()
-        .ok()
-        .filter(|t| t.is_finite())
-        .ok_or_else(|| format!("{text:?} is not a number of seconds"))
+fn read_time(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|t| t.is_finite())
 }
 
 /// Python 2's `str(float)`, as signeddata writes times: `%.12g`, then `.0` when that shows a

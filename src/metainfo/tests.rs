@@ -205,7 +205,7 @@ const NOW: f64 = SIGNED_AT + 100.0;
 fn verifies_what_it_signed() {
     let tree = signed_tree();
     let verification = verify(&tree, Some(&pair().public), NOW);
-    assert_eq!(verification.problems, Vec::<String>::new());
+    assert_eq!(verification.problems_english(), Vec::<String>::new());
     assert!(verification.unlisted.is_empty());
     let found = verification.found.unwrap();
     assert_eq!(found.signer, pair().public);
@@ -241,7 +241,7 @@ fn verify_names_the_listed_files_that_differ_or_are_missing() {
 fn problems_after(change: impl FnOnce(&mut Vec<TreeEntry>)) -> Vec<String> {
     let mut tree = signed_tree();
     change(&mut tree);
-    verify(&tree, Some(&pair().public), NOW).problems
+    verify(&tree, Some(&pair().public), NOW).problems_english()
 }
 
 fn entry<'a>(tree: &'a mut [TreeEntry], path: &str) -> &'a mut TreeEntry {
@@ -286,11 +286,11 @@ fn verify_says_what_does_not_hold() {
         .any(|p| p == "extra.py is listed but missing"));
 
     let other = other_pair();
-    let wrong_key = verify(&signed_tree(), Some(&other.public), NOW).problems;
+    let wrong_key = verify(&signed_tree(), Some(&other.public), NOW).problems_english();
     assert_eq!(wrong_key.len(), 1);
     assert!(wrong_key[0].contains("not with the expected updater key"));
 
-    let future = verify(&signed_tree(), None, SIGNED_AT - 1.0).problems;
+    let future = verify(&signed_tree(), None, SIGNED_AT - 1.0).problems_english();
     assert_eq!(future.len(), 1);
     assert!(future[0].contains("in the future"));
 
@@ -325,7 +325,7 @@ fn verify_checks_the_key_of_the_installers_own_updater() {
     tree.push(file(ARCHIVE_PATH, metainfo.as_bytes()));
     let verification = verify(&tree, None, NOW);
     assert_eq!(verification.problems.len(), 1);
-    assert!(verification.problems[0].contains("could never update"));
+    assert!(verification.problems_english()[0].contains("could never update"));
 }
 
 #[test]

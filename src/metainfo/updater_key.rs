@@ -3,6 +3,7 @@
 //! update a node, so Seattle's build scripts refuse to build with one.
 
 use crate::base_installer::TreeEntry;
+use crate::problem::ProblemKind;
 use crate::public_key::PublicKey;
 
 /// Where the updater sits in a base installer.
@@ -10,7 +11,7 @@ pub const UPDATER_PATH: &str = "seattle/seattle_repy/softwareupdater.py";
 
 /// The key in the text of softwareupdater.py; `None` when it has no `softwareupdatepublickey`
 /// assignment.
-pub fn updater_key(script: &str) -> Option<Result<PublicKey, String>> {
+pub fn updater_key(script: &str) -> Option<Result<PublicKey, ProblemKind>> {
     let value = script.lines().find_map(|line| {
         line.trim_start()
             .strip_prefix("softwareupdatepublickey")?
@@ -22,9 +23,11 @@ pub fn updater_key(script: &str) -> Option<Result<PublicKey, String>> {
 }
 
 /// `{'e': E, 'n': N}` in either order, the numbers possibly written as Python 2 longs (`123L`).
-fn key_of_dict(value: &str) -> Result<PublicKey, String> {
+fn key_of_dict(value: &str) -> Result<PublicKey, ProblemKind> {
     let shown: String = value.chars().take(40).collect();
-    let bad = || format!("softwareupdatepublickey is not a dict of 'e' and 'n': {shown}...");
+    let bad = || ProblemKind::UpdaterKeyNotDict {
+        shown: shown.clone(),
+    };
     let body = value
         .strip_prefix('{')
         .and_then(|v| v.strip_suffix('}'))
@@ -42,27 +45,28 @@ fn key_of_dict(value: &str) -> Result<PublicKey, String> {
     let (Some(e), Some(n)) = (e, n) else {
         return Err(bad());
     };
-    PublicKey::parse(&format!("{e} {n}")).map_err(|why| format!("softwareupdatepublickey: {why}"))
+    PublicKey::parse_typed(&format!("{e} {n}")).map_err(|why| ProblemKind::UpdaterKeyBad {
+        problem: Box::new(why),
+    })
 }
 
 /// Refuses a signing key that the installer's own softwareupdater.py does not trust, saying
 /// which keys differ. An installer without softwareupdater.py has nothing to disagree with.
-pub fn check_updater_key(files: &[TreeEntry], signer: &PublicKey) -> Result<(), String> {
+pub fn check_updater_key(files: &[TreeEntry], signer: &PublicKey) -> Result<(), ProblemKind> {
     let Some(updater) = files.iter().rev().find(|f| f.path == UPDATER_PATH) else {
         return Ok(());
     };
     match updater_key(&String::from_utf8_lossy(&updater.contents)) {
-        None => Err(format!(
-            "{UPDATER_PATH} has no softwareupdatepublickey, so the nodes' updater key is unknown"
-        )),
-        Some(Err(why)) => Err(format!("{UPDATER_PATH}: {why}")),
+        None => Err(ProblemKind::UpdaterKeyMissing { path: UPDATER_PATH }),
+        Some(Err(why)) => Err(ProblemKind::InFile {
+            path: UPDATER_PATH,
+            problem: Box::new(why),
+        }),
         Some(Ok(trusted)) if trusted == *signer => Ok(()),
-        Some(Ok(trusted)) => Err(format!(
-            "{UPDATER_PATH} trusts the updater key {} but the metainfo is signed with {}: nodes \
-             installed from it could never update. Sign with the key in softwareupdater.py, or \
-             put the signing key in it",
-            trusted.abbreviated(),
-            signer.abbreviated()
-        )),
+        Some(Ok(trusted)) => Err(ProblemKind::UpdaterKeyDiffers {
+            path: UPDATER_PATH,
+            trusted: trusted.abbreviated(),
+            signer: signer.abbreviated(),
+        }),
     }
 }

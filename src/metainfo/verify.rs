@@ -3,6 +3,7 @@
 
 use super::{check_updater_key, Listed, SignedData, ARCHIVE_PATH};
 use crate::base_installer::{TreeEntry, REPY_FOLDER};
+use crate::problem::ProblemKind;
 use crate::public_key::PublicKey;
 use std::collections::HashMap;
 
@@ -12,12 +13,19 @@ pub struct Verification {
     /// The metainfo as read, when it could be.
     pub found: Option<Found>,
     /// Empty when the metainfo holds.
-    pub problems: Vec<String>,
+    pub problems: Vec<ProblemKind>,
     /// Files the listing rule would list that this metainfo does not: the updater never
     /// replaces them. Worth knowing, not wrong (the installer's maker chose what to list).
     pub unlisted: Vec<String>,
     /// Listed files that are missing from the installer or differ from their line.
     pub differing: Vec<String>,
+}
+
+impl Verification {
+    /// The problems in English, as the CLI and its JSON say them.
+    pub fn problems_english(&self) -> Vec<String> {
+        self.problems.iter().map(ToString::to_string).collect()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -41,43 +49,41 @@ pub fn verify(files: &[TreeEntry], expected: Option<&PublicKey>, now: f64) -> Ve
     let problems = &mut verification.problems;
     // Extracting keeps the last of entries that have the same name.
     let Some(metainfo) = files.iter().rev().find(|f| f.path == ARCHIVE_PATH) else {
-        problems.push(format!("the installer has no {ARCHIVE_PATH}"));
+        problems.push(ProblemKind::MetainfoMissing { path: ARCHIVE_PATH });
         return verification;
     };
     let Ok(text) = std::str::from_utf8(&metainfo.contents) else {
-        problems.push(format!("{ARCHIVE_PATH} is not text"));
+        problems.push(ProblemKind::MetainfoNotText { path: ARCHIVE_PATH });
         return verification;
     };
     let signed = match SignedData::read(text) {
         Ok(signed) => signed,
         Err(why) => {
-            problems.push(format!("{ARCHIVE_PATH} cannot be read: {why}"));
+            problems.push(ProblemKind::MetainfoUnreadable {
+                path: ARCHIVE_PATH,
+                problem: Box::new(why),
+            });
             return verification;
         }
     };
     if !signed.signature_holds {
-        problems.push(format!(
-            "the signature does not hold: the metainfo was changed after signing, or not signed \
-             with the private key of {}",
-            signed.signer.abbreviated()
-        ));
+        problems.push(ProblemKind::SignatureDoesNotHold {
+            signer: signed.signer.abbreviated(),
+        });
     }
     if let Some(expected) = expected.filter(|key| **key != signed.signer) {
-        problems.push(format!(
-            "signed with {}, not with the expected updater key {}",
-            signed.signer.abbreviated(),
-            expected.abbreviated()
-        ));
+        problems.push(ProblemKind::SignedWithOtherKey {
+            signer: signed.signer.abbreviated(),
+            expected: expected.abbreviated(),
+        });
     }
     if let Err(why) = check_updater_key(files, &signed.signer) {
         problems.push(why);
     }
     if signed.signed_at > now {
-        problems.push(format!(
-            "signed at {}, which is in the future: the updater would refuse every update signed \
-             before then",
-            signed.signed_at_text
-        ));
+        problems.push(ProblemKind::SignedInFuture {
+            at: signed.signed_at_text.to_string(),
+        });
     }
     let listed = match super::read_lines(signed.data) {
         Ok(listed) => listed,
@@ -94,18 +100,22 @@ pub fn verify(files: &[TreeEntry], expected: Option<&PublicKey>, now: f64) -> Ve
     for line in &listed {
         match by_path.get(line.path.as_str()) {
             None => {
-                problems.push(format!("{} is listed but missing", line.path));
+                problems.push(ProblemKind::ListedFileMissing {
+                    path: line.path.clone(),
+                });
                 verification.differing.push(line.path.clone());
             }
             Some(file) => {
                 let actual = Listed::of(&line.path, &file.contents);
                 if actual != *line {
                     verification.differing.push(line.path.clone());
-                    problems.push(format!(
-                        "{} differs: SHA-1 {} and {} bytes in the installer, {} and {} in the \
-                         metainfo",
-                        line.path, actual.sha1, actual.size, line.sha1, line.size
-                    ));
+                    problems.push(ProblemKind::ListedFileDiffers {
+                        path: line.path.clone(),
+                        sha1: actual.sha1,
+                        size: actual.size,
+                        listed_sha1: line.sha1.clone(),
+                        listed_size: line.size,
+                    });
                 }
             }
         }

@@ -368,6 +368,87 @@ pub const ENGLISH: &[(&str, Pattern)] = &[
         "problem-base-installer-unsupported",
         Text("the base installer is not supported: {detail}"),
     ),
+    ("problem-metainfo-missing", Text("the installer has no {path}")),
+    ("problem-metainfo-not-text", Text("{path} is not text")),
+    ("problem-metainfo-unreadable", Text("{path} cannot be read: {problem}")),
+    ("problem-signed-no-bang", Text("it is not signed: it has no '!'")),
+    (
+        "problem-signed-parts-missing",
+        Text(
+            "it is not signed data: it needs the data, the signer's key, the time, the expiry, \
+             a sequence number and a destination, each after a '!'",
+        ),
+    ),
+    (
+        "problem-signed-data-no-newline",
+        Text("the data does not end with a newline before the signer's key"),
+    ),
+    ("problem-signed-bad-signer", Text("the signer's key: {problem}")),
+    (
+        "problem-signed-time-not-seconds",
+        Text("the signing time: \"{text}\" is not a number of seconds"),
+    ),
+    (
+        "problem-signed-expiry-not-seconds",
+        Text("the expiry: \"{text}\" is not a number of seconds"),
+    ),
+    ("problem-signed-bad-signature", Text("the signature: {problem}")),
+    (
+        "problem-signature-not-one-number",
+        Text("the signature is not one decimal number"),
+    ),
+    (
+        "problem-signature-does-not-hold",
+        Text(
+            "the signature does not hold: the metainfo was changed after signing, or not signed \
+             with the private key of {signer}",
+        ),
+    ),
+    (
+        "problem-signed-with-other-key",
+        Text("signed with {signer}, not with the expected updater key {expected}"),
+    ),
+    (
+        "problem-signed-in-future",
+        Text(
+            "signed at {at}, which is in the future: the updater would refuse every update \
+             signed before then",
+        ),
+    ),
+    (
+        "problem-updater-key-missing",
+        Text("{path} has no softwareupdatepublickey, so the nodes' updater key is unknown"),
+    ),
+    (
+        "problem-updater-key-not-dict",
+        Text("softwareupdatepublickey is not a dict of 'e' and 'n': {shown}..."),
+    ),
+    ("problem-updater-key-bad", Text("softwareupdatepublickey: {problem}")),
+    (
+        "problem-updater-key-differs",
+        Text(
+            "{path} trusts the updater key {trusted} but the metainfo is signed with {signer}: \
+             nodes installed from it could never update. Sign with the key in \
+             softwareupdater.py, or put the signing key in it",
+        ),
+    ),
+    ("problem-in-file", Text("{path}: {problem}")),
+    (
+        "problem-metainfo-line-not-three-words",
+        Text("metainfo line {line}: not a name, a SHA-1 and a size: \"{text}\""),
+    ),
+    (
+        "problem-metainfo-line-size-not-number",
+        Text("metainfo line {line}: the size is not a number: \"{text}\""),
+    ),
+    ("problem-listed-file-missing", Text("{path} is listed but missing")),
+    (
+        "problem-listed-file-differs",
+        Text(
+            "{path} differs: SHA-1 {hash} and {size} bytes in the installer, {listed_hash} and \
+             {listed_size} in the metainfo",
+        ),
+    ),
 ];
 
 pub(super) fn pattern(id: &str) -> Option<Pattern> {

@@ -262,6 +262,81 @@ pub enum ProblemKind {
     VesselinfoWrongTotal {
         total: i128,
     },
+
+    // A base installer's metainfo, as Seattle's software updater relies on it. `path` is an
+    // archive path; keys are written abbreviated (`PublicKey::abbreviated`), texts as they are.
+    MetainfoMissing {
+        path: &'static str,
+    },
+    MetainfoNotText {
+        path: &'static str,
+    },
+    MetainfoUnreadable {
+        path: &'static str,
+        problem: Box<ProblemKind>,
+    },
+    SignedNoBang,
+    SignedPartsMissing,
+    SignedDataNoNewline,
+    SignedBadSigner {
+        problem: Box<ProblemKind>,
+    },
+    SignedTimeNotSeconds {
+        text: String,
+    },
+    SignedExpiryNotSeconds {
+        text: String,
+    },
+    SignedBadSignature {
+        problem: Box<ProblemKind>,
+    },
+    SignatureNotOneNumber,
+    SignatureDoesNotHold {
+        signer: String,
+    },
+    SignedWithOtherKey {
+        signer: String,
+        expected: String,
+    },
+    SignedInFuture {
+        at: String,
+    },
+    UpdaterKeyMissing {
+        path: &'static str,
+    },
+    UpdaterKeyNotDict {
+        shown: String,
+    },
+    UpdaterKeyBad {
+        problem: Box<ProblemKind>,
+    },
+    UpdaterKeyDiffers {
+        path: &'static str,
+        trusted: String,
+        signer: String,
+    },
+    InFile {
+        path: &'static str,
+        problem: Box<ProblemKind>,
+    },
+    MetainfoLineNotThreeWords {
+        line: usize,
+        text: String,
+    },
+    MetainfoLineSizeNotNumber {
+        line: usize,
+        text: String,
+    },
+    ListedFileMissing {
+        path: String,
+    },
+    ListedFileDiffers {
+        path: String,
+        sha1: String,
+        size: u64,
+        listed_sha1: String,
+        listed_size: u64,
+    },
 }
 
 impl From<BaseInstallerError> for ProblemKind {
@@ -368,6 +443,29 @@ impl Localized for ProblemKind {
             ManifestSizeNotNumber { .. } => "problem-manifest-size-not-number",
             ManifestBadSha256 { .. } => "problem-manifest-bad-sha256",
             BaseInstaller(e) => e.id(),
+            MetainfoMissing { .. } => "problem-metainfo-missing",
+            MetainfoNotText { .. } => "problem-metainfo-not-text",
+            MetainfoUnreadable { .. } => "problem-metainfo-unreadable",
+            SignedNoBang => "problem-signed-no-bang",
+            SignedPartsMissing => "problem-signed-parts-missing",
+            SignedDataNoNewline => "problem-signed-data-no-newline",
+            SignedBadSigner { .. } => "problem-signed-bad-signer",
+            SignedTimeNotSeconds { .. } => "problem-signed-time-not-seconds",
+            SignedExpiryNotSeconds { .. } => "problem-signed-expiry-not-seconds",
+            SignedBadSignature { .. } => "problem-signed-bad-signature",
+            SignatureNotOneNumber => "problem-signature-not-one-number",
+            SignatureDoesNotHold { .. } => "problem-signature-does-not-hold",
+            SignedWithOtherKey { .. } => "problem-signed-with-other-key",
+            SignedInFuture { .. } => "problem-signed-in-future",
+            UpdaterKeyMissing { .. } => "problem-updater-key-missing",
+            UpdaterKeyNotDict { .. } => "problem-updater-key-not-dict",
+            UpdaterKeyBad { .. } => "problem-updater-key-bad",
+            UpdaterKeyDiffers { .. } => "problem-updater-key-differs",
+            InFile { .. } => "problem-in-file",
+            MetainfoLineNotThreeWords { .. } => "problem-metainfo-line-not-three-words",
+            MetainfoLineSizeNotNumber { .. } => "problem-metainfo-line-size-not-number",
+            ListedFileMissing { .. } => "problem-listed-file-missing",
+            ListedFileDiffers { .. } => "problem-listed-file-differs",
         }
     }
 
@@ -488,6 +586,54 @@ impl Localized for ProblemKind {
                 vec![("platform", text(platform.name()))]
             }
             BaseInstaller(e) => e.args(),
+            MetainfoMissing { path } | MetainfoNotText { path } | UpdaterKeyMissing { path } => {
+                vec![("path", text(path))]
+            }
+            MetainfoUnreadable { path, problem } | InFile { path, problem } => {
+                vec![("path", text(path)), ("problem", said(problem))]
+            }
+            SignedNoBang | SignedPartsMissing | SignedDataNoNewline | SignatureNotOneNumber => {
+                vec![]
+            }
+            SignedBadSigner { problem }
+            | SignedBadSignature { problem }
+            | UpdaterKeyBad { problem } => vec![("problem", said(problem))],
+            SignedTimeNotSeconds { text: t } | SignedExpiryNotSeconds { text: t } => {
+                vec![("text", quoted(t))]
+            }
+            SignatureDoesNotHold { signer } => vec![("signer", text(signer))],
+            SignedWithOtherKey { signer, expected } => {
+                vec![("signer", text(signer)), ("expected", text(expected))]
+            }
+            SignedInFuture { at } => vec![("at", text(at))],
+            UpdaterKeyNotDict { shown } => vec![("shown", text(shown))],
+            UpdaterKeyDiffers {
+                path,
+                trusted,
+                signer,
+            } => vec![
+                ("path", text(path)),
+                ("trusted", text(trusted)),
+                ("signer", text(signer)),
+            ],
+            MetainfoLineNotThreeWords { line, text: t }
+            | MetainfoLineSizeNotNumber { line, text: t } => {
+                vec![("line", count(*line)), ("text", quoted(t))]
+            }
+            ListedFileMissing { path } => vec![("path", text(path))],
+            ListedFileDiffers {
+                path,
+                sha1,
+                size,
+                listed_sha1,
+                listed_size,
+            } => vec![
+                ("path", text(path)),
+                ("hash", text(sha1)),
+                ("size", number(*size)),
+                ("listed_hash", text(listed_sha1)),
+                ("listed_size", number(*listed_size)),
+            ],
             VesselsMissing
             | UserDataNotObject
             | VesselsNotList
@@ -556,6 +702,78 @@ impl ProblemKind {
             VesselinfoNoOwner,
             VesselinfoNoVessel,
             VesselinfoWrongTotal { total: 90 },
+            MetainfoMissing {
+                path: "seattle/seattle_repy/metainfo",
+            },
+            MetainfoNotText {
+                path: "seattle/seattle_repy/metainfo",
+            },
+            MetainfoUnreadable {
+                path: "seattle/seattle_repy/metainfo",
+                problem: Box::new(SignedNoBang),
+            },
+            SignedNoBang,
+            SignedPartsMissing,
+            SignedDataNoNewline,
+            SignedBadSigner {
+                problem: Box::new(ModulusEven),
+            },
+            SignedTimeNotSeconds {
+                text: "soon".into(),
+            },
+            SignedExpiryNotSeconds {
+                text: "later".into(),
+            },
+            SignedBadSignature {
+                problem: Box::new(NumberNegative),
+            },
+            SignatureNotOneNumber,
+            SignatureDoesNotHold {
+                signer: "65537 12345678...87654321".into(),
+            },
+            SignedWithOtherKey {
+                signer: "65537 12345678...87654321".into(),
+                expected: "65537 23456789...98765432".into(),
+            },
+            SignedInFuture {
+                at: "99999999999.0".into(),
+            },
+            UpdaterKeyMissing {
+                path: "seattle/seattle_repy/softwareupdater.py",
+            },
+            UpdaterKeyNotDict {
+                shown: "{'e': 65537".into(),
+            },
+            UpdaterKeyBad {
+                problem: Box::new(ModulusEven),
+            },
+            UpdaterKeyDiffers {
+                path: "seattle/seattle_repy/softwareupdater.py",
+                trusted: "65537 12345678...87654321".into(),
+                signer: "65537 23456789...98765432".into(),
+            },
+            InFile {
+                path: "seattle/seattle_repy/softwareupdater.py",
+                problem: Box::new(UpdaterKeyNotDict { shown: "{}".into() }),
+            },
+            MetainfoLineNotThreeWords {
+                line: 3,
+                text: "nmmain.py abc".into(),
+            },
+            MetainfoLineSizeNotNumber {
+                line: 4,
+                text: "nmmain.py abc ten".into(),
+            },
+            ListedFileMissing {
+                path: "nmmain.py".into(),
+            },
+            ListedFileDiffers {
+                path: "nmmain.py".into(),
+                sha1: "da39a3ee5e6b4b0d3255bfef95601890afd80709".into(),
+                size: 0,
+                listed_sha1: "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12".into(),
+                listed_size: 43,
+            },
             DescriptionNotJson {
                 detail: "expected value at line 1 column 1".into(),
             },
@@ -699,4 +917,9 @@ impl ProblemKind {
         samples.extend(BaseInstallerError::samples().into_iter().map(BaseInstaller));
         samples
     }
+}
+
+/// A problem inside another, as an argument of its message.
+fn said(problem: &ProblemKind) -> Arg {
+    Arg::Message(problem.message())
 }

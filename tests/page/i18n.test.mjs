@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileSync, readFileSync } from 'node:fs';
-import { CIB, SITE, serveAndBrowse, tempDir, run, download, axeCheck, BYPASS_CSP } from './helpers.mjs';
+import { CIB, SITE, BASES, serveAndBrowse, tempDir, run, download, axeCheck, BYPASS_CSP } from './helpers.mjs';
 
 const env = serveAndBrowse();
 const contexts = [];
@@ -80,6 +80,15 @@ test('a Spanish browser gets the builder in Spanish, through a whole build, axe-
   run('tar', ['-czf', blank, 'seattle'], { cwd: tree });
   await page.locator('#cib-check-file').setInputFiles(blank);
   await page.locator('#cib-check-result').getByText('línea 2: la línea está en blanco', { exact: true }).waitFor();
+  // A metainfo that no longer holds: a listed file changed after signing.
+  const tampered = join(dir, 'tampered');
+  run('mkdir', ['-p', tampered]);
+  run('tar', ['-xzf', join(BASES, 'seattle_linux.tgz'), '-C', tampered]);
+  writeFileSync(join(tampered, 'seattle', 'seattle_repy', 'nmmain.py'), '# changed\n', { flag: 'a' });
+  const changed = join(dir, 'changed.tgz');
+  run('tar', ['-czf', changed, 'seattle'], { cwd: tampered });
+  await page.locator('#cib-check-file').setInputFiles(changed);
+  await page.locator('#cib-check-result').getByText(/^nmmain\.py es distinto: SHA-1 [0-9a-f]{40} y \d+ bytes en el instalador/).waitFor();
   const text = join(dir, 'notes.txt');
   writeFileSync(text, 'not an installer');
   await page.locator('#cib-check-file').setInputFiles(text);

@@ -189,7 +189,7 @@ fn metainfo(metainfo: Option<&Metainfo>) -> Vec<El> {
             .text(&t("ui-check-metainfo-fails"))
     }];
     if !m.problems.is_empty() {
-        out.push(list(m.problems.iter().cloned(), "problems"));
+        out.push(list(m.problems.iter().map(message), "problems"));
     }
     let mut facts = Vec::new();
     if let Some(signer) = &m.signer {
@@ -332,6 +332,17 @@ fn key_of(value: &JsValue) -> Key {
     }
 }
 
+/// What the worker sent as catalog messages (`said`), in the page's language; else its English
+/// (`english`), as it is.
+fn said_or_text(said: &JsValue, english: &JsValue) -> Vec<Said> {
+    let english = texts(english);
+    let said: Option<Vec<Said>> = array(said).map(|m| crate::catalog::said_of(&m)).collect();
+    match said {
+        Some(said) if said.len() == english.len() => said,
+        _ => english.iter().map(|t| Said::text(t)).collect(),
+    }
+}
+
 fn report_of(answer: &JsValue) -> Report {
     let vessels = array(&get(answer, "vessels")).map(|v| {
         let owner = get(&v, "owner");
@@ -364,7 +375,7 @@ fn report_of(answer: &JsValue) -> Report {
             .filter(|f| !get(f, "matches").is_truthy())
             .map(|f| string(&get(&f, "path")))
             .collect(),
-        problems: texts(&get(&m, "problems")),
+        problems: said_or_text(&get(answer, "metainfo_said"), &get(&m, "problems")),
     });
     Report {
         vesselinfo: get(answer, "vesselinfo").is_truthy(),
@@ -373,11 +384,7 @@ fn report_of(answer: &JsValue) -> Report {
         accepts: get(answer, "seattle_accepts").is_truthy(),
         // The vesselinfo's problems in the page's language when the worker sent them as
         // messages, else its English.
-        problems: array(&get(answer, "problems_said"))
-            .map(|m| crate::catalog::said_of(&m))
-            .collect::<Option<Vec<_>>>()
-            .filter(|said| !said.is_empty())
-            .unwrap_or_else(|| texts(&get(answer, "problems")).iter().map(|t| Said::text(t)).collect()),
+        problems: said_or_text(&get(answer, "problems_said"), &get(answer, "problems")),
         unusable: unusable.collect(),
         metainfo,
     }

@@ -38,7 +38,7 @@ pub struct Metainfo {
     /// Listed files that are missing or differ from their line.
     pub differing: Vec<String>,
     /// Empty when the metainfo holds.
-    pub problems: Vec<String>,
+    pub problems: Vec<Said>,
 }
 
 /// What an installer grants, as the worker read it.

@@ -137,7 +137,7 @@ fn metainfo_text(inspection: &Inspection) -> String {
     } else {
         format!(
             "does not hold:\n    {}",
-            verification.problems.join("\n    ")
+            verification.problems_english().join("\n    ")
         )
     };
     let _ = writeln!(out, "metainfo: {verdict}");

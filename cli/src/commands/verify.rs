@@ -41,7 +41,7 @@ pub fn run(args: Args) -> Outcome {
         Err(Failure::Invalid(format!(
             "{name}: metainfo does not hold, {count} problem{}:\n  {}{found}",
             if count == 1 { "" } else { "s" },
-            verification.problems.join("\n  ")
+            verification.problems_english().join("\n  ")
         )))
     }
 }

@@ -15,8 +15,9 @@ const MAX_KEY_BYTES: u64 = 64_000;
 /// `cib inspect --json`'s findings (the page reads the same JSON into its
 /// `inspection::Report`) from the installer's bytes from `start` on: a zip's tail, or the whole
 /// file when `start` is 0; `{"needs": offset}` when the entries to read lie earlier. For the
-/// page, `problems_said` and `unusable_said` hold the vesselinfo's problems and why each
-/// unusable key is one as catalog messages, to say them in its language. An error is the one customizing gives for a file it cannot take.
+/// page, `problems_said`, `unusable_said` and `metainfo_said` hold the vesselinfo's problems,
+/// why each unusable key is one and the metainfo's problems as catalog messages, to say them in
+/// its language. An error is the one customizing gives for a file it cannot take.
 pub fn findings(installer: &[u8], start: u64, now: f64) -> Result<Value, BaseInstallerError> {
     let read = match start {
         0 => Inspection::read(installer, None, now).map(TailRead::Read),
@@ -37,6 +38,12 @@ pub fn findings(installer: &[u8], start: u64, now: f64) -> Result<Value, BaseIns
                 .flat_map(|v| v.unusable_keys.iter().map(|k| k.why.message()))
                 .collect();
             json["unusable_said"] = json!(why);
+            let metainfo: Vec<_> = inspection
+                .verification
+                .iter()
+                .flat_map(|v| v.problems.iter().map(|p| p.message()))
+                .collect();
+            json["metainfo_said"] = json!(metainfo);
             json
         }
         TailRead::NeedsBytesFrom(offset) => json!({ "needs": offset }),
