@@ -10,6 +10,7 @@ import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import {
   CIB, BASES, serveAndBrowse, openBuilder, tempDir, run, download,
   filesUnder, zipEntries, tarEntries, zipFile,
+  VESSELINFO, extract,
 } from './helpers.mjs';
 
 const dir = tempDir();
@@ -23,15 +24,7 @@ after(async () => {
   await opened?.context.close().catch(() => {});
 });
 
-const VESSELINFO = 'seattle/seattle_repy/vesselinfo';
 
-/** Extracts an installer with the native tool into a fresh folder. */
-function extract(path, into) {
-  mkdirSync(into, { recursive: true });
-  if (path.endsWith('.zip')) run('unzip', ['-q', path, '-d', into]);
-  else run('tar', ['-xzf', path, '-C', into]);
-  return into;
-}
 
 /** Parses Seattle key text into BigInts. */
 const numbers = (text) => text.trim().split(/\s+/).map((n) => BigInt(n));

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   CIB, BASES, serveAndBrowse, openPage, tempDir, run, filesUnder, require,
+  VESSELINFO, checkInstaller,
 } from './helpers.mjs';
 
 const AXE = require.resolve('axe-core/axe.min.js');
-const VESSELINFO = 'seattle/seattle_repy/vesselinfo';
 const WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
 const dir = tempDir();
 const env = serveAndBrowse();
@@ -38,24 +38,7 @@ function keysAndBuild() {
   return { keys, build };
 }
 
-function extract(path, into) {
-  mkdirSync(into, { recursive: true });
-  if (path.endsWith('.zip')) run('unzip', ['-q', path, '-d', into]);
-  else run('tar', ['-xzf', path, '-C', into]);
-  return into;
-}
 
-/** The installer has exactly `vesselinfo`, and every other entry of its base, byte for byte. */
-function checkInstaller(made, file, vesselinfo) {
-  const base = extract(join(BASES, file), tempDir());
-  const got = extract(made, tempDir());
-  assert.equal(readFileSync(join(got, VESSELINFO), 'utf8'), vesselinfo, `${file}: vesselinfo`);
-  const baseFiles = filesUnder(base).filter((f) => f !== VESSELINFO);
-  assert.deepEqual(filesUnder(got).filter((f) => f !== VESSELINFO), baseFiles, `${file}: the same entries`);
-  for (const f of baseFiles) {
-    assert.ok(readFileSync(join(got, f)).equals(readFileSync(join(base, f))), `${file}: ${f} unchanged`);
-  }
-}
 
 async function axe(page, when) {
   await page.addScriptTag({ path: AXE });

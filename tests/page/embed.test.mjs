@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import {
   CIB, BASES, REPO, serveAndBrowse, tempDir, run, filesUnder, require,
+  VESSELINFO, checkInstaller,
 } from './helpers.mjs';
 
 const AXE = require.resolve('axe-core/axe.min.js');
-const VESSELINFO = 'seattle/seattle_repy/vesselinfo';
 const RESERVED = readFileSync(join(REPO, 'src', 'reserved.publickey'), 'utf8').trim();
 
 const dir = tempDir();
@@ -103,26 +103,7 @@ async function build(page, id, platform, click) {
   return { path, name: download.suggestedFilename(), ready };
 }
 
-function extract(path, into) {
-  mkdirSync(into, { recursive: true });
-  if (path.endsWith('.zip')) run('unzip', ['-q', path, '-d', into]);
-  else run('tar', ['-xzf', path, '-C', into]);
-  return into;
-}
 
-/** The installer has exactly `vesselinfo`, and every other entry of its base, byte for byte. */
-function checkInstaller(made, file, vesselinfo) {
-  const base = extract(join(BASES, file), tempDir());
-  const got = extract(made, tempDir());
-  assert.equal(readFileSync(join(got, VESSELINFO), 'utf8'), vesselinfo, `${file}: vesselinfo`);
-  const baseFiles = filesUnder(base).filter((f) => f !== VESSELINFO);
-  assert.deepEqual(filesUnder(got).filter((f) => f !== VESSELINFO), baseFiles, `${file}: the same entries`);
-  for (const f of baseFiles) {
-    assert.ok(readFileSync(join(got, f)).equals(readFileSync(join(base, f))), `${file}: ${f} unchanged`);
-  }
-  // The demo installer reads it by Seattle's rules.
-  run('python3', ['seattle/seattle_repy/seattleinstaller.py'], { cwd: got });
-}
 
 const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 /** What has the focus: `element:text` inside an element's shadow root, else the page's id. */

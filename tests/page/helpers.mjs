@@ -4,7 +4,7 @@
 
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync, readFileSync, readdirSync, statSync, cpSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, readFileSync, readdirSync, statSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,6 +154,32 @@ export function filesUnder(root) {
   };
   walk(root);
   return out.sort();
+}
+
+export const VESSELINFO = 'seattle/seattle_repy/vesselinfo';
+
+/** Extracts an installer with the native tool (unzip, GNU tar) into `into`. */
+export function extract(path, into) {
+  mkdirSync(into, { recursive: true });
+  if (path.endsWith('.zip')) run('unzip', ['-q', path, '-d', into]);
+  else run('tar', ['-xzf', path, '-C', into]);
+  return into;
+}
+
+/**
+ * The installer `made` has exactly `vesselinfo`, and every other entry of its base installer
+ * `file` byte for byte; the demo installer then reads it by Seattle's rules.
+ */
+export function checkInstaller(made, file, vesselinfo) {
+  const base = extract(join(BASES, file), tempDir());
+  const got = extract(made, tempDir());
+  assert.equal(readFileSync(join(got, VESSELINFO), 'utf8'), vesselinfo, `${file}: vesselinfo`);
+  const baseFiles = filesUnder(base).filter((f) => f !== VESSELINFO);
+  assert.deepEqual(filesUnder(got).filter((f) => f !== VESSELINFO), baseFiles, `${file}: the same entries`);
+  for (const f of baseFiles) {
+    assert.ok(readFileSync(join(got, f)).equals(readFileSync(join(base, f))), `${file}: ${f} unchanged`);
+  }
+  run('python3', ['seattle/seattle_repy/seattleinstaller.py'], { cwd: got });
 }
 
 /** Entries of a zip: [{name, mode}] from zipinfo (one line per entry). */

@@ -86,7 +86,7 @@ pub enum Action {
     InstallerStatus {
         revision: u64,
         platform: Platform,
-        status: Status<Said>,
+        status: Status,
     },
     BuildFailed {
         revision: u64,

@@ -12,7 +12,7 @@ use crate::reading::cannot_be_used;
 use crate::state::UserEntry;
 use crate::customize;
 use crate::words::{count, Said};
-use cib_core::base_installer::{zip_tail_start, MAX_BASE_BYTES};
+use cib_core::base_installer::{zip_tail_start, TailRead, MAX_BASE_BYTES};
 use cib_core::problem::Arg;
 use cib_core::vessel::RESERVED_PERCENT;
 use js_sys::{Array, Reflect, JSON};
@@ -237,24 +237,23 @@ pub async fn read_installer(dispatch: Dispatch, places: Places, file: File) {
 async fn worker_findings(places: &Places, file: &File) -> Result<JsValue, Said> {
     let size = file.size();
     let head = customize::read(file, 0.0, size.min(2.0)).await?;
-    let mut start = match customize::is_gzip(&head) {
+    let start = match customize::is_gzip(&head) {
         true => 0,
         false => zip_tail_start(size as u64),
     };
-    loop {
+    customize::back_from_tail(start, |start| async move {
         let part = file
             .slice_with_f64(start as f64)
             .map_err(|_| Said::id("ui-unreadable"))?;
         let now = js_sys::Date::now() / 1000.0;
         let more = [("now", now.into()), ("start", (start as f64).into())];
         let answer = ask(places, "check", &part, &more).await?;
-        match number(&get(&answer, "needs")) {
-            None => return Ok(answer),
-            // The core asks for earlier bytes at most once per distance; refuse to go round.
-            Some(earlier) if (earlier as u64) < start => start = earlier as u64,
-            Some(_) => return Err(Said::id("ui-zip-no-directory")),
-        }
-    }
+        Ok(match number(&get(&answer, "needs")) {
+            None => TailRead::Read(answer),
+            Some(earlier) => TailRead::NeedsBytesFrom(earlier as u64),
+        })
+    })
+    .await
 }
 
 /// Reads a public_keys.zip's named keys in the worker.

@@ -6,10 +6,11 @@
 use crate::places::Places;
 use crate::words::Said;
 use cib_core::base_installer::{
-    customize_zip_tail, zip_tail_start, Customized, Piece, Pieces, TailOutcome,
+    customize_zip_tail, zip_tail_start, Customized, Piece, Pieces, TailOutcome, TailRead,
 };
 use cib_core::ArchiveKind;
 use js_sys::{Array, Uint8Array};
+use std::future::Future;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag};
@@ -38,21 +39,38 @@ pub fn is_gzip(head: &[u8]) -> bool {
     head == [0x1f, 0x8b]
 }
 
+/// What `read` gives from a zip's bytes from `start` on, going back as far as it asks, never
+/// forward: the core asks for earlier bytes at most once per distance, so a request that does
+/// not go back would go round for ever.
+pub async fn back_from_tail<T, Reading>(
+    mut start: u64,
+    mut read: impl FnMut(u64) -> Reading,
+) -> Result<T, Said>
+where
+    Reading: Future<Output = Result<TailRead<T>, Said>>,
+{
+    loop {
+        match read(start).await? {
+            TailRead::Read(found) => return Ok(found),
+            TailRead::NeedsBytesFrom(earlier) if earlier < start => start = earlier,
+            TailRead::NeedsBytesFrom(_) => return Err(Said::id("ui-zip-no-directory")),
+        }
+    }
+}
+
 /// The customized pieces of a zip `base`, with vesselinfo added, read from its tail.
 pub async fn zip_pieces(base: &Blob, vesselinfo: &[u8]) -> Result<Customized, Said> {
     let size = base.size();
-    let mut start = zip_tail_start(size as u64);
-    loop {
+    back_from_tail(zip_tail_start(size as u64), |start| async move {
         let tail = read(base, start as f64, size).await?;
-        match customize_zip_tail(&tail, start, vesselinfo).map_err(|e| Said::of(&e))? {
-            TailOutcome::Customized(customized) => return Ok(customized),
-            // The core asks for earlier bytes at most once per distance; refuse to go round.
-            TailOutcome::NeedsBytesFrom(earlier) if earlier < start => start = earlier,
-            TailOutcome::NeedsBytesFrom(_) => {
-                return Err(Said::id("ui-zip-no-directory"))
-            }
-        }
-    }
+        Ok(
+            match customize_zip_tail(&tail, start, vesselinfo).map_err(|e| Said::of(&e))? {
+                TailOutcome::Customized(customized) => TailRead::Read(customized),
+                TailOutcome::NeedsBytesFrom(earlier) => TailRead::NeedsBytesFrom(earlier),
+            },
+        )
+    })
+    .await
 }
 
 /// The Blob a person downloads: slices of `base` and the new bytes, in order.

@@ -130,7 +130,7 @@ pub struct Model {
     pub offer: Result<Offer, Vec<Said>>,
     /// The platforms offered, once known; or why they are not.
     pub offered: Option<Result<Vec<Platform>, Said>>,
-    pub installers: Vec<(Platform, Status<Said>)>,
+    pub installers: Vec<(Platform, Status)>,
     /// What the live region says now.
     pub announcement: Option<Said>,
 }
@@ -200,14 +200,14 @@ impl Model {
         (model, effects)
     }
 
-    pub fn status(&self, platform: Platform) -> Option<&Status<Said>> {
+    pub fn status(&self, platform: Platform) -> Option<&Status> {
         self.installers
             .iter()
             .find(|(p, _)| *p == platform)
             .map(|(_, s)| s)
     }
 
-    fn set_status(&mut self, platform: Platform, status: Status<Said>) {
+    fn set_status(&mut self, platform: Platform, status: Status) {
         match self.installers.iter_mut().find(|(p, _)| *p == platform) {
             Some((_, old)) => *old = status,
             None => self.installers.push((platform, status)),

@@ -21,15 +21,15 @@ impl Drop for Download {
 }
 
 /// Where one installer is; its failure is words of the catalogs (`Said`).
-pub enum Status<Why = Said> {
+pub enum Status {
     Waiting,
     Fetching { received: u64, total: u64 },
     Customizing,
     Ready(Download),
-    Failed(Why),
+    Failed(Said),
 }
 
-impl<Why> Status<Why> {
+impl Status {
     pub fn pending(&self) -> bool {
         matches!(
             self,
@@ -40,7 +40,7 @@ impl<Why> Status<Why> {
 
 pub struct Installer {
     pub platform: Platform,
-    pub status: Status<Said>,
+    pub status: Status,
 }
 
 pub enum Stage {
@@ -86,7 +86,7 @@ impl Run {
         !matches!(self.stage, Stage::Done | Stage::Failed(_))
     }
 
-    pub fn set_status(&mut self, platform: Platform, status: Status<Said>) {
+    pub fn set_status(&mut self, platform: Platform, status: Status) {
         if let Some(installer) = self.installers.iter_mut().find(|i| i.platform == platform) {
             installer.status = status;
         }

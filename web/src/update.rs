@@ -363,7 +363,7 @@ fn remove_chosen(model: &mut Model, id: Option<u32>, effects: &mut Vec<Effect>) 
 }
 
 /// What the live region says of an installer's new status.
-fn announcement(platform: Platform, status: &Status<Said>) -> Option<Said> {
+fn announcement(platform: Platform, status: &Status) -> Option<Said> {
     let label = ("platform", text(platform.label()));
     match status {
         Status::Fetching { received, total } => Some(Said::new(

@@ -23,13 +23,7 @@ import urllib.parse
 import urllib.request
 import xmlrpc.client
 
-PLATFORMS = {
-    "linux": "seattle_linux.tgz",
-    "mac": "seattle_mac.tgz",
-    "windows": "seattle_win.zip",
-    "android": "seattle_android.zip",
-}
-VESSELINFO = "seattle/seattle_repy/vesselinfo"
+from seattle_files import PLATFORMS, VESSELINFO
 
 passed = 0
 failed = 0

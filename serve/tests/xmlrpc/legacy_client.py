@@ -25,13 +25,7 @@ except ImportError:
     import urllib.request as request
     from urllib.error import HTTPError
 
-PLATFORMS = {
-    "linux": "seattle_linux.tgz",
-    "mac": "seattle_mac.tgz",
-    "windows": "seattle_win.zip",
-    "android": "seattle_android.zip",
-}
-VESSELINFO = "seattle/seattle_repy/vesselinfo"
+from seattle_files import PLATFORMS, VESSELINFO
 
 counts = {"passed": 0, "failed": 0}
 

@@ -43,7 +43,7 @@ fn download(file: &str) -> Download {
 }
 
 /// The run's installer for Linux reaches `status`.
-fn linux_installer(model: &mut Model, revision: u64, status: Status<Said>) {
+fn linux_installer(model: &mut Model, revision: u64, status: Status) {
     let platform = Platform::Linux;
     let action = Action::InstallerStatus {
         revision,

@@ -26,28 +26,21 @@ pub fn findings(installer: &[u8], start: u64, now: f64) -> Result<Value, BaseIns
     Ok(match read? {
         TailRead::Read(inspection) => {
             let mut json = inspection.json();
-            let said: Vec<_> = inspection
-                .vesselinfo
-                .iter()
-                .flat_map(|v| v.problems.iter().map(|p| p.message()))
-                .collect();
-            json["problems_said"] = json!(said);
-            let why: Vec<_> = inspection
-                .vesselinfo
-                .iter()
-                .flat_map(|v| v.unusable_keys.iter().map(|k| k.why.message()))
-                .collect();
-            json["unusable_said"] = json!(why);
-            let metainfo: Vec<_> = inspection
-                .verification
-                .iter()
-                .flat_map(|v| v.problems.iter().map(|p| p.message()))
-                .collect();
-            json["metainfo_said"] = json!(metainfo);
+            let vesselinfo = inspection.vesselinfo.iter();
+            json["problems_said"] = messages(vesselinfo.clone().flat_map(|v| v.problems.iter()));
+            json["unusable_said"] =
+                messages(vesselinfo.flat_map(|v| &v.unusable_keys).map(|k| &k.why));
+            json["metainfo_said"] =
+                messages(inspection.verification.iter().flat_map(|v| &v.problems));
             json
         }
         TailRead::NeedsBytesFrom(offset) => json!({ "needs": offset }),
     })
+}
+
+/// Problems as the core's catalog messages (`{"id": …, "args": {…}}`).
+fn messages<'a, P: Localized + 'a>(problems: impl Iterator<Item = &'a P>) -> Value {
+    json!(problems.map(Localized::message).collect::<Vec<_>>())
 }
 
 /// The `NAME.publickey` entries of a zip (cib's public_keys.zip) as `[[name, key text], …]`.
