@@ -260,7 +260,7 @@ try {
   const manifest = await page.evaluate(() => fetch('base_installers/manifest.json').then((r) => r.json()));
   const installers = Object.entries(manifest.installers).sort((a, b) => a[1].size - b[1].size);
   const vesselinfo = `Percent 80\nOwner ${key}\nPercent 20\nOwner ${key}`;
-  console.log(`customize with the exported customize_installer (main thread; median of ${RUNS})`);
+  console.log(`customize with the exported customize_installer (in a worker started for each call; median of ${RUNS})`);
   const apiTimes = {};
   for (const [platform, entry] of installers) {
     const runs = await page.evaluate(async ({ file, vesselinfo, runs }) => {

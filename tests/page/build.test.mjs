@@ -196,7 +196,7 @@ test('(d) ?keygen=worker: the rsa crate in the worker makes a matching pair, and
     await page.getByLabel('Name', { exact: true }).fill('frank');
     await page.getByRole('button', { name: 'Add user', exact: true }).click();
     await page.getByLabel('Owner of vessel 1', { exact: true }).selectOption('frank');
-    // Windows only: a zip is customized on the main thread, so no worker rewrites an installer.
+    // Windows only: the zip is customized in the builder's kept worker, which drew the QR code.
     for (const [label, on] of [['Linux', false], ['Mac', false], ['Windows', true], ['Android', false]]) {
       await page.getByRole('checkbox', { name: label, exact: true }).setChecked(on);
     }
@@ -207,7 +207,8 @@ test('(d) ?keygen=worker: the rsa crate in the worker makes a matching pair, and
     const publicZip = await download(page, page.getByRole('link', { name: 'Download public_keys.zip', exact: true }), downloads);
     await page.getByRole('status').filter({ hasText: 'Done: 1 of 1 installers ready.' }).waitFor({ timeout: 60_000 });
     const windows = await download(page, page.getByRole('link', { name: /^Download seattle_win\.zip \(/ }), downloads);
-    // One worker made the key; once every user has a key, another draws the share link's QR code.
+    // One worker made the key; once every user has a key, the builder's kept worker draws the
+    // share link's QR code, then writes the key zips and customizes the installer.
     assert.equal(workers.length, 2, `the key's worker and the QR code's: ${workers.join(', ')}`);
     const publicKey = zipFile(publicZip, 'public_keys/frank.publickey').trim();
     const privateKey = zipFile(privateZip, 'private_keys/frank.privatekey').trim();

@@ -2,7 +2,8 @@
 //! tests call. Each function is a thin wrapper over the core or a browser module.
 
 use crate::catalog::message;
-use crate::{assets, customize, keygen};
+use crate::places::Places;
+use crate::{customize, keygen};
 use cib_core::{BuildDescription, KeyBits, KeyPair, PublicKey};
 use wasm_bindgen::prelude::*;
 use web_sys::Blob;
@@ -90,17 +91,18 @@ pub async fn webcrypto_key_pair(key_bits: u32) -> Result<KeyPairText, JsError> {
 /// A key pair by the `rsa` crate in a Web Worker (needs the worker module trunk builds).
 #[wasm_bindgen]
 pub async fn worker_key_pair(key_bits: u32) -> Result<KeyPairText, JsError> {
-    keygen::in_worker(&assets::page_places(), bits(key_bits)?)
+    keygen::in_worker(&Places::of_page(), bits(key_bits)?)
         .await
         .map(Into::into)
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// A base installer customized with this vesselinfo, as a Blob made of slices of `base` and
-/// the new bytes: a zip here, a tar.gz in the worker (which needs the worker module trunk builds).
+/// the new bytes, customized in a worker started for the call (which needs the worker module
+/// trunk builds).
 #[wasm_bindgen]
 pub async fn customize_installer(base: Blob, vesselinfo: String) -> Result<Blob, JsError> {
-    customize::installer_off_thread(&assets::page_places(), &base, &vesselinfo)
+    customize::installer_off_thread(&Places::of_page(), &base, &vesselinfo)
         .await
         .map_err(|e| JsError::new(&e.to_string()))
 }
@@ -114,7 +116,7 @@ pub async fn worker_inflated_size(base: Blob) -> Result<f64, JsError> {
         .map_err(|_| JsError::new("could not read the base installer"))?;
     let fields = [("bytes", buffer.clone())];
     let transfer = js_sys::Array::of1(&buffer);
-    let answer = crate::worker::call(&assets::page_places(), "inflate", &fields, &transfer)
+    let answer = crate::worker::call(&Places::of_page().worker, "inflate", &fields, &transfer)
         .await
         .map_err(|e| JsError::new(&crate::words::Said::from(e).to_string()))?;
     js_sys::Reflect::get(&answer, &"size".into())

@@ -12,13 +12,12 @@ use crate::reading::cannot_be_used;
 use crate::state::UserEntry;
 use crate::customize;
 use crate::words::{count, Said};
-use cib_core::base_installer::{zip_tail_start, TailRead, MAX_BASE_BYTES};
+use cib_core::base_installer::{zip_tail_start, MAX_BASE_BYTES};
 use cib_core::problem::Arg;
 use cib_core::vessel::RESERVED_PERCENT;
-use js_sys::{Array, Reflect, JSON};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, File};
+use web_sys::File;
 
 pub const SECTION: &str = "cib-check";
 pub const FILE: &str = "cib-check-file";
@@ -241,19 +240,8 @@ async fn worker_findings(places: &Places, file: &File) -> Result<JsValue, Said> 
         true => 0,
         false => zip_tail_start(size as u64),
     };
-    customize::back_from_tail(start, |start| async move {
-        let part = file
-            .slice_with_f64(start as f64)
-            .map_err(|_| Said::id("ui-unreadable"))?;
-        let now = js_sys::Date::now() / 1000.0;
-        let more = [("now", now.into()), ("start", (start as f64).into())];
-        let answer = ask(places, "check", &part, &more).await?;
-        Ok(match number(&get(&answer, "needs")) {
-            None => TailRead::Read(answer),
-            Some(earlier) => TailRead::NeedsBytesFrom(earlier as u64),
-        })
-    })
-    .await
+    let now = js_sys::Date::now() / 1000.0;
+    customize::from_tail(places, "check", file, start, &[("now", now.into())]).await
 }
 
 /// Reads a public_keys.zip's named keys in the worker.
@@ -262,37 +250,13 @@ pub async fn read_keys(dispatch: Dispatch, places: Places, file: File) {
     let keys = if file.size() > MAX_KEYS_ZIP_BYTES {
         Err(Said::id("ui-check-keys-too-large"))
     } else {
-        ask(&places, "keys", &file, &[]).await.map(|answer| {
+        crate::worker::over_bytes(&places.worker, "keys", &file, &[]).await.map(|answer| {
             array(&answer)
                 .map(|pair| (string(&index(&pair, 0)), string(&index(&pair, 1))))
                 .collect()
         })
     };
     dispatch.send(Action::KeysZipRead { name, keys });
-}
-
-/// The worker's JSON answer to `op` over the file's bytes.
-async fn ask(
-    places: &Places,
-    op: &str,
-    file: &Blob,
-    more: &[(&str, JsValue)],
-) -> Result<JsValue, Said> {
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|_| Said::id("ui-unreadable"))?;
-    let mut fields = vec![("bytes", buffer.clone())];
-    fields.extend(more.iter().cloned());
-    let answer = crate::worker::call(places, op, &fields, &Array::of1(&buffer))
-        .await
-        .map_err(|e| match e {
-            // The worker's own finding about the file, said as it says it.
-            crate::worker::WorkerError::Failed(why) => why,
-            e => e.into(),
-        })?;
-    let json = Reflect::get(&answer, &"json".into()).ok().and_then(|j| j.as_string());
-    json.and_then(|j| JSON::parse(&j).ok())
-        .ok_or_else(|| Said::id("ui-worker-no-answer"))
 }
 
 fn get(value: &JsValue, name: &str) -> JsValue {

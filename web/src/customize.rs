@@ -1,16 +1,14 @@
-//! Customizing a base installer held as a Blob. A zip is read from its tail only, here; a tar.gz
-//! is handed whole to the worker's module (its gzip stream must be decompressed, which takes
-//! long enough to freeze the page, and that code is not in the page's module). The result is a
-//! Blob of slices of the base plus the few new bytes, so the archive itself is never copied.
+//! Customizing a base installer held as a Blob, in the worker's module (reading archives is not
+//! in the page's module, and a tar.gz's gzip stream must be decompressed, which takes long
+//! enough to freeze the page). Of a zip only its tail goes to the worker. The result is a Blob
+//! of slices of the base plus the few new bytes, so the archive itself is never copied.
 
 use crate::places::Places;
 use crate::words::Said;
-use cib_core::base_installer::{
-    customize_zip_tail, zip_tail_start, Customized, Piece, Pieces, TailOutcome, TailRead,
-};
+use crate::worker;
+use cib_core::base_installer::{zip_tail_start, Piece, Pieces};
 use cib_core::ArchiveKind;
-use js_sys::{Array, Uint8Array};
-use std::future::Future;
+use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag};
@@ -39,38 +37,31 @@ pub fn is_gzip(head: &[u8]) -> bool {
     head == [0x1f, 0x8b]
 }
 
-/// What `read` gives from a zip's bytes from `start` on, going back as far as it asks, never
+/// The worker's answer to `op` over `blob`'s bytes from `start` on and `more`, going back as
+/// far as it asks (`{needs: offset}`, when a zip's entries or directory start earlier), never
 /// forward: the core asks for earlier bytes at most once per distance, so a request that does
 /// not go back would go round for ever.
-pub async fn back_from_tail<T, Reading>(
+pub async fn from_tail(
+    places: &Places,
+    op: &str,
+    blob: &Blob,
     mut start: u64,
-    mut read: impl FnMut(u64) -> Reading,
-) -> Result<T, Said>
-where
-    Reading: Future<Output = Result<TailRead<T>, Said>>,
-{
+    more: &[(&str, JsValue)],
+) -> Result<JsValue, Said> {
     loop {
-        match read(start).await? {
-            TailRead::Read(found) => return Ok(found),
-            TailRead::NeedsBytesFrom(earlier) if earlier < start => start = earlier,
-            TailRead::NeedsBytesFrom(_) => return Err(Said::id("ui-zip-no-directory")),
+        let part = blob
+            .slice_with_f64(start as f64)
+            .map_err(|_| unreadable())?;
+        let mut fields = vec![("start", (start as f64).into())];
+        fields.extend(more.iter().cloned());
+        let answer = worker::over_bytes(&places.worker, op, &part, &fields).await?;
+        let needs = Reflect::get(&answer, &"needs".into()).ok();
+        match needs.and_then(|n| n.as_f64()).map(|n| n as u64) {
+            None => return Ok(answer),
+            Some(earlier) if earlier < start => start = earlier,
+            Some(_) => return Err(Said::id("ui-zip-no-directory")),
         }
     }
-}
-
-/// The customized pieces of a zip `base`, with vesselinfo added, read from its tail.
-pub async fn zip_pieces(base: &Blob, vesselinfo: &[u8]) -> Result<Customized, Said> {
-    let size = base.size();
-    back_from_tail(zip_tail_start(size as u64), |start| async move {
-        let tail = read(base, start as f64, size).await?;
-        Ok(
-            match customize_zip_tail(&tail, start, vesselinfo).map_err(|e| Said::of(&e))? {
-                TailOutcome::Customized(customized) => TailRead::Read(customized),
-                TailOutcome::NeedsBytesFrom(earlier) => TailRead::NeedsBytesFrom(earlier),
-            },
-        )
-    })
-    .await
 }
 
 /// The Blob a person downloads: slices of `base` and the new bytes, in order.
@@ -113,34 +104,32 @@ fn pieces_from_js(sent: &JsValue) -> Result<Pieces, Said> {
     Ok(pieces)
 }
 
-/// A base installer Blob customized with vesselinfo, as a new Blob: a zip here, a tar.gz in the
-/// worker.
+/// A base installer Blob customized with vesselinfo in the worker, as a new Blob. Of a zip only
+/// the tail goes (the worker reads its central directory); a tar.gz goes whole.
 pub async fn installer_off_thread(
     places: &Places,
     base: &Blob,
     vesselinfo: &str,
 ) -> Result<Blob, Said> {
-    if !is_gzip(&read(base, 0.0, 2.0).await?) {
-        let customized = zip_pieces(base, vesselinfo.as_bytes()).await?;
-        return assemble(base, &customized.pieces, customized.kind.media_type());
-    }
-    let buffer = JsFuture::from(base.array_buffer())
-        .await
-        .map_err(|_| unreadable())?;
-    let fields = [("bytes", buffer.clone()), ("vesselinfo", vesselinfo.into())];
-    let answer = crate::worker::call(places, "customize", &fields, &Array::of1(&buffer)).await?;
-    let pieces = js_sys::Reflect::get(&answer, &"pieces".into()).map_err(|_| no_answer())?;
-    assemble(
-        base,
-        &pieces_from_js(&pieces)?,
-        ArchiveKind::TarGz.media_type(),
-    )
+    let more = [("vesselinfo", vesselinfo.into())];
+    let (answer, kind) = match is_gzip(&read(base, 0.0, 2.0).await?) {
+        false => {
+            let start = zip_tail_start(base.size() as u64);
+            (from_tail(places, "zip", base, start, &more).await?, ArchiveKind::Zip)
+        }
+        true => (
+            worker::over_bytes(&places.worker, "customize", base, &more).await?,
+            ArchiveKind::TarGz,
+        ),
+    };
+    let pieces = Reflect::get(&answer, &"pieces".into()).map_err(|_| no_answer())?;
+    assemble(base, &pieces_from_js(&pieces)?, kind.media_type())
 }
 
-/// Any bytes as a Blob of the given media type (the key zips).
-pub fn blob_of(bytes: &[u8], media_type: &str) -> Blob {
-    let parts = Array::of1(&Uint8Array::from(bytes));
+/// Bytes as a Blob of the given media type (the key zips).
+pub fn blob_of(bytes: &Uint8Array, media_type: &str) -> Blob {
     let options = BlobPropertyBag::new();
     options.set_type(media_type);
-    Blob::new_with_u8_array_sequence_and_options(&parts, &options).expect("a Blob of bytes")
+    Blob::new_with_u8_array_sequence_and_options(&Array::of1(bytes), &options)
+        .expect("a Blob of bytes")
 }

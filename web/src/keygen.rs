@@ -122,10 +122,10 @@ pub fn key_pair_from_jwk(jwk: &JsValue) -> Result<KeyPair, Said> {
     .map_err(|why| Said::text(&why))
 }
 
-/// The `rsa` crate in the builder's worker.
+/// The `rsa` crate in a worker of its own.
 pub async fn in_worker(places: &Places, bits: KeyBits) -> Result<KeyPair, Said> {
-    let answer = worker::call(
-        places,
+    let answer = worker::call_alone(
+        &places.worker,
         "keygen",
         &[("bits", (bits.bits() as u32).into())],
         &Array::new(),

@@ -19,7 +19,7 @@
 //! - async work ends by dispatching an action: `making` (keys, downloads, customizing),
 //!   `reading` (files a person gives), `share` (the QR code, copying).
 //!
-//! The pure part (`action`, `update`, `state`, `chosen`, `run`, `words`, `ids`, `places`,
+//! The pure part (`action`, `update`, `state`, `chosen`, `run`, `words`, `ids`,
 //! `key_size`, and `donation`'s model, which runs the same way) builds natively and is
 //! unit-tested there; the rest needs a browser and builds for wasm32 only.
 //! The page mounts one builder into `#cib`; each `<seattle-installer>` element (`embed.js`)
@@ -43,7 +43,6 @@ pub mod ids;
 pub mod inspection;
 pub mod install_steps;
 pub mod key_size;
-pub mod places;
 pub mod run;
 pub mod state;
 pub mod update;
@@ -72,6 +71,7 @@ browser! {
     mod language;
     mod making;
     mod mount;
+    mod places;
     mod platforms;
     mod reading;
     mod share;

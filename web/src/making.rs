@@ -14,10 +14,13 @@ use crate::update::{Job, Retry};
 use crate::words::users_without_key;
 use crate::words::{text, Said};
 use cib_core::problem::Arg;
-use cib_core::key_files::{private_keys_zip, public_keys_zip, PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
+use crate::worker::{self, WorkerError};
+use cib_core::key_files::{PRIVATE_KEYS_ZIP, PUBLIC_KEYS_ZIP};
 use cib_core::{BuildDescription, Platform};
 use std::cell::Cell;
 use std::rc::Rc;
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, Url};
 
 /// A Blob offered for download as `file`.
@@ -87,7 +90,15 @@ impl Maker {
             Ok(text) => Rc::new(text),
             Err(missing) => return self.fail(revision, users_without_key(&missing)),
         };
-        let (private_keys, public_keys) = key_downloads(&state, &description);
+        let (private_keys, public_keys) =
+            match key_downloads(&self.places, &state, &description).await {
+                Ok(downloads) => downloads,
+                Err(e) => {
+                    let problem = ("problem", Said::from(e).into());
+                    let message = Said::new("ui-key-zips-failed", vec![problem]);
+                    return self.fail(revision, message);
+                }
+            };
         if !self.dispatch.send(Action::KeysReady {
             revision,
             vesselinfo: vesselinfo.clone(),
@@ -192,22 +203,43 @@ impl Maker {
 }
 
 
-/// `private_keys.zip` (generated users only, if any) and `public_keys.zip` (every user).
-fn key_downloads(state: &State, description: &BuildDescription) -> (Option<Download>, Download) {
-    let generated: Vec<_> = state
+/// `private_keys.zip` (generated users only, if any) and `public_keys.zip` (every user), written
+/// in the worker.
+async fn key_downloads(
+    places: &Places,
+    state: &State,
+    description: &BuildDescription,
+) -> Result<(Option<Download>, Download), WorkerError> {
+    let generated = state
         .generated_users()
-        .map(|(name, pair)| (name, &pair.private))
-        .collect();
-    let private = (!generated.is_empty()).then(|| {
-        let blob = customize::blob_of(&private_keys_zip(generated), "application/zip");
-        offer(&blob, PRIVATE_KEYS_ZIP)
+        .map(|(name, pair)| (name.to_string(), pair.private.to_string()));
+    let users = description.users.iter().filter_map(|u| {
+        let key = u.public_key.as_ref()?;
+        Some((u.name.clone(), key.to_string()))
     });
-    let public = description
-        .users
-        .iter()
-        .filter_map(|u| Some((u.name.as_str(), u.public_key.as_ref()?)));
-    let blob = customize::blob_of(&public_keys_zip(public), "application/zip");
-    (private, offer(&blob, PUBLIC_KEYS_ZIP))
+    let fields = [
+        ("generated", names_and_keys(generated)),
+        ("users", names_and_keys(users)),
+    ];
+    let answer = worker::call(&places.worker, "keyZips", &fields, &Array::new()).await?;
+    let zip = |name: &str| {
+        let bytes = Reflect::get(&answer, &name.into()).ok()?;
+        let bytes = bytes.dyn_into::<Uint8Array>().ok()?;
+        Some(customize::blob_of(&bytes, "application/zip"))
+    };
+    let private = zip("private").map(|blob| offer(&blob, PRIVATE_KEYS_ZIP));
+    let public = zip("public").ok_or(WorkerError::Silent)?;
+    Ok((private, offer(&public, PUBLIC_KEYS_ZIP)))
+}
+
+/// `[names, keys]`, the two arrays in the same order, as the worker takes them.
+fn names_and_keys(pairs: impl Iterator<Item = (String, String)>) -> JsValue {
+    let (names, keys) = (Array::new(), Array::new());
+    for (name, key) in pairs {
+        names.push(&name.into());
+        keys.push(&key.into());
+    }
+    Array::of2(&names, &keys).into()
 }
 
 /// The work of one platform, for whichever builder asks: the base installer named by the

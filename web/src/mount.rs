@@ -25,7 +25,7 @@ pub struct Builder {
 /// installers are found beside the page's script.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element) -> Builder {
-    let app = App::mount(Root::Element(element), assets::page_places(), true);
+    let app = App::mount(Root::Element(element), Places::of_page(), true);
     language::page(&app, assets::page_base());
     Builder { _app: app }
 }
@@ -37,8 +37,7 @@ pub fn mount(element: web_sys::Element) -> Builder {
 #[wasm_bindgen]
 pub fn mount_saved(element: web_sys::Element, worker_glue: String, worker_wasm: String) -> Builder {
     let places = Places {
-        worker_glue,
-        worker_wasm,
+        worker: crate::worker::WorkerModule::at(worker_glue, worker_wasm),
         installers: None,
     };
     let app = App::mount(Root::Element(element), places, false);
@@ -60,7 +59,7 @@ pub fn start() {
     // A tab that opened its link in the builder keeps the builder on a reload.
     match crate::share::shared_in_address() {
         Some(shared) if !crate::share::builder_opened() => {
-            std::mem::forget(DonorView::mount(element, assets::page_places(), shared))
+            std::mem::forget(DonorView::mount(element, Places::of_page(), shared))
         }
         _ => std::mem::forget(mount(element)),
     }
@@ -121,7 +120,7 @@ impl SeattleInstaller {
                 donation.retire();
             }
         }
-        let places = assets::places(&self.assets, values[3].as_deref());
+        let places = Places::in_folder(&self.assets, values[3].as_deref());
         let mode = match &values[0] {
             // Without an owner, the element is the whole builder.
             None => {

@@ -88,7 +88,7 @@ pub async fn draw_qr(places: Places, link: String, dispatch: Dispatch) {
 
 async fn qr_image(places: &Places, text: &str) -> Result<String, Said> {
     let failed = |problem: Said| Said::new("ui-qr-failed", vec![("problem", problem.into())]);
-    let answer = worker::call(places, "qr", &[("text", text.into())], &Array::new())
+    let answer = worker::call(&places.worker, "qr", &[("text", text.into())], &Array::new())
         .await
         .map_err(|e| match e {
             WorkerError::TooLarge(_) => Said::id("ui-qr-too-long"),

@@ -1,20 +1,16 @@
 //! The JavaScript-facing API in a real browser (headless Chromium): the checks, vesselinfo,
-//! WebCrypto keys in Seattle form, zip installers assembled from Blob slices, and the element's
-//! reading of its attributes.
+//! WebCrypto keys in Seattle form, and the element's reading of its attributes. Customizing
+//! happens in the worker's module (web/worker/tests), which a test page does not have.
 //!
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p cib-web --target wasm32-unknown-unknown --release`
 
 // These run in a browser (wasm-bindgen-test); natively there is nothing of them to build.
 #![cfg(target_arch = "wasm32")]
 
-use cib_core::base_installer::{self, pack, TreeEntry};
 use cib_core::vessel::RESERVED_OWNER_KEY;
-use cib_core::{ArchiveKind, PrivateKey, PublicKey};
+use cib_core::{PrivateKey, PublicKey};
 use cib_web::api;
-use js_sys::{Array, Uint8Array};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::Blob;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -59,86 +55,6 @@ async fn a_webcrypto_key_pair_becomes_matching_seattle_text() {
     assert_eq!(public.modulus_bits(), 1024);
     assert_eq!(public.e().to_string(), "65537");
     assert!(private.matches(&public));
-}
-
-/// Bytes that do not compress, so the archives are large enough to be read from their tail.
-fn noise(len: usize, mut seed: u32) -> Vec<u8> {
-    (0..len)
-        .map(|_| {
-            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            (seed >> 24) as u8
-        })
-        .collect()
-}
-
-fn tree(files: usize, size: usize) -> Vec<TreeEntry> {
-    let mut tree = vec![
-        TreeEntry::folder("seattle/"),
-        TreeEntry::folder("seattle/seattle_repy/"),
-    ];
-    for i in 0..files {
-        let path =
-            format!("seattle/seattle_repy/a_rather_long_file_name_to_grow_the_directory_{i:05}.py");
-        tree.push(TreeEntry::file(&path, 0o644, noise(size, i as u32)));
-    }
-    tree
-}
-
-fn blob(bytes: &[u8]) -> Blob {
-    Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(bytes))).unwrap()
-}
-
-async fn bytes_of(blob: &Blob) -> Vec<u8> {
-    Uint8Array::new(&JsFuture::from(blob.array_buffer()).await.unwrap()).to_vec()
-}
-
-/// Customizing through the JS-facing API gives what the core gives natively.
-async fn same_as_native(kind: ArchiveKind, tree: &[TreeEntry]) {
-    let base = pack(kind, tree).unwrap();
-    let vesselinfo = format!("Percent 80\nOwner {}", RESERVED_OWNER_KEY.trim());
-    let native = base_installer::customize(&base, vesselinfo.as_bytes())
-        .unwrap()
-        .pieces
-        .to_vec(&base)
-        .unwrap();
-    let made = api::customize_installer(blob(&base), vesselinfo.clone())
-        .await
-        .unwrap_or_else(|_| panic!("customizes"));
-    assert_eq!(
-        bytes_of(&made).await,
-        native,
-        "{kind:?}, {} bytes",
-        base.len()
-    );
-}
-
-#[wasm_bindgen_test]
-async fn small_archives_are_customized_as_natively() {
-    // A tar.gz goes to the worker's module (web/worker/tests), which a test page does not have.
-    same_as_native(ArchiveKind::Zip, &tree(3, 100)).await;
-}
-
-#[wasm_bindgen_test]
-async fn a_zip_is_customized_from_its_tail() {
-    // 400 kB of entries: only the last 128 kB are read.
-    same_as_native(ArchiveKind::Zip, &tree(4, 100_000)).await;
-    // A central directory longer than the first tail: the core asks for earlier bytes.
-    same_as_native(ArchiveKind::Zip, &tree(2_000, 10)).await;
-}
-
-#[wasm_bindgen_test]
-async fn what_is_not_an_installer_is_refused() {
-    assert!(
-        api::customize_installer(blob(b"not an archive"), "Percent 80".into())
-            .await
-            .is_err()
-    );
-    let no_repy = pack(ArchiveKind::Zip, &[TreeEntry::folder("other/")]).unwrap();
-    assert!(
-        api::customize_installer(blob(&no_repy), "Percent 80".into())
-            .await
-            .is_err()
-    );
 }
 
 #[wasm_bindgen_test]

@@ -1,11 +1,13 @@
 //! The builder's worker module. The page's own module stays small enough to be interactive
 //! quickly; what the first interaction never needs (the `rsa` crate's key generation, the
 //! fallback when WebCrypto is missing; rewriting a tar.gz, which must inflate it; the share
-//! link's QR encoder) lives here and is fetched by the worker the first time it is asked for.
+//! link's QR encoder; customizing a zip and writing the key zips, which only a build needs)
+//! lives here and is fetched by the worker the first time it is asked for.
 //!
 //! Both functions answer in plain JavaScript values, which is all that crosses to the page.
 
-use cib_core::base_installer::{self, Piece};
+use cib_core::base_installer::{self, Piece, Pieces, TailOutcome};
+use cib_core::{key_files, PrivateKey, PublicKey};
 use cib_core::{KeyBits, KeyPair, Localized};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -30,13 +32,32 @@ pub fn generate_key_pair(key_bits: u32) -> Result<Object, JsError> {
     Ok(reply)
 }
 
-/// The pieces of a customized base installer (whole bytes): `[start, end]` for a range of the
-/// base, a `Uint8Array` for new bytes. The page assembles them into a Blob of slices.
+/// The pieces of a customized base installer (whole bytes), as `pieces_js` sends them.
 #[wasm_bindgen]
 pub fn customize_pieces(base: &[u8], vesselinfo: &str) -> Result<Array, JsValue> {
     let customized = base_installer::customize(base, vesselinfo.as_bytes()).map_err(refusal)?;
-    Ok(customized
-        .pieces
+    Ok(pieces_js(&customized.pieces))
+}
+
+/// A zip customized from `tail`, its bytes from `start` on: `{pieces}` as `pieces_js` sends
+/// them, or `{needs: offset}` when its central directory starts before the tail.
+#[wasm_bindgen]
+pub fn customize_zip_tail(tail: &[u8], start: f64, vesselinfo: &str) -> Result<Object, JsValue> {
+    let outcome = base_installer::customize_zip_tail(tail, start as u64, vesselinfo.as_bytes())
+        .map_err(refusal)?;
+    let (name, value): (&str, JsValue) = match outcome {
+        TailOutcome::Customized(customized) => ("pieces", pieces_js(&customized.pieces).into()),
+        TailOutcome::NeedsBytesFrom(offset) => ("needs", (offset as f64).into()),
+    };
+    let reply = Object::new();
+    Reflect::set(&reply, &name.into(), &value)?;
+    Ok(reply)
+}
+
+/// Pieces for the page to assemble into a Blob of slices: `[start, end]` for a range of the
+/// base, a `Uint8Array` for new bytes.
+fn pieces_js(pieces: &Pieces) -> Array {
+    pieces
         .as_slice()
         .iter()
         .map(|piece| -> JsValue {
@@ -47,7 +68,32 @@ pub fn customize_pieces(base: &[u8], vesselinfo: &str) -> Result<Array, JsValue>
                 Piece::New(bytes) => Uint8Array::from(bytes.as_slice()).into(),
             }
         })
-        .collect())
+        .collect()
+}
+
+/// `public_keys.zip` of every user, from their names and public keys (`e n`) in the same order.
+#[wasm_bindgen]
+pub fn public_keys_zip(names: Vec<String>, keys: Vec<String>) -> Result<Vec<u8>, JsError> {
+    let keys = parsed(&keys, PublicKey::parse)?;
+    Ok(key_files::public_keys_zip(
+        names.iter().map(String::as_str).zip(&keys),
+    ))
+}
+
+/// `private_keys.zip` of the users whose pairs were generated, from their names and private
+/// keys (`d p q`) in the same order.
+#[wasm_bindgen]
+pub fn private_keys_zip(names: Vec<String>, keys: Vec<String>) -> Result<Vec<u8>, JsError> {
+    let keys = parsed(&keys, PrivateKey::parse)?;
+    Ok(key_files::private_keys_zip(
+        names.iter().map(String::as_str).zip(&keys),
+    ))
+}
+
+fn parsed<K>(keys: &[String], parse: fn(&str) -> Result<K, String>) -> Result<Vec<K>, JsError> {
+    keys.iter()
+        .map(|key| parse(key).map_err(|e| JsError::new(&e)))
+        .collect()
 }
 
 /// How many bytes a tar.gz unpacks to: the page's benchmark times it beside `customize_pieces`,

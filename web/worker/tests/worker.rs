@@ -1,5 +1,5 @@
-//! The worker's module in headless Chromium: its pieces of a tar.gz are the core's, and its key
-//! pairs match. (`cargo test -p cib-worker --target wasm32-unknown-unknown --release`)
+//! The worker's module in headless Chromium: its pieces of a tar.gz and of a zip read from its
+//! tail are the core's, its key zips are the core's, and its key pairs match. (`cargo test -p cib-worker --target wasm32-unknown-unknown --release`)
 
 use cib_core::base_installer::{self, pack, Piece, TailOutcome, TreeEntry};
 use cib_core::vessel::RESERVED_OWNER_KEY;
@@ -47,6 +47,111 @@ fn a_tar_gz_is_customized_as_natively() {
         }
     }
     assert!(cib_worker::customize_pieces(b"not an archive", &vesselinfo).is_err());
+}
+
+/// Bytes that do not compress, so the archives are large enough to be read from their tail.
+fn noise(len: usize, mut seed: u32) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 24) as u8
+        })
+        .collect()
+}
+
+fn tree(files: usize, size: usize) -> Vec<TreeEntry> {
+    let mut tree = vec![
+        TreeEntry::folder("seattle/"),
+        TreeEntry::folder("seattle/seattle_repy/"),
+    ];
+    for i in 0..files {
+        let path =
+            format!("seattle/seattle_repy/a_rather_long_file_name_to_grow_the_directory_{i:05}.py");
+        tree.push(TreeEntry::file(&path, 0o644, noise(size, i as u32)));
+    }
+    tree
+}
+
+/// A zip customized by the worker's module as the page asks it: from its tail, then from as far
+/// back as it says it needs. The answer's bytes, and how many times it asked for more.
+fn zip_from_tail(base: &[u8], vesselinfo: &str) -> Result<(Vec<u8>, usize), JsValue> {
+    let mut start = base_installer::zip_tail_start(base.len() as u64);
+    let mut asks = 0;
+    loop {
+        let answer =
+            cib_worker::customize_zip_tail(&base[start as usize..], start as f64, vesselinfo)?;
+        if let Some(earlier) = Reflect::get(&answer, &"needs".into())?.as_f64() {
+            assert!((earlier as u64) < start, "asked for {earlier} from {start}");
+            (start, asks) = (earlier as u64, asks + 1);
+            continue;
+        }
+        let pieces: Array = Reflect::get(&answer, &"pieces".into())?.unchecked_into();
+        let mut bytes = Vec::new();
+        for piece in pieces.iter() {
+            match piece.dyn_ref::<Uint8Array>() {
+                Some(new) => bytes.extend(new.to_vec()),
+                None => {
+                    let range: Array = piece.unchecked_into();
+                    let [from, to] = [0, 1].map(|i| range.get(i).as_f64().unwrap() as usize);
+                    bytes.extend_from_slice(&base[from..to]);
+                }
+            }
+        }
+        return Ok((bytes, asks));
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_zip_is_customized_from_its_tail_as_natively() {
+    let vesselinfo = format!("Percent 80\nOwner {}", RESERVED_OWNER_KEY.trim());
+    // Small; 400 kB of entries, of which only the tail is read; and a central directory longer
+    // than the first tail, for which the worker asks for earlier bytes.
+    for (files, size, asks) in [(3, 100, 0), (4, 100_000, 0), (2_000, 10, 1)] {
+        let base = pack(ArchiveKind::Zip, &tree(files, size)).unwrap();
+        let native = base_installer::customize(&base, vesselinfo.as_bytes())
+            .unwrap()
+            .pieces
+            .to_vec(&base)
+            .unwrap();
+        let (made, asked) = zip_from_tail(&base, &vesselinfo)
+            .unwrap_or_else(|_| panic!("customizes {files} files"));
+        assert_eq!(made, native, "{files} files of {size} bytes");
+        assert_eq!(asked, asks, "{files} files of {size} bytes");
+    }
+    // What is not a base installer is refused with the core's message for the page.
+    let no_repy = pack(ArchiveKind::Zip, &[TreeEntry::folder("other/")]).unwrap();
+    for refused in [b"not an archive".to_vec(), no_repy] {
+        let error = zip_from_tail(&refused, &vesselinfo).expect_err("refused");
+        let said = Reflect::get(&error, &"said".into()).unwrap().as_string();
+        assert!(said.is_some_and(|s| s.starts_with("{\"id\":\"problem-")));
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_key_zips_are_the_core_s() {
+    let reserved = PublicKey::parse(RESERVED_OWNER_KEY).unwrap();
+    let names = vec!["alice".to_string(), "bob".to_string()];
+    let keys = vec![reserved.to_string(); 2];
+    let public = cib_worker::public_keys_zip(names.clone(), keys.clone())
+        .unwrap_or_else(|_| panic!("writes public_keys.zip"));
+    let native = cib_core::key_files::public_keys_zip([("alice", &reserved), ("bob", &reserved)]);
+    assert_eq!(public, native);
+
+    let pair = cib_worker::generate_key_pair(1024).unwrap_or_else(|_| panic!("generates"));
+    let private = Reflect::get(&pair, &"private_key".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let zip = cib_worker::private_keys_zip(vec!["carol".into()], vec![private.clone()])
+        .unwrap_or_else(|_| panic!("writes private_keys.zip"));
+    let key = PrivateKey::parse(&private).unwrap();
+    assert_eq!(
+        zip,
+        cib_core::key_files::private_keys_zip([("carol", &key)])
+    );
+
+    // A key that is not one is refused, and nothing is written.
+    assert!(cib_worker::public_keys_zip(names, vec!["65537".into(), keys[1].clone()]).is_err());
 }
 
 #[wasm_bindgen_test]
