@@ -2,6 +2,7 @@
 
 use crate::natural::Natural;
 use crate::private_key::PrivateKey;
+use crate::problem::ProblemKind;
 use crate::public_key::PublicKey;
 use std::fmt;
 
@@ -30,16 +31,21 @@ impl KeyBits {
         }
     }
 
-    pub fn from_bits(bits: usize) -> Result<KeyBits, String> {
+    /// The size of `bits` bits, if it is offered.
+    pub fn offered(bits: usize) -> Option<KeyBits> {
         match bits {
-            1024 => Ok(KeyBits::B1024),
-            2048 => Ok(KeyBits::B2048),
-            3072 => Ok(KeyBits::B3072),
-            4096 => Ok(KeyBits::B4096),
-            _ => Err(format!(
-                "{bits} bits is not offered; choose 1024, 2048, 3072 or 4096"
-            )),
+            1024 => Some(KeyBits::B1024),
+            2048 => Some(KeyBits::B2048),
+            3072 => Some(KeyBits::B3072),
+            4096 => Some(KeyBits::B4096),
+            _ => None,
         }
+    }
+
+    /// [`KeyBits::offered`], refused in English.
+    pub fn from_bits(bits: usize) -> Result<KeyBits, String> {
+        KeyBits::offered(bits)
+            .ok_or_else(|| format!("{bits} bits is not offered; choose 1024, 2048, 3072 or 4096"))
     }
 }
 
@@ -76,16 +82,19 @@ impl KeyPair {
     }
 
     /// A pair from its big-endian parts, as a JWK export from WebCrypto gives them, checked to
-    /// belong together.
+    /// belong together: refused as the public key's problem, or as the part that does not fit.
     pub fn from_be_bytes(
         e: &[u8],
         n: &[u8],
         d: &[u8],
         p: &[u8],
         q: &[u8],
-    ) -> Result<KeyPair, String> {
+    ) -> Result<KeyPair, ProblemKind> {
         let [e, n, d, p, q] = [e, n, d, p, q].map(Natural::from_bytes_be);
-        KeyPair::from_parts(&e, &n, &d, &p, &q)
+        KeyPair::matched(
+            PublicKey::from_parts(e, n)?,
+            PrivateKey::from_parts(d, p, q),
+        )
     }
 
     fn from_parts(
@@ -100,13 +109,17 @@ impl KeyPair {
         KeyPair::new(public, private)
     }
 
-    /// A pair from keys read separately (key files), refused with the reason when they do not
-    /// belong together.
-    pub fn new(public: PublicKey, private: PrivateKey) -> Result<KeyPair, String> {
-        private
-            .check_matches(&public)
-            .map_err(|why| format!("the private key does not match the public key: {why}"))?;
+    /// A pair from keys read separately (key files), refused with the part that does not fit
+    /// when they do not belong together.
+    pub fn matched(public: PublicKey, private: PrivateKey) -> Result<KeyPair, ProblemKind> {
+        private.check_matches(&public)?;
         Ok(KeyPair { public, private })
+    }
+
+    /// [`KeyPair::matched`], refused in English.
+    pub fn new(public: PublicKey, private: PrivateKey) -> Result<KeyPair, String> {
+        KeyPair::matched(public, private)
+            .map_err(|why| format!("the private key does not match the public key: {why}"))
     }
 }
 
@@ -159,12 +172,20 @@ mod tests {
             &be(&pa[1]),
             &be(&pa[2]),
         );
-        assert!(mixed.unwrap_err().contains("does not match"));
+        // d from another pair: the modulus fits, the exponent does not.
+        assert_eq!(mixed.unwrap_err(), ProblemKind::PrivateExponentMismatch);
+        let short = KeyPair::from_be_bytes(&[1, 0, 1], &[0xff; 32], &[1], &[3], &[5]);
+        assert_eq!(
+            short.unwrap_err(),
+            ProblemKind::ModulusTooShort { bits: 256 }
+        );
     }
 
     #[test]
     fn only_offered_sizes() {
         assert_eq!(KeyBits::from_bits(2048), Ok(KeyBits::B2048));
         assert!(KeyBits::from_bits(1000).unwrap_err().contains("1024, 2048"));
+        assert_eq!(KeyBits::offered(3072), Some(KeyBits::B3072));
+        assert_eq!(KeyBits::offered(1000), None);
     }
 }

@@ -38,13 +38,15 @@ impl From<KeyPair> for KeyPairText {
 }
 
 fn bits(bits: u32) -> Result<KeyBits, JsError> {
-    KeyBits::from_bits(bits as usize).map_err(|e| JsError::new(&e))
+    KeyBits::offered(bits as usize).ok_or_else(|| JsError::new(&format!("{bits} bits is not offered")))
 }
 
 /// Why a user name is refused, or `undefined` when it is fine (uniqueness is the caller's).
 #[wasm_bindgen]
 pub fn check_user_name(name: &str) -> Option<String> {
-    cib_core::user::check_name(name).err()
+    cib_core::user::check_name_typed(name)
+        .err()
+        .map(|problem| message(&problem))
 }
 
 /// Why a public key text is refused, or `undefined` when it is a usable key.

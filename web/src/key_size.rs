@@ -97,7 +97,7 @@ pub fn generating(bits: KeyBits, done: usize, total: usize) -> Said {
 
 /// The choice as a person picks it: the value of an option, back as a size.
 pub fn parse(value: &str) -> Option<KeyBits> {
-    KeyBits::from_bits(value.parse().ok()?).ok()
+    KeyBits::offered(value.parse().ok()?)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

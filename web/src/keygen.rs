@@ -119,7 +119,7 @@ pub fn key_pair_from_jwk(jwk: &JsValue) -> Result<KeyPair, Said> {
         &field("p")?,
         &field("q")?,
     )
-    .map_err(|why| Said::text(&why))
+    .map_err(|why| Said::of(&why))
 }
 
 /// The `rsa` crate in a worker of its own.
@@ -139,8 +139,8 @@ pub async fn in_worker(places: &Places, bits: KeyBits) -> Result<KeyPair, Said> 
     let said = |p: cib_core::ProblemKind| Said::of(&p);
     let public = PublicKey::parse_typed(&field("public_key").unwrap_or_default()).map_err(said)?;
     let private = PrivateKey::parse_typed(&field("private_key").unwrap_or_default()).map_err(said)?;
-    KeyPair::new(public, private)
-        .map_err(|why| Said::new("ui-worker-pair-bad", vec![("problem", text(&why))]))
+    KeyPair::matched(public, private)
+        .map_err(|why| Said::new("ui-worker-pair-bad", vec![("problem", Said::of(&why).into())]))
 }
 
 /// JWK numbers are base64url; the browser's own `atob` decodes them (a base64 crate would only
