@@ -126,7 +126,8 @@ fn the_ui_ids_are_not_the_cores() {
 
 #[test]
 fn a_language_is_chosen_as_every_shared_case_expects() {
-    // One list of cases, so that another implementation of the rule can be held to the same.
+    // The same cases as the script that chooses before the module runs (web/language.js, whose
+    // node test reads this file too).
     let cases = json("tests/language_choice.json");
     let cases = cases.as_array().expect("a list of cases");
     assert!(cases.len() >= 10, "only {} cases", cases.len());
@@ -164,13 +165,22 @@ fn the_catalogs_are_the_languages_and_each_language_has_one() {
     let mut ours: Vec<String> = LANGUAGES.iter().map(|(t, _)| t.to_string()).collect();
     ours.sort();
     assert_eq!(files, ours, "the catalogs in {dir}");
-    // One catalog per language: otherwise which of two same-language tags `known` tries first
-    // would decide, and the order of LANGUAGES would be part of the rule.
+    // One catalog per language: which of two same-language tags `known` tries first would
+    // matter, and the script before the module lists them in another order.
     let primaries: BTreeSet<&str> = LANGUAGES
         .iter()
         .map(|(t, _)| t.split('-').next().unwrap())
         .collect();
     assert_eq!(primaries.len(), LANGUAGES.len());
+}
+
+#[test]
+fn the_script_before_the_module_reads_the_remembered_choice_where_the_module_keeps_it() {
+    let wanted = format!("localStorage.getItem('{REMEMBERED}')");
+    assert!(
+        read("language.js").contains(&wanted),
+        "language.js has no {wanted}"
+    );
 }
 
 /// Every `ui-` id the page's code or HTML names (`"ui-…"`, `data-i18n="ui-…"`).
