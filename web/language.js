@@ -1,9 +1,11 @@
 // The visitor's language, and the words said before the builder's module runs: the page's
-// loading line and outline, the saved page's, and why the module could not start. The module cannot be asked before it exists, so this is its rule
+// loading line and outline, the saved page's, the <seattle-installer> element's, and why the
+// module could not start. The module cannot be asked before it exists, so this is its rule
 // again (web/src/i18n.rs, `known` and `choose`); both are tested on the same cases,
 // web/tests/language_choice.json. web/post_build.py puts this file, after a table of the words
 // that file names taken from the catalogs (`const WORDS = {language: {id: pattern}}`), into
-// index.html and the saved page, as a classic script. Plain declarations only.
+// index.html, the saved page and embed.js. Plain declarations only: it runs as a classic script
+// in the pages and inside embed.js's module.
 
 /** `text` with A-Z lower-cased and nothing else, as Rust's ASCII case rules compare. */
 function asciiLower(text) {

@@ -1,8 +1,8 @@
 """trunk's post-build step: writes embed.js with the hashed names of this build's files, copies
 the example embedding page, writes the saved page, seattle-installer-builder.html, with every
 file it needs inside, and the service worker, sw.js, with the list of this build's page files.
-Into the page and the saved page it puts language.js with the words each of them says
-before its module runs. trunk runs it from web/ with TRUNK_STAGING_DIR set. The output
+Into the page, the saved page and embed.js it puts language.js with the words each of them
+says before its module runs. trunk runs it from web/ with TRUNK_STAGING_DIR set. The output
 depends on the build's files only (no time, no randomness), so the same build gives the same
 bytes."""
 import base64
@@ -59,7 +59,7 @@ def with_first_words(text, file):
     return text.replace("__LANGUAGE__", words)
 
 
-embed = (here / "embed.js").read_text()
+embed = with_first_words((here / "embed.js").read_text(), "embed.js")
 for placeholder, name in names.items():
     embed = embed.replace(placeholder, name)
 (staging / "embed.js").write_text(embed)

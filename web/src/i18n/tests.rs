@@ -183,10 +183,14 @@ fn the_script_before_the_module_reads_the_remembered_choice_where_the_module_kee
     );
 }
 
-/// Every `ui-` id the page's code or HTML names (`"ui-…"`, `data-i18n="ui-…"`).
+/// Every `ui-` id the page's code, HTML or element script names (`"ui-…"`, `data-i18n="ui-…"`).
 fn named_ids() -> BTreeSet<String> {
     let web = env!("CARGO_MANIFEST_DIR");
-    let mut files = vec![format!("{web}/index.html"), format!("{web}/saved.html")];
+    let mut files = vec![
+        format!("{web}/index.html"),
+        format!("{web}/saved.html"),
+        format!("{web}/embed.js"),
+    ];
     let mut dirs = vec![format!("{web}/src")];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {
