@@ -1,12 +1,16 @@
 """trunk's post-build step: writes embed.js with the hashed names of this build's files, copies
 the example embedding page, writes the saved page, seattle-installer-builder.html, with every
-file it needs inside, and the service worker, sw.js, with the list of this build's page files. trunk runs it from web/ with TRUNK_STAGING_DIR set. The output depends on
-the build's files only (no time, no randomness), so the same build gives the same bytes."""
+file it needs inside, and the service worker, sw.js, with the list of this build's page files.
+Into the page, the saved page and embed.js it puts language.js with the words each of them
+says before its module runs. trunk runs it from web/ with TRUNK_STAGING_DIR set. The output
+depends on the build's files only (no time, no randomness), so the same build gives the same
+bytes."""
 import base64
 import hashlib
 import json
 import os
 import pathlib
+import re
 import sys
 
 staging = pathlib.Path(os.environ["TRUNK_STAGING_DIR"])
@@ -26,7 +30,36 @@ names = {
     "__WASM__": one("cib-web-*_bg.wasm"),
     "__CSS__": one("style-*.css"),
 }
-embed = (here / "embed.js").read_text()
+catalogs = sorted((staging / "i18n").glob("*.json"))
+every_catalog = {p.stem: json.loads(p.read_text()) for p in catalogs}
+
+
+def script_json(value):
+    """`value` as JSON to put inside a script element: "<" is escaped so that no text can end
+    the element."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+
+
+def with_first_words(text, file):
+    """`text` (of `file`) with language.js in place of __LANGUAGE__, after the table of the
+    messages `text` names ("ui-…": its data-i18n ids, and those its scripts say) in every
+    language, from the catalogs, for what the file says before its module runs."""
+    if "__LANGUAGE__" not in text:
+        sys.exit(f"post_build.py: {file} has no __LANGUAGE__ for language.js")
+    english = every_catalog["en"]
+    ids = sorted(set(re.findall(r'"(ui-[a-z0-9-]+)"', text)))
+    unknown = [i for i in ids if i not in english]
+    if unknown:
+        sys.exit(f"post_build.py: {file} names {unknown}, which en.json does not have")
+    plural = [i for i in ids if not isinstance(english[i], str)]
+    if plural:
+        sys.exit(f"post_build.py: {file} says {plural} before its module runs, which have plural forms")
+    table = {lang: {i: catalog.get(i, english[i]) for i in ids} for lang, catalog in every_catalog.items()}
+    words = f"const WORDS = {script_json(table)};\n" + (here / "language.js").read_text()
+    return text.replace("__LANGUAGE__", words)
+
+
+embed = with_first_words((here / "embed.js").read_text(), "embed.js")
 for placeholder, name in names.items():
     embed = embed.replace(placeholder, name)
 (staging / "embed.js").write_text(embed)
@@ -37,15 +70,16 @@ def inline(name):
     return base64.b64encode((staging / name).read_bytes()).decode("ascii")
 
 
-# Every catalog but English (built into the module), by language, for the saved page; "<" is
-# escaped so that no text can end the script element that holds them.
-catalogs = sorted((staging / "i18n").glob("*.json"))
-catalogs_json = json.dumps(
-    {p.stem: json.loads(p.read_text()) for p in catalogs if p.stem != "en"},
-    ensure_ascii=False, sort_keys=True,
-).replace("<", "\\u003c")
+# trunk's page, with its words before the module runs. Once filled in it has no placeholder
+# left, and running this step again leaves it as it is.
+page = staging / "index.html"
+if "__LANGUAGE__" in page.read_text():
+    page.write_text(with_first_words(page.read_text(), "index.html"))
 
-saved = (here / "saved.html").read_text()
+# Every catalog but English (built into the module), by language, for the saved page.
+catalogs_json = script_json({lang: c for lang, c in every_catalog.items() if lang != "en"})
+
+saved = with_first_words((here / "saved.html").read_text(), "saved.html")
 for placeholder, text in {
     "__CSS__": (staging / names["__CSS__"]).read_text(),
     "__PAGE_GLUE__": inline(names["__GLUE__"]),

@@ -2,7 +2,8 @@
 // on another origin (a second loopback port) and sends exactly the Content-Security-Policy the
 // docs/usage.md documents. Three elements: owner and user keys with two platforms, an owner key alone,
 // and a bad key. Every download is checked natively against its base installer; the events, the
-// messages, an owner-key changed after load, keyboard use and axe-core are checked too.
+// messages, an owner-key changed after load, keyboard use and axe-core are checked too. Before
+// the module runs, and when it cannot load, an element says so in its own language.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,6 +45,17 @@ function embeddingPage(cib, owner, user, bad) {
 </main></body></html>`;
 }
 
+/** A page whose elements speak German (their `lang`) and the page's language (none). */
+function germanElementPage(cib) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A clearinghouse</title>
+<script type="module" src="${cib}/embed.js"></script>
+</head><body><main><h1>Donate your computer</h1>
+<seattle-installer id="de" lang="de"></seattle-installer>
+<seattle-installer id="own" owner-key="${keys.b}"></seattle-installer>
+</main></body></html>`;
+}
+
 before(async () => {
   for (const name of ['donor', 'acceptdonation', 'second', 'later']) {
     run(CIB, ['keygen', name, '--out', join(dir, 'keys')]);
@@ -59,17 +71,21 @@ before(async () => {
       return;
     }
     if (req.url === '/favicon.ico') { res.writeHead(204).end(); return; }
-    if (req.url !== '/') { res.writeHead(404).end(); return; }
+    const page = { '/': () => embeddingPage(cib, keys.donor, keys.acceptdonation, '65537 12'), '/de': () => germanElementPage(cib) }[req.url];
+    if (!page) { res.writeHead(404).end(); return; }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': policy(cib) });
-    res.end(embeddingPage(cib, keys.donor, keys.acceptdonation, '65537 12'));
+    res.end(page());
   });
   await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
   site.url = `http://127.0.0.1:${site.address().port}/`;
 });
 after(() => new Promise((resolve) => site?.close(resolve)));
 
-/** A page on the clearinghouse's origin, recording the elements' events from the start. */
-async function openSite(options = {}) {
+/**
+ * A page on the clearinghouse's origin (`path` of it), recording the elements' events from the
+ * start; the module's file answered by `wasm` if given.
+ */
+async function openSite(options = {}, { path = '', wasm } = {}) {
   const context = await env.browser.newContext({ acceptDownloads: true, ...options });
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
@@ -86,7 +102,8 @@ async function openSite(options = {}) {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
   page.setDefaultTimeout(60_000);
-  await page.goto(site.url);
+  if (wasm) await page.route(/\/cib-web-[0-9a-f]+_bg\.wasm$/, wasm);
+  await page.goto(new URL(path, site.url).href);
   return { context, page, problems, requests };
 }
 
@@ -205,4 +222,30 @@ test('keyboard only: every button of the element is reached with Tab and works w
   assert.deepEqual(violations, []);
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('before its module runs, an element speaks its lang, else the page\'s; one that cannot load says why, and its event says the same', { timeout: 120_000 }, async () => {
+  // A French visitor: the element without lang follows the browser, lang="de" is German.
+  const held = await openSite({ locale: 'fr-FR' }, { path: '/de', wasm: () => {} });
+  const line = (page, id, role) => page.locator(`#${id}`).getByRole(role);
+  await line(held.page, 'de', 'status').filter({ hasText: 'Der Baukasten für Installationsprogramme wird geladen…' }).waitFor();
+  assert.equal(await line(held.page, 'de', 'status').getAttribute('lang'), 'de');
+  await line(held.page, 'own', 'status').filter({ hasText: "Chargement du générateur d'installateurs…" }).waitFor();
+  assert.equal(await line(held.page, 'own', 'status').getAttribute('lang'), 'fr');
+  assert.equal(await held.page.evaluate(() => document.documentElement.lang), 'en', "the site's language is left alone");
+  assert.deepEqual(held.problems, []);
+  await held.context.close();
+
+  // The module refused: each element says so in its language, with the reason, and so does its event.
+  const refused = await openSite({ locale: 'fr-FR' }, { path: '/de', wasm: (route) => route.fulfill({ status: 404, body: 'gone' }) });
+  await refused.page.waitForFunction(() => window.events.filter((e) => e.type === 'seattle-installer-error').length === 2);
+  const said = Object.fromEntries((await events(refused.page)).map((e) => [e.id, e.detail.message]));
+  assert.match(said.de, /^Der Baukasten für Installationsprogramme konnte nicht geladen werden: .*404/);
+  assert.match(said.own, /^Le générateur d'installateurs n'a pas pu être chargé : .*404/);
+  for (const [id, lang] of [['de', 'de'], ['own', 'fr']]) {
+    assert.equal(await line(refused.page, id, 'alert').textContent(), said[id]);
+    assert.equal(await line(refused.page, id, 'alert').getAttribute('lang'), lang);
+    assert.equal(await buttons(refused.page, id).count(), 0);
+  }
+  await refused.context.close();
 });

@@ -2,7 +2,9 @@
 // problem the core reports, the live region, the install steps, "Check an installer") through a
 // whole build, axe-clean, and a Spanish donor's page; `lang="de"` on an element of an English
 // page; `?lang=zh-CN` and the menu's choice survive a reload; an unknown language is English;
-// the saved file speaks a language offline.
+// the saved file speaks a language offline. Before the module runs (held back), the page's
+// outline and header are already in the visitor's language, and a module that cannot load is
+// said so in it.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,21 +17,47 @@ const env = serveAndBrowse();
 const contexts = [];
 after(async () => { for (const c of contexts) await c.close().catch(() => {}); });
 
-/** A page at `path` of the host in a context with `options`, once `ready` (a button's name) shows. */
-async function open(path, ready, options = {}) {
-  const context = await env.browser.newContext({ acceptDownloads: true, bypassCSP: BYPASS_CSP, ...options });
+/**
+ * A page at `path` of the host in a context with `options`; requests for `held.file` are
+ * answered by `held.answer`, if given.
+ */
+async function visit(path, options = {}, held = undefined) {
+  const context = await env.browser.newContext({ bypassCSP: BYPASS_CSP, ...options });
   contexts.push(context);
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.setDefaultTimeout(30_000);
+  if (held) await page.route(held.file, held.answer);
   await page.goto(new URL(path, env.server.url).href);
-  await page.getByRole('button', { name: ready, exact: true }).waitFor({ timeout: 60_000 });
   return { context, page, problems };
 }
 
+/** A page at `path` of the host in a context with `options`, once `ready` (a button's name) shows. */
+async function open(path, ready, options = {}) {
+  const opened = await visit(path, { acceptDownloads: true, ...options });
+  await opened.page.getByRole('button', { name: ready, exact: true }).waitFor({ timeout: 60_000 });
+  return opened;
+}
+
 const htmlLang = (page) => page.evaluate(() => document.documentElement.lang);
+const catalog = (lang) => JSON.parse(readFileSync(join(SITE, 'i18n', `${lang}.json`), 'utf8'));
+const WASM = /\/cib-web-[0-9a-f]+_bg\.wasm$/;
+const GLUE = /\/cib-web-[0-9a-f]+\.js$/;
+
+/**
+ * The page at `path`, in a context with `options`, its file `held` (the module's by default)
+ * answered by `answer`: by default never, so the page stays as it is before its module runs.
+ */
+const withoutModule = (path, options = {}, answer = () => {}, held = WASM) => visit(path, options, { file: held, answer });
+
+/** Every element the page marks `data-i18n` says its message of `words` (the HTML's own English wrapped in lines). */
+async function saysEverything(page, words) {
+  const marked = await page.locator('[data-i18n]').evaluateAll((all) => all.map((el) => [el.dataset.i18n, el.textContent]));
+  assert.ok(marked.length >= 10, `${marked.length} marked elements`);
+  for (const [id, text] of marked) assert.equal(text.replace(/\s+/g, ' '), words[id], id);
+}
 
 test('a Spanish browser gets the builder in Spanish, through a whole build, axe-clean', { timeout: 180_000 }, async () => {
   const { page, problems } = await open('/', 'Añadir usuario', { locale: 'es-ES', bypassCSP: true });
@@ -200,4 +228,59 @@ test('the saved file speaks Portuguese offline, from the catalogs it carries', {
   assert.equal(await htmlLang(page), 'pt-BR');
   assert.equal(await page.title(), 'Gerador de instaladores personalizados do Seattle (salvo)');
   assert.deepEqual(problems, []);
+});
+
+test('before its module runs, the page is in the visitor\'s language: ?lang=es under the host\'s policy, a Spanish browser axe-clean, ?lang=xx English', { timeout: 90_000 }, async () => {
+  const spanish = catalog('es');
+  const { page, problems } = await withoutModule('/?lang=es');
+  await page.getByRole('heading', { name: '5. Claves e instaladores', exact: true }).waitFor();
+  assert.equal(await htmlLang(page), 'es');
+  assert.equal(await page.getByRole('status').first().textContent(),
+    'Cargando el generador… Necesita un navegador con JavaScript y WebAssembly.');
+  assert.deepEqual(await page.locator('#cib h2').allTextContents(),
+    ['1. Usuarios', '2. Vessels', '3. Plataformas', '4. Compilar', '5. Claves e instaladores']);
+  assert.equal(await page.title(), 'Generador de instaladores personalizados de Seattle');
+  await saysEverything(page, spanish);
+  assert.equal(await page.locator('#cib [aria-busy="true"]').count(), 1);
+  // No policy refused the page's script (a refusal is a console error).
+  assert.deepEqual(problems, []);
+
+  // A Spanish browser, and axe (injected inline, which the policy refuses).
+  const browser = await withoutModule('/', { locale: 'es-ES', bypassCSP: true });
+  await browser.page.getByRole('heading', { name: '1. Usuarios', exact: true }).waitFor();
+  assert.equal(await htmlLang(browser.page), 'es');
+  await saysEverything(browser.page, spanish);
+  await axeCheck(browser.page, 'the Spanish outline before the module');
+
+  // A language the page does not speak is English, whatever the browser's.
+  const unknown = await withoutModule('/?lang=xx', { locale: 'de-DE' });
+  await unknown.page.getByRole('heading', { name: '1. Users', exact: true }).waitFor();
+  assert.equal(await htmlLang(unknown.page), 'en');
+  assert.match(await unknown.page.getByRole('status').first().textContent(), /^Loading the builder… It needs a browser/);
+  await saysEverything(unknown.page, catalog('en'));
+  assert.deepEqual([...browser.problems, ...unknown.problems], []);
+});
+
+test('a module that cannot load is said in the visitor\'s language, with why: a missing, a broken and an unfetched file', { timeout: 90_000 }, async () => {
+  const failure = async (page, pattern) => {
+    const line = page.locator('#cib .loading');
+    await line.filter({ hasText: pattern }).waitFor();
+    // Nothing is on its way any more, and still nothing can be clicked.
+    assert.equal(await page.locator('#cib [aria-busy="true"]').count(), 0);
+    assert.equal(await page.locator('#cib').locator('button, input, select, textarea, a[href], [tabindex]').count(), 0);
+    return line.textContent();
+  };
+  const missing = await withoutModule('/?lang=de', {}, (route) => route.fulfill({ status: 404, body: 'gone' }));
+  const said = await failure(missing.page, /^Der Baukasten konnte nicht starten: /);
+  assert.match(said, /404.*cib-web-[0-9a-f]+_bg\.wasm/, said);
+  assert.equal(await htmlLang(missing.page), 'de');
+  await missing.page.getByRole('heading', { name: '1. Benutzer', exact: true }).waitFor();
+
+  const broken = await withoutModule('/', { locale: 'es-ES' },
+    (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: 'not a module' }));
+  assert.match(await failure(broken.page, /^El generador no pudo iniciarse: \S/), /WebAssembly/);
+
+  // The module's script itself: the browser gives no reason, so the page names the file.
+  const glue = await withoutModule('/?lang=es', {}, (route) => route.abort(), GLUE);
+  await failure(glue.page, /^El generador no pudo iniciarse: no se pudo cargar cib-web-[0-9a-f]+\.js$/);
 });

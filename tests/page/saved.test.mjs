@@ -3,6 +3,7 @@
 // refused. Two users (a pasted key, a generated one), the Linux and Windows base installers and
 // the site's manifest.json chosen from disk; the installers and key zips are checked natively.
 // Bad files get their messages; the file is the same bytes when made again from the same build.
+// Before its module runs, and when it cannot start, the file speaks the visitor's language.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -217,6 +218,35 @@ test('the saved file: bad files get messages, an unknown name asks for the platf
   assert.deepEqual(violations, [], 'axe-core finds nothing');
   assert.deepEqual(problems, [], 'no script errors');
   await context.close();
+});
+
+test('before its module runs the saved file speaks the chosen language, and says why it could not start', { timeout: 60_000 }, async () => {
+  const url = pathToFileURL(await savedFile()).href;
+  const open = async (address, options, instantiate) => {
+    const context = await env.browser.newContext({ offline: true, ...options });
+    // The module's bytes are inside the file: it is held back (or fails) in the browser itself.
+    await context.addInitScript(instantiate);
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(address);
+    return { context, page };
+  };
+  const held = await open(`${url}?lang=fr`, { locale: 'de-DE' }, () => {
+    WebAssembly.instantiate = () => new Promise(() => {});
+  });
+  const loading = held.page.getByRole('status');
+  await loading.filter({ hasText: 'Chargement du générateur… Il faut un navigateur avec JavaScript et WebAssembly.' }).waitFor();
+  assert.equal(await held.page.evaluate(() => document.documentElement.lang), 'fr');
+  assert.equal(await held.page.title(), 'Générateur d\'installateurs Seattle personnalisés (enregistré)');
+  await held.context.close();
+
+  const broken = await open(url, { locale: 'de-DE' }, () => {
+    WebAssembly.instantiate = async () => { throw new WebAssembly.CompileError('a broken module'); };
+  });
+  await broken.page.locator('#cib-saved').getByRole('status')
+    .filter({ hasText: /^Der Baukasten konnte nicht starten: a broken module$/ }).waitFor();
+  assert.equal(await broken.page.evaluate(() => document.documentElement.lang), 'de');
+  await broken.context.close();
 });
 
 test('the saved file is the same bytes when the post-build step runs again on the same build', () => {

@@ -2,10 +2,22 @@ use super::*;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
+/// The text of `path` under web/.
+fn read(path: &str) -> String {
+    let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The JSON of `path` under web/.
+fn json(path: &str) -> Value {
+    serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 fn catalog(tag: &str) -> Map<String, Value> {
-    let path = format!("{}/i18n/{tag}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    match json(&format!("i18n/{tag}.json")) {
+        Value::Object(catalog) => catalog,
+        other => panic!("{tag}.json is {other}, not an object"),
+    }
 }
 
 /// The placeholders of a pattern, as the core reads them (lower-case letters and `_`).
@@ -113,21 +125,72 @@ fn the_ui_ids_are_not_the_cores() {
 }
 
 #[test]
-fn a_language_is_chosen_as_asked_and_unknown_means_english() {
-    let browser = ["fr-CA".to_string(), "en-US".to_string()];
-    assert_eq!(choose([None, None], &browser), "fr");
-    assert_eq!(choose([Some("es-ES")], &browser), "es");
-    assert_eq!(choose([None, Some("zh")], &browser), "zh-CN");
-    assert_eq!(choose([Some("pt")], &[]), "pt-BR");
-    assert_eq!(choose([Some("xx")], &browser), "en");
-    assert_eq!(choose([Some(" ")], &["de-DE".to_string()]), "de");
-    assert_eq!(choose([], &["ko".to_string()]), "en");
+fn a_language_is_chosen_as_every_shared_case_expects() {
+    // The same cases as the script that chooses before the module runs (web/language.js, whose
+    // node test reads this file too).
+    let cases = json("tests/language_choice.json");
+    let cases = cases.as_array().expect("a list of cases");
+    assert!(cases.len() >= 10, "only {} cases", cases.len());
+    for case in cases {
+        let why = &case["why"];
+        let chosen = ["lang", "address", "remembered"].map(|input| case[input].as_str());
+        let browser: Vec<String> = case["browser"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{why}: browser is not a list"))
+            .iter()
+            .map(|tag| tag.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            Some(choose(chosen, &browser)),
+            case["expected"].as_str(),
+            "{why}"
+        );
+    }
 }
 
-/// Every `ui-` id the page's code or HTML names (`"ui-…"`, `data-i18n="ui-…"`).
+#[test]
+fn the_catalogs_are_the_languages_and_each_language_has_one() {
+    let dir = format!("{}/i18n", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".json")
+                .map(String::from)
+        })
+        .collect();
+    files.sort();
+    let mut ours: Vec<String> = LANGUAGES.iter().map(|(t, _)| t.to_string()).collect();
+    ours.sort();
+    assert_eq!(files, ours, "the catalogs in {dir}");
+    // One catalog per language: which of two same-language tags `known` tries first would
+    // matter, and the script before the module lists them in another order.
+    let primaries: BTreeSet<&str> = LANGUAGES
+        .iter()
+        .map(|(t, _)| t.split('-').next().unwrap())
+        .collect();
+    assert_eq!(primaries.len(), LANGUAGES.len());
+}
+
+#[test]
+fn the_script_before_the_module_reads_the_remembered_choice_where_the_module_keeps_it() {
+    let wanted = format!("localStorage.getItem('{REMEMBERED}')");
+    assert!(
+        read("language.js").contains(&wanted),
+        "language.js has no {wanted}"
+    );
+}
+
+/// Every `ui-` id the page's code, HTML or element script names (`"ui-…"`, `data-i18n="ui-…"`).
 fn named_ids() -> BTreeSet<String> {
     let web = env!("CARGO_MANIFEST_DIR");
-    let mut files = vec![format!("{web}/index.html"), format!("{web}/saved.html")];
+    let mut files = vec![
+        format!("{web}/index.html"),
+        format!("{web}/saved.html"),
+        format!("{web}/embed.js"),
+    ];
     let mut dirs = vec![format!("{web}/src")];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {
