@@ -97,6 +97,7 @@ impl KeyPair {
         )
     }
 
+    #[cfg(feature = "rsa")]
     fn from_parts(
         e: &Natural,
         n: &Natural,

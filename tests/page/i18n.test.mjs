@@ -284,3 +284,79 @@ test('a module that cannot load is said in the visitor\'s language, with why: a 
   const glue = await withoutModule('/?lang=es', {}, (route) => route.abort(), GLUE);
   await failure(glue.page, /^El generador no pudo iniciarse: no se pudo cargar cib-web-[0-9a-f]+\.js$/);
 });
+
+/** Every text that `selector` showed on the page from its start, recorded as it changed. */
+const recordTexts = (page, selector) => page.addInitScript((wanted) => {
+  window.__shown = new Set();
+  new MutationObserver(() => {
+    for (const el of document.querySelectorAll(wanted)) window.__shown.add(el.textContent.trim());
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+}, selector);
+
+test('the builder is drawn in the visitor\'s language from its first frame, never English first: the page with a slow catalog, and the saved page', { timeout: 90_000 }, async () => {
+  const context = await env.browser.newContext({ bypassCSP: BYPASS_CSP, locale: 'es-ES' });
+  contexts.push(context);
+  const page = await context.newPage();
+  // What the module draws (its headings have ids; the outline's, translated before it, have none).
+  await recordTexts(page, '#cib h2[id], #cib button');
+  // The Spanish catalog arrives half a second late: until then the outline (already Spanish) stays.
+  await page.route(/\/i18n\/es\.json$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await route.continue();
+  });
+  await page.goto(env.server.url);
+  await page.getByRole('button', { name: 'Añadir usuario', exact: true }).waitFor({ timeout: 60_000 });
+  const shown = await page.evaluate(() => [...window.__shown]);
+  assert.ok(shown.includes('1. Usuarios'), shown.join(' | '));
+  for (const english of ['1. Users', '5. Keys and installers', 'Add user']) {
+    assert.ok(!shown.includes(english), `"${english}" was shown: ${shown.join(' | ')}`);
+  }
+
+  const saved = await env.browser.newContext({ locale: 'pt-BR', offline: true });
+  contexts.push(saved);
+  const file = await saved.newPage();
+  await recordTexts(file, '#cib-saved h2, #cib-saved button');
+  await file.goto(pathToFileURL(join(SITE, 'seattle-installer-builder.html')).href);
+  await file.getByRole('button', { name: 'Adicionar usuário', exact: true }).waitFor({ timeout: 60_000 });
+  const drawn = await file.evaluate(() => [...window.__shown]);
+  assert.ok(drawn.includes('Adicionar usuário'), drawn.join(' | '));
+  assert.ok(!drawn.includes('Add user') && !drawn.includes('1. Users'), drawn.join(' | '));
+});
+
+test('an element with lang="de" is drawn in German from its first frame, its catalog slow: the builder and the one-click builder', { timeout: 60_000 }, async () => {
+  const keys = tempDir();
+  run(CIB, ['keygen', 'owner', '--out', keys]);
+  const owner = readFileSync(join(keys, 'owner.publickey'), 'utf8').trim();
+  const context = await env.browser.newContext({ bypassCSP: BYPASS_CSP });
+  contexts.push(context);
+  const page = await context.newPage();
+  // Every frame, what each element's shadow root shows.
+  await page.addInitScript(() => {
+    window.__shown = new Set();
+    const look = () => {
+      for (const el of document.querySelectorAll('seattle-installer')) {
+        for (const part of el.shadowRoot?.querySelectorAll('h2, button') ?? []) window.__shown.add(part.textContent.trim());
+      }
+      requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+  await page.route(/\/i18n\/de\.json$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await route.continue();
+  });
+  await page.route('**/embedded-slow.html', (route) => route.fulfill({
+    contentType: 'text/html; charset=utf-8',
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title>
+<script type="module" src="/embed.js"></script></head><body><main><h1>Donate</h1>
+<seattle-installer lang="de"></seattle-installer>
+<seattle-installer id="one" lang="de" owner-key="${owner}" platforms="linux"></seattle-installer></main></body></html>`,
+  }));
+  await page.goto(new URL('/embedded-slow.html', env.server.url).href);
+  await page.locator('seattle-installer:not([owner-key])').getByRole('button', { name: 'Benutzer hinzufügen', exact: true }).waitFor({ timeout: 60_000 });
+  await page.locator('#one').getByRole('button', { name: 'Für Linux herunterladen', exact: true }).waitFor({ timeout: 60_000 });
+  const shown = await page.evaluate(() => [...window.__shown]);
+  for (const english of ['1. Users', 'Add user', 'Download for Linux']) {
+    assert.ok(!shown.includes(english), `"${english}" was shown: ${shown.join(' | ')}`);
+  }
+});

@@ -45,7 +45,7 @@ pub struct App {
     /// How this builder's async work reports back (weakly: a removed builder hears nothing).
     dispatch: Dispatch,
     listeners: RefCell<Vec<Listener>>,
-    /// The words of this builder's language (English until its catalog is here).
+    /// The words of this builder's language.
     catalog: RefCell<Rc<Catalog>>,
     from_disk: bool,
 }
@@ -54,7 +54,8 @@ impl App {
     /// Draws the whole builder into `root` and starts listening there. The page's own builder
     /// (`shares`) offers a share link of its address (an embedded one does not: the address is
     /// the embedding site's), and starts from the one in its address, if any.
-    pub fn mount(root: Root, places: Places, shares: bool) -> Rc<App> {
+    /// Draws a builder into `root`, in `catalog`'s language from its first frame.
+    pub fn mount(root: Root, places: Places, shares: bool, catalog: Rc<Catalog>) -> Rc<App> {
         let state = State::new(platforms::own_platform());
         let (state, address) = match shares {
             true => (share::state_from_address(state), share::page_address()),
@@ -73,7 +74,7 @@ impl App {
                     me.upgrade().is_some_and(|app| app.dispatch(action))
                 }),
                 listeners: RefCell::new(Vec::new()),
-                catalog: RefCell::new(Catalog::english()),
+                catalog: RefCell::new(catalog),
                 from_disk,
             }
         });
@@ -115,6 +116,11 @@ impl App {
             spawn_local(crate::measure::run(app.places.clone()));
         }
         app
+    }
+
+    /// The language this builder speaks.
+    pub fn catalog(&self) -> Rc<Catalog> {
+        self.catalog.borrow().clone()
     }
 
     /// Speaks `catalog` from now on: everything is drawn again in its language.

@@ -49,20 +49,25 @@ impl Catalog {
     /// The catalog of `lang`: from the page itself when it carries them, else fetched from
     /// `i18n/` beside the builder's files (`assets`). One that cannot be had is English.
     pub async fn load(lang: &'static str, assets: &str) -> Rc<Catalog> {
-        if lang == ENGLISH {
-            return Catalog::english();
+        if let Some(catalog) = Catalog::at_hand(lang) {
+            return catalog;
         }
-        let inline = document()
+        let own = fetch(&format!("i18n/{lang}.json"), assets).await;
+        Rc::new(Catalog::with(lang, own))
+    }
+
+    /// `lang`'s catalog if it needs no fetch: English, or one the page holds (the saved page).
+    pub fn at_hand(lang: &'static str) -> Option<Rc<Catalog>> {
+        if lang == ENGLISH {
+            return Some(Catalog::english());
+        }
+        let own = document()
             .get_element_by_id(INLINE)
             .and_then(|e| e.text_content())
             .and_then(|text| parse(&text))
             .and_then(|all| Reflect::get(&all, &lang.into()).ok())
-            .and_then(|c| c.dyn_into::<Object>().ok());
-        let own = match inline {
-            Some(own) => Some(own),
-            None => fetch(&format!("i18n/{lang}.json"), assets).await,
-        };
-        Rc::new(Catalog::with(lang, own))
+            .and_then(|c| c.dyn_into::<Object>().ok())?;
+        Some(Rc::new(Catalog::with(lang, Some(own))))
     }
 
     /// The pattern of `id` for `count`: this language's, else English's.

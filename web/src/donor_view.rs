@@ -167,7 +167,8 @@ fn open_builder(view: &Rc<DonorView>, _: Event) {
     view.listener.borrow_mut().take();
     crate::share::remember_builder_opened();
     let root = Root::Element(view.element.clone());
-    let builder = App::mount(root.clone(), view.places.clone(), true);
+    // In the donor's page's language, whose catalog is the page's now.
+    let builder = App::mount(root.clone(), view.places.clone(), true, crate::catalog::spoken());
     language::follow(&builder, view.lang.get(), view.assets.clone(), dress_page);
     *view.builder.borrow_mut() = Some(builder);
     root.focus("cib-users-heading");

@@ -3,7 +3,6 @@
 //! browser's languages (`navigator.languages`); see `i18n::choose`.
 
 use crate::app::App;
-use crate::donation::Donation;
 use crate::catalog::{speaking, t, Catalog};
 use crate::dom::{document, El};
 use crate::events::query;
@@ -42,27 +41,9 @@ pub fn chosen(asked: Option<&str>) -> &'static str {
     )
 }
 
-/// What speaks a language: a builder, or the one-click element.
-pub trait Speaks: 'static {
-    /// Speaks `catalog`'s language from now on, what is already said included.
-    fn speak(&self, catalog: Rc<Catalog>);
-}
-
-impl Speaks for App {
-    fn speak(&self, catalog: Rc<Catalog>) {
-        App::speak(self, catalog)
-    }
-}
-
-impl Speaks for Donation {
-    fn speak(&self, catalog: Rc<Catalog>) {
-        Donation::speak(self, catalog)
-    }
-}
-
-/// Has `who` speak `lang`, once its catalog is here (from `assets`' `i18n/`), and then
-/// `after` with it.
-pub fn follow<T: Speaks>(who: &Rc<T>, lang: &'static str, assets: String, after: fn(&Rc<Catalog>)) {
+/// Has the builder `who` speak `lang`, once its catalog is here (from `assets`' `i18n/`), and
+/// then `after` with it.
+pub fn follow(who: &Rc<App>, lang: &'static str, assets: String, after: fn(&Rc<Catalog>)) {
     let who = Rc::downgrade(who);
     spawn_local(async move {
         let catalog = Catalog::load(lang, &assets).await;
@@ -82,7 +63,10 @@ pub fn page(app: &Rc<App>, assets: String) {
             follow(&app, lang, from.clone(), dress_page);
         }
     });
-    follow(app, chosen(None), assets, dress_page);
+    match (app.catalog(), chosen(None)) {
+        (catalog, lang) if catalog.lang == lang => dress_page(&catalog),
+        (_, lang) => follow(app, lang, assets, dress_page),
+    }
 }
 
 /// The page around the builder in the chosen language: `<html lang>`, the menu's choice and

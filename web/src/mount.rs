@@ -10,9 +10,11 @@ use crate::donation::{self, Donation};
 use crate::donor_view::DonorView;
 use crate::language;
 use crate::places::Places;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{HtmlElement, ShadowRoot};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Element, HtmlElement, ShadowRoot};
 
 /// A builder mounted into an element of the page. Dropping it (`free()` from JavaScript)
 /// removes its listeners.
@@ -25,9 +27,21 @@ pub struct Builder {
 /// installers are found beside the page's script.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element) -> Builder {
-    let app = App::mount(Root::Element(element), Places::of_page(), true);
+    Builder {
+        _app: page_builder(element, Places::of_page(), true, at_hand()),
+    }
+}
+
+/// The page's own builder in `element`, speaking `catalog`; the page follows its language.
+fn page_builder(element: Element, places: Places, shares: bool, catalog: Rc<Catalog>) -> Rc<App> {
+    let app = App::mount(Root::Element(element), places, shares, catalog);
     language::page(&app, assets::page_base());
-    Builder { _app: app }
+    app
+}
+
+/// The page's language's catalog if it needs no fetch, else English until it is here.
+fn at_hand() -> Rc<Catalog> {
+    Catalog::at_hand(language::chosen(None)).unwrap_or_else(Catalog::english)
 }
 
 /// The saved page's builder (`seattle-installer-builder.html`, opened from disk): a page there
@@ -40,9 +54,9 @@ pub fn mount_saved(element: web_sys::Element, worker_glue: String, worker_wasm: 
         worker: crate::worker::WorkerModule::at(worker_glue, worker_wasm),
         installers: None,
     };
-    let app = App::mount(Root::Element(element), places, false);
-    language::page(&app, assets::page_base());
-    Builder { _app: app }
+    Builder {
+        _app: page_builder(element, places, false, at_hand()),
+    }
 }
 
 /// On a page with `<div id="cib">`, the builder mounts itself there, for the life of the page.
@@ -61,7 +75,12 @@ pub fn start() {
         Some(shared) if !crate::share::builder_opened() => {
             std::mem::forget(DonorView::mount(element, Places::of_page(), shared))
         }
-        _ => std::mem::forget(mount(element)),
+        // Drawn once its language's words are here: until then the outline, already in that
+        // language (language.js), stays, with nothing to click.
+        _ => spawn_local(async move {
+            let catalog = Catalog::load(language::chosen(None), &assets::page_base()).await;
+            std::mem::forget(page_builder(element, Places::of_page(), true, catalog));
+        }),
     }
 }
 
@@ -71,6 +90,10 @@ enum Mode {
     Donation(Rc<Donation>),
 }
 
+/// An element's attributes, and what they drew (`None` while their language's words are on
+/// their way).
+type Drawn = (Vec<Option<String>>, Option<Mode>);
+
 /// The Rust side of one `<seattle-installer>` element (embed.js holds one per element and
 /// forwards its attribute changes here).
 #[wasm_bindgen]
@@ -78,8 +101,8 @@ pub struct SeattleInstaller {
     host: HtmlElement,
     root: Root,
     assets: String,
-    /// What is drawn now, and for which attributes.
-    mode: Option<(Mode, Vec<Option<String>>)>,
+    /// For which attributes it is drawn, and what is drawn.
+    drawn: Rc<RefCell<Option<Drawn>>>,
 }
 
 pub const ATTRIBUTES: [&str; 6] = [
@@ -100,54 +123,66 @@ impl SeattleInstaller {
             host,
             root: Root::Shadow(shadow),
             assets,
-            mode: None,
+            drawn: Rc::default(),
         };
         element.update();
         element
     }
 
-    /// Draws the element again for its current attributes, if they changed.
+    /// Draws the element again for its current attributes, if they changed: in its language
+    /// from the first frame, once that language's words are here (until then, what embed.js
+    /// shows, in that language, stays).
     pub fn update(&mut self) {
         let values: Vec<Option<String>> = ATTRIBUTES
             .iter()
             .map(|a| self.host.get_attribute(a))
             .collect();
-        if let Some((mode, old)) = &self.mode {
-            if *old == values {
+        {
+            let mut drawn = self.drawn.borrow_mut();
+            if let Some((old, mode)) = drawn.as_ref() {
+                if *old == values {
+                    return;
+                }
+                if let Some(Mode::Donation(donation)) = mode {
+                    donation.retire();
+                }
+            }
+            *drawn = Some((values.clone(), None));
+        }
+        let lang = language::chosen(values[5].as_deref());
+        let (host, root, drawn) = (self.host.clone(), self.root.clone(), Rc::downgrade(&self.drawn));
+        let places = Places::in_folder(&self.assets, values[3].as_deref());
+        let draw = move |catalog: Rc<Catalog>| {
+            // Not if the element was freed, or its attributes changed meanwhile (a later
+            // update draws those).
+            let Some(drawn) = drawn.upgrade() else { return };
+            let mut drawn = drawn.borrow_mut();
+            let Some((asked, mode @ None)) = drawn.as_mut() else { return };
+            if *asked != values {
                 return;
             }
-            if let Mode::Donation(donation) = mode {
-                donation.retire();
+            *mode = Some(match &values[0] {
+                // Without an owner, the element is the whole builder.
+                None => Mode::Builder {
+                    _app: App::mount(root, places, false, catalog),
+                },
+                Some(owner) => {
+                    let request = donation::Request::from_attributes(
+                        owner,
+                        values[1].as_deref(),
+                        values[2].as_deref(),
+                    )
+                    .and_then(|request| request.offer(values[4].as_deref()));
+                    Mode::Donation(Donation::mount(host, root, places, request, catalog))
+                }
+            });
+        };
+        match Catalog::at_hand(lang) {
+            Some(catalog) => draw(catalog),
+            None => {
+                let assets = self.assets.clone();
+                spawn_local(async move { draw(Catalog::load(lang, &assets).await) });
             }
         }
-        let places = Places::in_folder(&self.assets, values[3].as_deref());
-        let mode = match &values[0] {
-            // Without an owner, the element is the whole builder.
-            None => {
-                let app = App::mount(self.root.clone(), places, false);
-                let lang = language::chosen(values[5].as_deref());
-                language::follow(&app, lang, self.assets.clone(), |_| {});
-                Mode::Builder { _app: app }
-            }
-            Some(owner) => {
-                let request = donation::Request::from_attributes(
-                    owner,
-                    values[1].as_deref(),
-                    values[2].as_deref(),
-                )
-                .and_then(|request| request.offer(values[4].as_deref()));
-                let donation = Donation::mount(
-                    self.host.clone(),
-                    self.root.clone(),
-                    places,
-                    request,
-                    Catalog::english(),
-                );
-                let lang = language::chosen(values[5].as_deref());
-                language::follow(&donation, lang, self.assets.clone(), |_| {});
-                Mode::Donation(donation)
-            }
-        };
-        self.mode = Some((mode, values));
     }
 }
