@@ -99,30 +99,47 @@ pub async fn worker_key_pair(key_bits: u32) -> Result<KeyPairText, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// A base installer customized with this vesselinfo, as a Blob made of slices of `base` and
-/// the new bytes, customized in a worker started for the call (which needs the worker module
-/// trunk builds).
+/// Customizing as a builder does it, with the worker a builder keeps (which needs the worker
+/// module trunk builds): for the benchmark, which times customizing, not starting workers.
 #[wasm_bindgen]
-pub async fn customize_installer(base: Blob, vesselinfo: String) -> Result<Blob, JsError> {
-    customize::installer_off_thread(&Places::of_page(), &base, &vesselinfo)
-        .await
-        .map_err(|e| JsError::new(&e.to_string()))
+pub struct Customizer {
+    places: Places,
 }
 
-/// How many bytes a tar.gz unpacks to, inflated in the worker exactly as `customize_installer`
-/// has it customized there: the benchmark's floor for customizing a tar.gz.
 #[wasm_bindgen]
-pub async fn worker_inflated_size(base: Blob) -> Result<f64, JsError> {
-    let buffer = wasm_bindgen_futures::JsFuture::from(base.array_buffer())
-        .await
-        .map_err(|_| JsError::new("could not read the base installer"))?;
-    let fields = [("bytes", buffer.clone())];
-    let transfer = js_sys::Array::of1(&buffer);
-    let answer = crate::worker::call(&Places::of_page().worker, "inflate", &fields, &transfer)
-        .await
-        .map_err(|e| JsError::new(&crate::words::Said::from(e).to_string()))?;
-    js_sys::Reflect::get(&answer, &"size".into())
-        .ok()
-        .and_then(|s| s.as_f64())
-        .ok_or_else(|| JsError::new("the worker sent no size"))
+impl Customizer {
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Customizer {
+        Customizer {
+            places: Places::of_page(),
+        }
+    }
+
+    /// A base installer customized with this vesselinfo: a Blob made of slices of `base` and
+    /// the new bytes.
+    pub fn customize_installer(&self, base: Blob, vesselinfo: String) -> js_sys::Promise {
+        let places = self.places.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            customize::installer_off_thread(&places, &base, &vesselinfo)
+                .await
+                .map(JsValue::from)
+                .map_err(|e| JsError::new(&e.to_string()).into())
+        })
+    }
+
+    /// How many bytes a tar.gz unpacks to, inflated in the same kind of worker that
+    /// `customize_installer` has it customized in: the floor of customizing a tar.gz.
+    pub fn inflated_size(&self, base: Blob) -> js_sys::Promise {
+        let places = self.places.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let answer = crate::worker::over_bytes(&places.worker, "inflate", &base, &[])
+                .await
+                .map_err(|e| JsError::new(&e.to_string()))?;
+            js_sys::Reflect::get(&answer, &"size".into())
+                .ok()
+                .filter(|s| s.as_f64().is_some())
+                .ok_or_else(|| JsError::new("the worker sent no size").into())
+        })
+    }
 }
