@@ -76,19 +76,6 @@ page = staging / "index.html"
 if "__LANGUAGE__" in page.read_text():
     page.write_text(with_first_words(page.read_text(), "index.html"))
 
-# trunk's start script waits for the page's first frame before it starts the module, so that
-# the outline is painted first: on a reload everything comes from the service worker's cache at
-# once, and instantiating and drawing the builder before that frame held the first paint back
-# behind them. (The timer starts it in a tab that draws no frames, hidden.)
-FIRST_FRAME = ("await new Promise((painted) => { requestAnimationFrame(() => setTimeout(painted));"
-               " setTimeout(painted, 100); });\n")
-START = "const wasm = await init("
-text = page.read_text()
-if FIRST_FRAME not in text:
-    if text.count(START) != 1:
-        sys.exit(f"post_build.py: trunk's start script in index.html has no single {START!r}")
-    page.write_text(text.replace(START, FIRST_FRAME + START))
-
 # Every catalog but English (built into the module), by language, for the saved page.
 catalogs_json = script_json({lang: c for lang, c in every_catalog.items() if lang != "en"})
 
