@@ -1,55 +1,26 @@
 //! The builder's worker: runs what would block the page or what only a build needs (key
 //! generation by the `rsa` crate, customizing a base installer, the key zips, the share link's
 //! QR code, checking an installer) in the second WebAssembly module, `cib-worker`, which is
-//! fetched only when first needed. The worker is started from a blob URL of the few lines below,
-//! never from a URL of the host: a browser refuses `new Worker(url)` for another origin, which
-//! is where the builder's files are when a clearinghouse embeds it.
+//! fetched only when first needed. The worker is started from a blob URL of a few lines of script
+//! (`running`), never from a URL of the host: a browser refuses `new Worker(url)` for another
+//! origin, which is where the builder's files are when a clearinghouse embeds it.
 //!
-//! A builder keeps one worker (`Kept`) for its requests, one after another, so the module is
-//! instantiated once. Key generation gets a worker of its own each time (`call_alone`), since a
-//! large key takes seconds that a QR code or a build should not wait behind, and so does work
-//! over a large file (`over_bytes`).
+//! A builder keeps one worker (`running::Kept`) for its requests, one after another, so the
+//! module is instantiated once. Key generation gets a worker of its own each time (`call_alone`),
+//! since a large key takes seconds that a QR code or a build should not wait behind, and so does
+//! work over a large file (`over_bytes`).
+
+mod running;
 
 use crate::words::{text, Said};
 use cib_core::problem::Arg;
-use js_sys::{Array, Function, Object, Promise, Reflect, WebAssembly};
-use std::cell::{Cell, RefCell};
+use js_sys::{Array, Object, Promise, Reflect, WebAssembly};
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
-
-/// The worker's script: `GLUE_URL` and `WASM_URL` are filled in; the page hands over the module
-/// compiled when it has it; each answer carries its request's `id`, errors as their message and
-/// the name of their kind. A module that failed to load is tried again on the next request.
-const SCRIPT: &str = r#"let loaded;
-const ops = {
-  keygen: (m, { bits }) => m.generate_key_pair(bits),
-  customize: (m, { bytes, vesselinfo }) => ({ pieces: m.customize_pieces(new Uint8Array(bytes), vesselinfo) }),
-  zip: (m, { bytes, start, vesselinfo }) => m.customize_zip_tail(new Uint8Array(bytes), start, vesselinfo),
-  keyZips: (m, { generated, users }) => ({
-    private: generated[0].length ? m.private_keys_zip(...generated) : null,
-    public: m.public_keys_zip(...users),
-  }),
-  qr: (m, { text }) => ({ svg: m.qr_svg(text) }),
-  inflate: (m, { bytes }) => ({ size: m.inflated_size(new Uint8Array(bytes)) }),
-  check: (m, { bytes, start, now }) => JSON.parse(m.check_installer(new Uint8Array(bytes), start, now)),
-  keys: (m, { bytes }) => JSON.parse(m.keys_in_zip(new Uint8Array(bytes))),
-};
-self.onmessage = async ({ data }) => {
-  const { id } = data;
-  try {
-    const wasm = data.module ?? WASM_URL;
-    loaded ??= import(GLUE_URL).then(async (m) => { await m.default({ module_or_path: wasm }); return m; });
-    const m = await loaded.catch((error) => { loaded = undefined; throw error; });
-    self.postMessage({ id, answer: ops[data.op](m, data) });
-  } catch (error) {
-    self.postMessage({ id, error: String(error?.message ?? error), kind: String(error?.name), said: error?.said });
-  }
-};
-"#;
+use web_sys::Blob;
 
 thread_local! {
     /// The worker's module, compiled once and handed to every worker (a compiled module crosses
@@ -74,18 +45,6 @@ async fn compiled(module: &WorkerModule) -> Option<JsValue> {
         COMPILED.with(|c| c.borrow_mut().remove(&url));
     }
     module.ok()
-}
-
-/// A blob URL of the worker's script for `module`.
-fn script_url(module: &WorkerModule) -> Result<String, WorkerError> {
-    let script = SCRIPT
-        .replace("GLUE_URL", &format!("{:?}", module.glue))
-        .replace("WASM_URL", &format!("{:?}", module.wasm));
-    let options = BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&script.into()), &options)
-        .map_err(unavailable)?;
-    Url::create_object_url_with_blob(&blob).map_err(unavailable)
 }
 
 /// Why a worker gave no answer.
@@ -136,7 +95,7 @@ fn unavailable(e: JsValue) -> WorkerError {
 pub struct WorkerModule {
     pub glue: String,
     pub wasm: String,
-    kept: Kept,
+    kept: running::Kept,
 }
 
 impl WorkerModule {
@@ -144,7 +103,7 @@ impl WorkerModule {
         WorkerModule {
             glue,
             wasm,
-            kept: Kept::default(),
+            kept: running::Kept::default(),
         }
     }
 }
@@ -155,106 +114,6 @@ impl std::fmt::Debug for WorkerModule {
             .field("glue", &self.glue)
             .field("wasm", &self.wasm)
             .finish_non_exhaustive()
-    }
-}
-
-/// The worker kept, started on its first request and ended when the last copy of its
-/// `WorkerModule` is dropped.
-#[derive(Clone, Default)]
-struct Kept(Rc<RefCell<Option<Rc<Running>>>>);
-
-/// The requests a worker has not answered yet, by id: how to settle each.
-type Pending = Rc<RefCell<HashMap<u32, (Function, Function)>>>;
-
-/// A started worker and what it owes.
-struct Running {
-    worker: Worker,
-    script: String,
-    pending: Pending,
-    next: Cell<u32>,
-    /// Set when the worker can no longer be trusted to answer (it failed to run, or its module
-    /// trapped): the next request starts another.
-    broken: Rc<Cell<bool>>,
-    _listeners: [Closure<dyn FnMut(JsValue)>; 2],
-}
-
-impl Running {
-    fn start(module: &WorkerModule) -> Result<Running, WorkerError> {
-        let script = script_url(module)?;
-        // A classic worker, which loads the module with `import()`: Chromium refuses a module
-        // worker from a blob URL to a page opened from disk (the saved page).
-        let worker = Worker::new(&script).map_err(|e| {
-            let _ = Url::revoke_object_url(&script);
-            unavailable(e)
-        })?;
-        let pending = Pending::default();
-        let broken = Rc::new(Cell::new(false));
-        let answered = pending.clone();
-        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-            let data = event.unchecked_into::<MessageEvent>().data();
-            let id = Reflect::get(&data, &"id".into()).ok().and_then(|i| i.as_f64());
-            let settle = id.and_then(|id| answered.borrow_mut().remove(&(id as u32)));
-            if let Some((resolve, _)) = settle {
-                let _ = resolve.call1(&JsValue::NULL, &data);
-            }
-        });
-        let (failed, broke) = (pending.clone(), broken.clone());
-        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-            broke.set(true);
-            for (_, (_, reject)) in failed.borrow_mut().drain() {
-                let _ = reject.call1(&JsValue::NULL, &event);
-            }
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Running {
-            worker,
-            script,
-            pending,
-            next: Cell::new(0),
-            broken,
-            _listeners: [on_message, on_error],
-        })
-    }
-
-    /// Posts `request` under a new id; the answer is the worker's reply to it.
-    fn ask(&self, request: &Object, transfer: &Array) -> Result<JsFuture, WorkerError> {
-        let id = self.next.get();
-        self.next.set(id.wrapping_add(1));
-        let pending = self.pending.clone();
-        let reply = Promise::new(&mut |resolve, reject| {
-            pending.borrow_mut().insert(id, (resolve, reject));
-        });
-        let _ = Reflect::set(request, &"id".into(), &id.into());
-        if let Err(e) = self.worker.post_message_with_transfer(request, transfer) {
-            self.pending.borrow_mut().remove(&id);
-            return Err(unavailable(e));
-        }
-        Ok(JsFuture::from(reply))
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
-        self.worker.terminate();
-        let _ = Url::revoke_object_url(&self.script);
-    }
-}
-
-impl Kept {
-    /// The running worker, started if there is none or the last one broke.
-    fn running(&self, module: &WorkerModule) -> Result<Rc<Running>, WorkerError> {
-        let mut kept = self.0.borrow_mut();
-        match kept.as_ref() {
-            Some(running) if !running.broken.get() => Ok(running.clone()),
-            _ => {
-                let running = Rc::new(Running::start(module)?);
-                *kept = Some(running.clone());
-                Ok(running)
-            }
-        }
     }
 }
 
@@ -289,7 +148,7 @@ pub async fn call(
         (Some(error), kind) => {
             // A trap leaves the module's memory in no state to answer again.
             if kind == Some("RuntimeError") {
-                running.broken.set(true);
+                running.break_off();
             }
             let said = text("said").and_then(|json| crate::catalog::said_of_json(&json));
             Err(WorkerError::Failed(said.unwrap_or_else(|| Said::text(&error))))
