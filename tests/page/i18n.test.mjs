@@ -360,3 +360,38 @@ test('an element with lang="de" is drawn in German from its first frame, its cat
     assert.ok(!shown.includes(english), `"${english}" was shown: ${shown.join(' | ')}`);
   }
 });
+
+test('lang changed on an element: the builder keeps working until German arrives, then speaks it and keeps what was entered', { timeout: 60_000 }, async () => {
+  const context = await env.browser.newContext({ bypassCSP: BYPASS_CSP });
+  contexts.push(context);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/i18n\/de\.json$/, async (route) => { await held; await route.continue(); });
+  await page.route('**/embedded-switch.html', (route) => route.fulfill({
+    contentType: 'text/html; charset=utf-8',
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title>
+<script type="module" src="/embed.js"></script></head><body><main><h1>Donate</h1>
+<seattle-installer lang="en"></seattle-installer></main></body></html>`,
+  }));
+  await page.goto(new URL('/embedded-switch.html', env.server.url).href);
+  const element = page.locator('seattle-installer');
+  const add = async (name, button) => {
+    await element.getByLabel('Name', { exact: true }).fill(name);
+    await element.getByRole('button', { name: button, exact: true }).click();
+  };
+  await add('alice', 'Add user');
+  await page.evaluate(() => document.querySelector('seattle-installer').setAttribute('lang', 'de'));
+  // German is on its way: the English builder still takes a user.
+  await add('bob', 'Add user');
+  await element.getByRole('button', { name: 'Remove bob', exact: true }).waitFor();
+  release();
+  await element.getByRole('heading', { name: '1. Benutzer', exact: true }).waitFor();
+  for (const name of ['alice', 'bob']) {
+    await element.getByRole('button', { name: `${name} entfernen`, exact: true }).waitFor();
+  }
+  assert.equal(await element.locator('.cib').getAttribute('lang'), 'de');
+  assert.deepEqual(problems, []);
+});

@@ -86,13 +86,19 @@ pub fn start() {
 
 /// What an element holds: dropping it removes that builder's listeners.
 enum Mode {
-    Builder { _app: Rc<App> },
+    Builder(Rc<App>),
     Donation(Rc<Donation>),
 }
 
-/// An element's attributes, and what they drew (`None` while their language's words are on
-/// their way).
-type Drawn = (Vec<Option<String>>, Option<Mode>);
+/// What an element shows: the attributes it was last given (and the number of that update),
+/// and what is drawn. An earlier drawing stays, and works, until the words of the new one's
+/// language are here and it replaces it.
+#[derive(Default)]
+struct Drawn {
+    asked: Option<Vec<Option<String>>>,
+    update: u64,
+    mode: Option<Mode>,
+}
 
 /// The Rust side of one `<seattle-installer>` element (embed.js holds one per element and
 /// forwards its attribute changes here).
@@ -101,8 +107,7 @@ pub struct SeattleInstaller {
     host: HtmlElement,
     root: Root,
     assets: String,
-    /// For which attributes it is drawn, and what is drawn.
-    drawn: Rc<RefCell<Option<Drawn>>>,
+    drawn: Rc<RefCell<Drawn>>,
 }
 
 pub const ATTRIBUTES: [&str; 6] = [
@@ -113,6 +118,9 @@ pub const ATTRIBUTES: [&str; 6] = [
     "instructions",
     "lang",
 ];
+
+/// Where `lang` is in `ATTRIBUTES`.
+const LANG: usize = 5;
 
 #[wasm_bindgen]
 impl SeattleInstaller {
@@ -131,25 +139,26 @@ impl SeattleInstaller {
 
     /// Draws the element again for its current attributes, if they changed: in its language
     /// from the first frame, once that language's words are here (until then, what embed.js
-    /// shows, in that language, stays).
+    /// shows, in that language, stays). When only `lang` changed, what is drawn speaks the new
+    /// language and keeps what the person entered.
     pub fn update(&mut self) {
         let values: Vec<Option<String>> = ATTRIBUTES
             .iter()
             .map(|a| self.host.get_attribute(a))
             .collect();
-        {
+        let (update, only_language) = {
             let mut drawn = self.drawn.borrow_mut();
-            if let Some((old, mode)) = drawn.as_ref() {
-                if *old == values {
-                    return;
-                }
-                if let Some(Mode::Donation(donation)) = mode {
-                    donation.retire();
-                }
+            if drawn.asked.as_ref() == Some(&values) {
+                return;
             }
-            *drawn = Some((values.clone(), None));
-        }
-        let lang = language::chosen(values[5].as_deref());
+            let only_language = drawn.asked.as_ref().is_some_and(|asked| {
+                (0..ATTRIBUTES.len()).all(|i| i == LANG || asked[i] == values[i])
+            });
+            drawn.asked = Some(values.clone());
+            drawn.update += 1;
+            (drawn.update, only_language)
+        };
+        let lang = language::chosen(values[LANG].as_deref());
         let (host, root, drawn) = (self.host.clone(), self.root.clone(), Rc::downgrade(&self.drawn));
         let places = Places::in_folder(&self.assets, values[3].as_deref());
         let draw = move |catalog: Rc<Catalog>| {
@@ -157,15 +166,18 @@ impl SeattleInstaller {
             // update draws those).
             let Some(drawn) = drawn.upgrade() else { return };
             let mut drawn = drawn.borrow_mut();
-            let Some((asked, mode @ None)) = drawn.as_mut() else { return };
-            if *asked != values {
+            if drawn.update != update {
                 return;
             }
-            *mode = Some(match &values[0] {
+            match (&drawn.mode, only_language) {
+                (Some(Mode::Builder(app)), true) => return app.speak(catalog),
+                (Some(Mode::Donation(donation)), true) => return donation.speak(catalog),
+                (Some(Mode::Donation(donation)), false) => donation.retire(),
+                _ => {}
+            }
+            drawn.mode = Some(match &values[0] {
                 // Without an owner, the element is the whole builder.
-                None => Mode::Builder {
-                    _app: App::mount(root, places, false, catalog),
-                },
+                None => Mode::Builder(App::mount(root, places, false, catalog)),
                 Some(owner) => {
                     let request = donation::Request::from_attributes(
                         owner,
