@@ -117,6 +117,16 @@ pub fn archive_kind(base: &[u8]) -> Result<ArchiveKind, BaseInstallerError> {
     }
 }
 
+/// Where a reader that holds only part of an installer of `total_len` bytes starts, from its
+/// first bytes `head`: a tar.gz at its first byte (its stream is read whole), anything else as
+/// a zip at its tail (`zip_tail_start`), which is refused there if it is none.
+pub fn reading_start(head: &[u8], total_len: u64) -> (ArchiveKind, u64) {
+    match tar_gz::is_gzip(head) {
+        true => (ArchiveKind::TarGz, 0),
+        false => (ArchiveKind::Zip, zip_tail_start(total_len)),
+    }
+}
+
 /// The two files that say what an installer grants and how it is updated, as extracting it
 /// would leave them (the last entry of each name); `None` for one it does not have.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -453,3 +453,13 @@ fn a_tar_gz_inflates_to_its_tar_and_damage_is_refused() {
 }
 
 mod reading;
+
+#[test]
+fn a_partial_reader_starts_a_tar_gz_at_its_first_byte_and_anything_else_at_its_zip_tail() {
+    let size = 10_000_000;
+    assert_eq!(reading_start(&[0x1f, 0x8b], size), (ArchiveKind::TarGz, 0));
+    let tail = zip_tail_start(size);
+    assert!(tail > 0 && tail < size, "{tail}");
+    assert_eq!(reading_start(b"PK", size), (ArchiveKind::Zip, tail));
+    assert_eq!(reading_start(b"", 0), (ArchiveKind::Zip, 0));
+}

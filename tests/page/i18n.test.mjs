@@ -181,25 +181,39 @@ test('an unknown language is English', { timeout: 60_000 }, async () => {
   assert.deepEqual(problems, []);
 });
 
-test('lang="de" on an element of an English page gives a German builder and a German one-click builder', { timeout: 60_000 }, async () => {
+/** The public key of a fresh owner, as `cib keygen` writes it. */
+function ownerKey() {
   const keys = tempDir();
   run(CIB, ['keygen', 'owner', '--out', keys]);
-  const owner = readFileSync(join(keys, 'owner.publickey'), 'utf8').trim();
+  return readFileSync(join(keys, 'owner.publickey'), 'utf8').trim();
+}
+
+/**
+ * An English page of the host's origin holding `elements` (markup), in a fresh context, once
+ * `prepare(page)` has run (init scripts, held routes).
+ */
+async function embedding(elements, prepare = async () => {}) {
   const context = await env.browser.newContext({ bypassCSP: BYPASS_CSP });
   contexts.push(context);
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  // An English page of the host's origin, with the element in German.
-  await page.route('**/embedded-de.html', (route) => route.fulfill({
+  await prepare(page);
+  await page.route('**/embedding.html', (route) => route.fulfill({
     contentType: 'text/html; charset=utf-8',
     body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title>
 <script type="module" src="/embed.js"></script></head><body><main><h1>Donate</h1>
-<seattle-installer lang="de"></seattle-installer>
-<seattle-installer id="one" lang="de" owner-key="${owner}" platforms="linux"></seattle-installer>
-<seattle-installer id="bad" lang="de" owner-key="65537 12" platforms="beos"></seattle-installer></main></body></html>`,
+${elements}</main></body></html>`,
   }));
-  await page.goto(new URL('/embedded-de.html', env.server.url).href);
+  await page.goto(new URL('/embedding.html', env.server.url).href);
+  return { page, problems };
+}
+
+test('lang="de" on an element of an English page gives a German builder and a German one-click builder', { timeout: 60_000 }, async () => {
+  // An English page of the host's origin, with the element in German.
+  const { page, problems } = await embedding(`<seattle-installer lang="de"></seattle-installer>
+<seattle-installer id="one" lang="de" owner-key="${ownerKey()}" platforms="linux"></seattle-installer>
+<seattle-installer id="bad" lang="de" owner-key="65537 12" platforms="beos"></seattle-installer>`);
   const element = page.locator('seattle-installer:not([owner-key])');
   await element.getByRole('button', { name: 'Benutzer hinzufügen', exact: true }).waitFor({ timeout: 60_000 });
   await element.getByRole('heading', { name: '1. Benutzer', exact: true }).waitFor();
@@ -324,35 +338,25 @@ test('the builder is drawn in the visitor\'s language from its first frame, neve
 });
 
 test('an element with lang="de" is drawn in German from its first frame, its catalog slow: the builder and the one-click builder', { timeout: 60_000 }, async () => {
-  const keys = tempDir();
-  run(CIB, ['keygen', 'owner', '--out', keys]);
-  const owner = readFileSync(join(keys, 'owner.publickey'), 'utf8').trim();
-  const context = await env.browser.newContext({ bypassCSP: BYPASS_CSP });
-  contexts.push(context);
-  const page = await context.newPage();
-  // Every frame, what each element's shadow root shows.
-  await page.addInitScript(() => {
-    window.__shown = new Set();
-    const look = () => {
-      for (const el of document.querySelectorAll('seattle-installer')) {
-        for (const part of el.shadowRoot?.querySelectorAll('h2, button') ?? []) window.__shown.add(part.textContent.trim());
-      }
+  const elements = `<seattle-installer lang="de"></seattle-installer>
+<seattle-installer id="one" lang="de" owner-key="${ownerKey()}" platforms="linux"></seattle-installer>`;
+  const { page } = await embedding(elements, async (page) => {
+    // Every frame, what each element's shadow root shows.
+    await page.addInitScript(() => {
+      window.__shown = new Set();
+      const look = () => {
+        for (const el of document.querySelectorAll('seattle-installer')) {
+          for (const part of el.shadowRoot?.querySelectorAll('h2, button') ?? []) window.__shown.add(part.textContent.trim());
+        }
+        requestAnimationFrame(look);
+      };
       requestAnimationFrame(look);
-    };
-    requestAnimationFrame(look);
+    });
+    await page.route(/\/i18n\/de\.json$/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await route.continue();
+    });
   });
-  await page.route(/\/i18n\/de\.json$/, async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await route.continue();
-  });
-  await page.route('**/embedded-slow.html', (route) => route.fulfill({
-    contentType: 'text/html; charset=utf-8',
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title>
-<script type="module" src="/embed.js"></script></head><body><main><h1>Donate</h1>
-<seattle-installer lang="de"></seattle-installer>
-<seattle-installer id="one" lang="de" owner-key="${owner}" platforms="linux"></seattle-installer></main></body></html>`,
-  }));
-  await page.goto(new URL('/embedded-slow.html', env.server.url).href);
   await page.locator('seattle-installer:not([owner-key])').getByRole('button', { name: 'Benutzer hinzufügen', exact: true }).waitFor({ timeout: 60_000 });
   await page.locator('#one').getByRole('button', { name: 'Für Linux herunterladen', exact: true }).waitFor({ timeout: 60_000 });
   const shown = await page.evaluate(() => [...window.__shown]);
@@ -362,21 +366,10 @@ test('an element with lang="de" is drawn in German from its first frame, its cat
 });
 
 test('lang changed on an element: the builder keeps working until German arrives, then speaks it and keeps what was entered', { timeout: 60_000 }, async () => {
-  const context = await env.browser.newContext({ bypassCSP: BYPASS_CSP });
-  contexts.push(context);
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await page.route(/\/i18n\/de\.json$/, async (route) => { await held; await route.continue(); });
-  await page.route('**/embedded-switch.html', (route) => route.fulfill({
-    contentType: 'text/html; charset=utf-8',
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title>
-<script type="module" src="/embed.js"></script></head><body><main><h1>Donate</h1>
-<seattle-installer lang="en"></seattle-installer></main></body></html>`,
-  }));
-  await page.goto(new URL('/embedded-switch.html', env.server.url).href);
+  const { page, problems } = await embedding('<seattle-installer lang="en"></seattle-installer>', (page) =>
+    page.route(/\/i18n\/de\.json$/, async (route) => { await held; await route.continue(); }));
   const element = page.locator('seattle-installer');
   const add = async (name, button) => {
     await element.getByLabel('Name', { exact: true }).fill(name);

@@ -31,19 +31,35 @@ fn parse(json: &str) -> Option<Object> {
     JSON::parse(json).ok()?.dyn_into::<Object>().ok()
 }
 
+thread_local! {
+    /// The built-in English catalog, read once: it is the module's own text, the same for every
+    /// builder, and every other catalog falls back to it.
+    static ENGLISH_READ: Rc<Catalog> = Rc::new(Catalog::with(
+        ENGLISH,
+        None,
+        parse(ENGLISH_CATALOG).unwrap_or_default(),
+    ));
+}
+
 impl Catalog {
     pub fn english() -> Rc<Catalog> {
-        Rc::new(Catalog::with(ENGLISH, None))
+        ENGLISH_READ.with(Rc::clone)
     }
 
-    fn with(lang: &'static str, own: Option<Object>) -> Catalog {
+    fn with(lang: &'static str, own: Option<Object>, english: Object) -> Catalog {
         let locales = Array::of1(&JsValue::from_str(lang));
         Catalog {
             lang,
             own,
-            english: parse(ENGLISH_CATALOG).unwrap_or_default(),
+            english,
             plurals: Intl::PluralRules::new(&locales, &Object::new()),
         }
+    }
+
+    /// `lang`'s catalog of `own` words, falling back to the built-in English's.
+    fn of(lang: &'static str, own: Option<Object>) -> Rc<Catalog> {
+        let english = Catalog::english().english.clone();
+        Rc::new(Catalog::with(lang, own, english))
     }
 
     /// The catalog of `lang`: from the page itself when it carries them, else fetched from
@@ -53,7 +69,7 @@ impl Catalog {
             return catalog;
         }
         let own = fetch(&format!("i18n/{lang}.json"), assets).await;
-        Rc::new(Catalog::with(lang, own))
+        Catalog::of(lang, own)
     }
 
     /// `lang`'s catalog if it needs no fetch: English, or one the page holds (the saved page).
@@ -67,7 +83,7 @@ impl Catalog {
             .and_then(|text| parse(&text))
             .and_then(|all| Reflect::get(&all, &lang.into()).ok())
             .and_then(|c| c.dyn_into::<Object>().ok())?;
-        Some(Rc::new(Catalog::with(lang, Some(own))))
+        Some(Catalog::of(lang, Some(own)))
     }
 
     /// The pattern of `id` for `count`: this language's, else English's.

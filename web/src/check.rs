@@ -12,7 +12,7 @@ use crate::reading::cannot_be_used;
 use crate::state::UserEntry;
 use crate::customize;
 use crate::words::{count, Said};
-use cib_core::base_installer::{zip_tail_start, MAX_BASE_BYTES};
+use cib_core::base_installer::MAX_BASE_BYTES;
 use cib_core::problem::Arg;
 use cib_core::vessel::RESERVED_PERCENT;
 use js_sys::{Array, Reflect};
@@ -234,12 +234,7 @@ pub async fn read_installer(dispatch: Dispatch, places: Places, file: File) {
 /// a zip only the tail goes, and earlier bytes only as far back as the worker asks for (the
 /// entries it reads), so a 50 MB installer is not read into memory to see its vesselinfo.
 async fn worker_findings(places: &Places, file: &File) -> Result<JsValue, Said> {
-    let size = file.size();
-    let head = customize::read(file, 0.0, size.min(2.0)).await?;
-    let start = match customize::is_gzip(&head) {
-        true => 0,
-        false => zip_tail_start(size as u64),
-    };
+    let (_, start) = customize::reading_start(file).await?;
     let now = js_sys::Date::now() / 1000.0;
     customize::from_tail(places, "check", file, start, &[("now", now.into())]).await
 }

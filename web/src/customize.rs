@@ -6,7 +6,7 @@
 use crate::places::Places;
 use crate::words::Said;
 use crate::worker;
-use cib_core::base_installer::{zip_tail_start, Piece, Pieces};
+use cib_core::base_installer;
 use cib_core::ArchiveKind;
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -14,7 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag};
 
 /// The bytes `start..end` of a Blob.
-pub async fn read(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, Said> {
+async fn read(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, Said> {
     let part = blob
         .slice_with_f64_and_f64(start, end)
         .map_err(|_| unreadable())?;
@@ -31,10 +31,6 @@ fn unreadable() -> Said {
 /// An answer of the worker that is not what it was asked for.
 fn no_answer() -> Said {
     Said::id("ui-worker-no-answer")
-}
-
-pub fn is_gzip(head: &[u8]) -> bool {
-    head == [0x1f, 0x8b]
 }
 
 /// The worker's answer to `op` over `blob`'s bytes from `start` on and `more`, going back as
@@ -64,16 +60,31 @@ pub async fn from_tail(
     }
 }
 
-/// The Blob a person downloads: slices of `base` and the new bytes, in order.
-pub fn assemble(base: &Blob, pieces: &Pieces, media_type: &str) -> Result<Blob, Said> {
+/// Where the worker starts reading an installer, and what kind of archive it is
+/// (`base_installer::reading_start`, from its first two bytes).
+pub async fn reading_start(installer: &Blob) -> Result<(ArchiveKind, u64), Said> {
+    let head = read(installer, 0.0, installer.size().min(2.0)).await?;
+    Ok(base_installer::reading_start(&head, installer.size() as u64))
+}
+
+/// The Blob a person downloads, from the pieces the worker's module sends: `[start, end]` for a
+/// slice of `base`, a `Uint8Array` for new bytes, in order.
+fn assemble(base: &Blob, sent: &JsValue, media_type: &str) -> Result<Blob, Said> {
+    let sent: &Array = sent.dyn_ref().ok_or_else(no_answer)?;
     let parts = Array::new();
-    for piece in pieces.as_slice() {
-        let part: JsValue = match piece {
-            Piece::New(bytes) => Uint8Array::from(bytes.as_slice()).into(),
-            Piece::Base(range) => base
-                .slice_with_f64_and_f64(range.start as f64, range.end as f64)
-                .map_err(|_| unreadable())?
-                .into(),
+    for piece in sent.iter() {
+        let part: JsValue = match piece.dyn_ref::<Uint8Array>() {
+            Some(_) => piece,
+            None => {
+                let range: Array = piece.dyn_into().map_err(|_| no_answer())?;
+                let (Some(start), Some(end)) = (range.get(0).as_f64(), range.get(1).as_f64())
+                else {
+                    return Err(no_answer());
+                };
+                base.slice_with_f64_and_f64(start, end)
+                    .map_err(|_| unreadable())?
+                    .into()
+            }
         };
         parts.push(&part);
     }
@@ -83,27 +94,6 @@ pub fn assemble(base: &Blob, pieces: &Pieces, media_type: &str) -> Result<Blob, 
         .map_err(|_| Said::id("ui-assemble-failed"))
 }
 
-/// Pieces as the worker's module sends them: `[start, end]` for a range of the base, a
-/// `Uint8Array` for new bytes.
-fn pieces_from_js(sent: &JsValue) -> Result<Pieces, Said> {
-    let sent: &Array = sent.dyn_ref().ok_or_else(no_answer)?;
-    let mut pieces = Pieces::default();
-    for piece in sent.iter() {
-        match piece.dyn_ref::<Uint8Array>() {
-            Some(bytes) => pieces.add(bytes.to_vec()),
-            None => {
-                let range: Array = piece.dyn_into().map_err(|_| no_answer())?;
-                let (Some(start), Some(end)) = (range.get(0).as_f64(), range.get(1).as_f64())
-                else {
-                    return Err(no_answer());
-                };
-                pieces.keep(start as u64..end as u64);
-            }
-        }
-    }
-    Ok(pieces)
-}
-
 /// A base installer Blob customized with vesselinfo in the worker, as a new Blob. Of a zip only
 /// the tail goes (the worker reads its central directory); a tar.gz goes whole.
 pub async fn installer_off_thread(
@@ -111,19 +101,14 @@ pub async fn installer_off_thread(
     base: &Blob,
     vesselinfo: &str,
 ) -> Result<Blob, Said> {
-    let more = [("vesselinfo", vesselinfo.into())];
-    let (answer, kind) = match is_gzip(&read(base, 0.0, 2.0).await?) {
-        false => {
-            let start = zip_tail_start(base.size() as u64);
-            (from_tail(places, "zip", base, start, &more).await?, ArchiveKind::Zip)
-        }
-        true => (
-            worker::over_bytes(&places.worker, "customize", base, &more).await?,
-            ArchiveKind::TarGz,
-        ),
+    let (kind, start) = reading_start(base).await?;
+    let op = match kind {
+        ArchiveKind::Zip => "zip",
+        ArchiveKind::TarGz => "customize",
     };
+    let answer = from_tail(places, op, base, start, &[("vesselinfo", vesselinfo.into())]).await?;
     let pieces = Reflect::get(&answer, &"pieces".into()).map_err(|_| no_answer())?;
-    assemble(base, &pieces_from_js(&pieces)?, kind.media_type())
+    assemble(base, &pieces, kind.media_type())
 }
 
 /// Bytes as a Blob of the given media type (the key zips).

@@ -54,8 +54,9 @@ pub fn follow(who: &Rc<App>, lang: &'static str, assets: String, after: fn(&Rc<C
     });
 }
 
-/// The page's own builder: its language, the header's menu and the page's own words.
-pub fn page(app: &Rc<App>, assets: String) {
+/// The page's own builder, for which `lang` was chosen: its language, the header's menu and
+/// the page's own words.
+pub fn page(app: &Rc<App>, lang: &'static str, assets: String) {
     let picked = Rc::downgrade(app);
     let from = assets.clone();
     offer_menu(move |lang| {
@@ -63,9 +64,9 @@ pub fn page(app: &Rc<App>, assets: String) {
             follow(&app, lang, from.clone(), dress_page);
         }
     });
-    match (app.catalog(), chosen(None)) {
-        (catalog, lang) if catalog.lang == lang => dress_page(&catalog),
-        (_, lang) => follow(app, lang, assets, dress_page),
+    match app.catalog() {
+        catalog if catalog.lang == lang => dress_page(&catalog),
+        _ => follow(app, lang, assets, dress_page),
     }
 }
 

@@ -27,21 +27,29 @@ pub struct Builder {
 /// installers are found beside the page's script.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::Element) -> Builder {
+    let lang = language::chosen(None);
     Builder {
-        _app: page_builder(element, Places::of_page(), true, at_hand()),
+        _app: page_builder(element, Places::of_page(), true, lang, at_hand(lang)),
     }
 }
 
-/// The page's own builder in `element`, speaking `catalog`; the page follows its language.
-fn page_builder(element: Element, places: Places, shares: bool, catalog: Rc<Catalog>) -> Rc<App> {
+/// The page's own builder in `element`, speaking `catalog`; the page follows `lang`, the
+/// language chosen for it.
+fn page_builder(
+    element: Element,
+    places: Places,
+    shares: bool,
+    lang: &'static str,
+    catalog: Rc<Catalog>,
+) -> Rc<App> {
     let app = App::mount(Root::Element(element), places, shares, catalog);
-    language::page(&app, assets::page_base());
+    language::page(&app, lang, assets::page_base());
     app
 }
 
-/// The page's language's catalog if it needs no fetch, else English until it is here.
-fn at_hand() -> Rc<Catalog> {
-    Catalog::at_hand(language::chosen(None)).unwrap_or_else(Catalog::english)
+/// `lang`'s catalog if it needs no fetch, else English until it is here.
+fn at_hand(lang: &'static str) -> Rc<Catalog> {
+    Catalog::at_hand(lang).unwrap_or_else(Catalog::english)
 }
 
 /// The saved page's builder (`seattle-installer-builder.html`, opened from disk): a page there
@@ -54,8 +62,9 @@ pub fn mount_saved(element: web_sys::Element, worker_glue: String, worker_wasm: 
         worker: crate::worker::WorkerModule::at(worker_glue, worker_wasm),
         installers: None,
     };
+    let lang = language::chosen(None);
     Builder {
-        _app: page_builder(element, places, false, at_hand()),
+        _app: page_builder(element, places, false, lang, at_hand(lang)),
     }
 }
 
@@ -78,8 +87,9 @@ pub fn start() {
         // Drawn once its language's words are here: until then the outline, already in that
         // language (language.js), stays, with nothing to click.
         _ => spawn_local(async move {
-            let catalog = Catalog::load(language::chosen(None), &assets::page_base()).await;
-            std::mem::forget(page_builder(element, Places::of_page(), true, catalog));
+            let lang = language::chosen(None);
+            let catalog = Catalog::load(lang, &assets::page_base()).await;
+            std::mem::forget(page_builder(element, Places::of_page(), true, lang, catalog));
         }),
     }
 }

@@ -127,9 +127,7 @@ impl Running {
         }
         Ok(JsFuture::from(reply))
     }
-}
 
-impl Running {
     /// Takes this worker out of use: the next request starts another.
     pub(super) fn break_off(&self) {
         self.broken.set(true);
