@@ -122,6 +122,41 @@ test('the quick installer generates 2048 bits by default', { timeout: 180_000 },
   assert.deepEqual(problems, []);
 });
 
+/** The kinds of event listener on the page's window, as DevTools lists them. */
+async function windowListeners(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const { result } = await cdp.send('Runtime.evaluate', { expression: 'window' });
+  const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+  await cdp.detach();
+  return listeners.map((l) => l.type);
+}
+
+test('the page asks before it is left only while private keys made here are unsaved', { timeout: 180_000 }, async () => {
+  const { context, page, problems } = await open();
+  // A builder with nothing to lose leaves at once: no listener for the browser to wait for.
+  assert.ok(!(await windowListeners(page)).includes('beforeunload'), 'no beforeunload listener at first');
+  await page.getByRole('button', { name: 'Quick installer', exact: true }).click();
+  const privateKeys = page.getByRole('link', { name: 'Download private_keys.zip', exact: true });
+  await privateKeys.waitFor({ timeout: 120_000 });
+  assert.ok((await windowListeners(page)).includes('beforeunload'), 'a listener while the keys are unsaved');
+  const asked = [];
+  page.on('dialog', (dialog) => { asked.push(dialog.type()); dialog.dismiss(); });
+  await page.close({ runBeforeUnload: true });
+  await page.waitForTimeout(500);
+  assert.deepEqual(asked, ['beforeunload'], 'leaving with unsaved keys is asked');
+  assert.ok(!page.isClosed(), 'the person chose to stay');
+  const downloads = join(dir, 'leaving');
+  mkdirSync(downloads);
+  await download(page, privateKeys, downloads);
+  assert.ok(!(await windowListeners(page)).includes('beforeunload'), 'no listener once they are saved');
+  const closed = new Promise((resolve) => page.once('close', resolve));
+  await page.close({ runBeforeUnload: true });
+  await closed;
+  assert.deepEqual(asked, ['beforeunload'], 'leaving with the keys saved is not asked');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a pasted 1024-bit key is accepted with a note that it is weak; a 2048-bit one without', { timeout: 60_000 }, async () => {
   const keys = join(dir, 'keys');
   run(CIB, ['keygen', 'weak', '--bits', '1024', '--out', keys]);

@@ -9,7 +9,7 @@ import { serveAndBrowse, axeCheck } from './helpers.mjs';
 const env = serveAndBrowse();
 const STEPS = ['#cib-users-heading', '#cib-vessels-heading', '#cib-platforms-heading', '#cib-build-heading', '#cib-results-heading'];
 
-test('the steps show before the module compiles, with nothing to click, and the module draws the same headings', { timeout: 120_000 }, async () => {
+test('the steps show before the module compiles, with nothing to click, and the module draws the same headings and offers the language menu', { timeout: 120_000 }, async () => {
   // axe-core is injected as an inline script, which the host's policy refuses.
   const context = await env.browser.newContext({ bypassCSP: true });
   try {
@@ -26,6 +26,7 @@ test('the steps show before the module compiles, with nothing to click, and the 
     assert.match(await page.getByRole('status').first().textContent(), /^Loading the builder/);
     const controls = await page.locator('#cib').locator('button, input, select, textarea, a[href], [tabindex]').count();
     assert.equal(controls, 0, 'nothing in the outline can be clicked or focused');
+    assert.equal(await page.getByLabel('Language', { exact: true }).isVisible(), false, 'no language menu that cannot work yet');
     await axeCheck(page, 'the outline before the module');
 
     // With its module, the builder draws the same headings where the outline was.
@@ -36,6 +37,11 @@ test('the steps show before the module compiles, with nothing to click, and the 
     for (const id of STEPS) drawn.push(await live.locator(id).textContent());
     assert.deepEqual(drawn, outline);
     assert.equal(await live.locator('#cib .outline').count(), 0, 'the outline is gone once the builder is drawn');
+    // The module offers the language menu once it can act on it.
+    const menu = live.getByLabel('Language', { exact: true });
+    assert.ok(await menu.isVisible(), 'the language menu is offered');
+    assert.equal(await menu.inputValue(), 'en');
+    assert.ok((await menu.locator('option').count()) > 1, 'with the page\'s languages');
   } finally {
     await context.close();
   }

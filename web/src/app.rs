@@ -45,6 +45,8 @@ pub struct App {
     /// How this builder's async work reports back (weakly: a removed builder hears nothing).
     dispatch: Dispatch,
     listeners: RefCell<Vec<Listener>>,
+    /// The page's `beforeunload` listener, there only while private keys made here are unsaved.
+    leaving: RefCell<Option<Listener>>,
     /// The words of this builder's language.
     catalog: RefCell<Rc<Catalog>>,
     from_disk: bool,
@@ -74,6 +76,7 @@ impl App {
                     me.upgrade().is_some_and(|app| app.dispatch(action))
                 }),
                 listeners: RefCell::new(Vec::new()),
+                leaving: RefCell::new(None),
                 catalog: RefCell::new(catalog),
                 from_disk,
             }
@@ -99,14 +102,6 @@ impl App {
                 &app.root,
                 ids::CHOSEN_AREA,
                 |app, files| app.take_base_installers(&files),
-            ));
-        }
-        if let Some(window) = web_sys::window() {
-            listeners.push(events::listener(
-                &app,
-                &window,
-                "beforeunload",
-                on_before_unload,
             ));
         }
         *app.listeners.borrow_mut() = listeners;
@@ -166,10 +161,25 @@ impl App {
         let taken = self.model.borrow().takes(&action);
         let effects = update(&mut self.model.borrow_mut(), action);
         self.render();
+        self.guard_leaving();
         for effect in effects {
             self.perform(effect);
         }
         taken
+    }
+
+    /// Asks before the page is left while private keys made here are unsaved, and only then: a
+    /// `beforeunload` listener makes every reload and navigation away wait for the page to
+    /// answer, and keeps the page out of the back/forward cache.
+    fn guard_leaving(self: &Rc<Self>) {
+        let unsaved = self.model.borrow().state.unsaved_private_keys();
+        let mut leaving = self.leaving.borrow_mut();
+        if unsaved && leaving.is_none() {
+            *leaving = web_sys::window()
+                .map(|window| events::listener(self, &window, "beforeunload", on_before_unload));
+        } else if !unsaved {
+            *leaving = None;
+        }
     }
 
     fn perform(self: &Rc<Self>, effect: Effect) {
@@ -267,12 +277,11 @@ impl App {
     }
 }
 
+
 fn on_before_unload(app: &Rc<App>, event: Event) {
-    if app.model.borrow().state.unsaved_private_keys() {
-        event.prevent_default();
-        if let Some(event) = event.dyn_ref::<web_sys::BeforeUnloadEvent>() {
-            // Most browsers show their own words instead, in their own language.
-            event.set_return_value(&app.catalog.borrow().say("ui-keys-not-saved", &[]));
-        }
+    event.prevent_default();
+    if let Some(event) = event.dyn_ref::<web_sys::BeforeUnloadEvent>() {
+        // Most browsers show their own words instead, in their own language.
+        event.set_return_value(&app.catalog.borrow().say("ui-keys-not-saved", &[]));
     }
 }

@@ -100,7 +100,8 @@ pub fn dress_page(catalog: &Rc<Catalog>) {
     });
 }
 
-/// Fills the header's menu; a language picked there is remembered and handed to `picked`.
+/// Fills the header's menu and shows it (the page's HTML holds it hidden, as it does nothing
+/// before the module runs); a language picked there is remembered and handed to `picked`.
 pub fn offer_menu(picked: impl Fn(&'static str) + 'static) {
     let Some(menu) = document()
         .get_element_by_id(MENU)
@@ -124,4 +125,7 @@ pub fn offer_menu(picked: impl Fn(&'static str) + 'static) {
     let _ = menu.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
     // The menu lives as long as the page.
     on_change.forget();
+    if let Some(line) = menu.parent_element() {
+        let _ = line.remove_attribute("hidden");
+    }
 }
