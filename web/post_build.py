@@ -70,11 +70,24 @@ def inline(name):
     return base64.b64encode((staging / name).read_bytes()).decode("ascii")
 
 
-# trunk's page, with its words before the module runs. Once filled in it has no placeholder
-# left, and running this step again leaves it as it is.
+def with_inline_style(text):
+    """`text` with its stylesheet's contents in a <style> element in place of trunk's link to
+    it: the first paint then waits for no request (the file stays, for embed.js). `cib serve`
+    names the element's SHA-256 in the page's style-src."""
+    css = (staging / names["__CSS__"]).read_text()
+    if "</style" in css.lower():
+        sys.exit(f"post_build.py: {names['__CSS__']} holds '</style', which would end the element")
+    link = re.compile(r'<link rel="stylesheet" href="\./' + re.escape(names["__CSS__"]) + r'"[^>]*>')
+    if len(link.findall(text)) != 1:
+        sys.exit(f"post_build.py: index.html should link {names['__CSS__']} once")
+    return link.sub(lambda _: f"<style>{css}</style>", text)
+
+
+# trunk's page, with its words before the module runs and its stylesheet inline. Once filled in
+# it has no placeholder nor link left, and running this step again leaves it as it is.
 page = staging / "index.html"
 if "__LANGUAGE__" in page.read_text():
-    page.write_text(with_first_words(page.read_text(), "index.html"))
+    page.write_text(with_inline_style(with_first_words(page.read_text(), "index.html")))
 
 # Every catalog but English (built into the module), by language, for the saved page.
 catalogs_json = script_json({lang: c for lang, c in every_catalog.items() if lang != "en"})

@@ -46,3 +46,25 @@ test('the steps show before the module compiles, with nothing to click, and the 
     await context.close();
   }
 });
+
+test('the first paint waits for no stylesheet: the page carries its style, which its policy allows', { timeout: 120_000 }, async () => {
+  // The host's own policy, not bypassed: an inline style it did not name would be refused.
+  const context = await env.browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    // No stylesheet and no module ever arrive.
+    await page.route(/\.css$|\/cib-web-[0-9a-f]+_bg\.wasm$/, () => {});
+    await page.goto(env.server.url, { waitUntil: 'commit' });
+    await page.getByRole('heading', { name: '5. Keys and installers', exact: true }).waitFor();
+    const rems = await page.locator('.page-header').evaluate((el) => parseFloat(getComputedStyle(el).maxWidth)
+      / parseFloat(getComputedStyle(document.documentElement).fontSize));
+    assert.equal(rems, 46, "the header is laid out by the page's style (max-width: 46rem)");
+    // Painted, with the stylesheet's request still unanswered.
+    await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length === 1);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

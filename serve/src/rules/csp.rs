@@ -1,18 +1,21 @@
-//! The page's Content-Security-Policy: its own scripts only, and its own wasm.
+//! The page's Content-Security-Policy: its own scripts and styles only, and its own wasm.
 //!
-//! Trunk starts the wasm with an inline module script, which `script-src 'self'` alone blocks.
-//! So the policy of an HTML file also names the SHA-256 of each inline script in that file:
-//! those are the page's own, shipped in the same folder. No other inline code may run (no
-//! 'unsafe-inline', no 'unsafe-eval'), and there is deliberately no `frame-ancestors` (nor
-//! X-Frame-Options): a clearinghouse on another site embeds the builder.
+//! Trunk starts the wasm with an inline module script, which `script-src 'self'` alone blocks,
+//! and the page carries its stylesheet inline so that its first paint waits for no request.
+//! So the policy of an HTML file also names the SHA-256 of each inline script and each
+//! `<style>` element in that file: those are the page's own, shipped in the same folder. No
+//! other inline code or style may run (no 'unsafe-inline', no 'unsafe-eval'), and there is
+//! deliberately no `frame-ancestors` (nor X-Frame-Options): a clearinghouse on another site
+//! embeds the builder.
 
 use axum::http::HeaderValue;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 const SCRIPTS: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
-const REST: &str = "; worker-src 'self' blob:; connect-src 'self'; img-src 'self' data: blob:; \
-    style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'";
+const STYLES: &str = "; worker-src 'self' blob:; connect-src 'self'; img-src 'self' data: blob:; \
+    style-src 'self'";
+const REST: &str = "; object-src 'none'; base-uri 'self'; form-action 'none'";
 
 /// The policy for a page whose text is unknown (a HEAD request, a part of a page).
 pub fn base_policy() -> HeaderValue {
@@ -21,24 +24,34 @@ pub fn base_policy() -> HeaderValue {
 
 pub fn policy_for(html: &[u8]) -> HeaderValue {
     let mut policy = String::from(SCRIPTS);
-    for script in inline_scripts(html) {
-        let digest = Sha256::digest(normalize_newlines(script));
-        policy.push_str(" 'sha256-");
-        policy.push_str(&base64::engine::general_purpose::STANDARD.encode(digest));
-        policy.push('\'');
-    }
+    name_each(&mut policy, inline_texts(html, b"script"));
+    policy.push_str(STYLES);
+    name_each(&mut policy, inline_texts(html, b"style"));
     policy.push_str(REST);
     // Only ASCII goes in: the fixed text and base64.
     HeaderValue::from_str(&policy).expect("an ASCII policy")
 }
 
-/// The text of each `<script>` element as the browser sees it: everything between the end of the
-/// start tag and the next `</script`. Script text is never decoded, so this is exact.
-fn inline_scripts(html: &[u8]) -> Vec<&[u8]> {
-    let mut scripts = Vec::new();
+/// Allows each of `texts` by its SHA-256.
+fn name_each(policy: &mut String, texts: Vec<&[u8]>) {
+    for text in texts {
+        let digest = Sha256::digest(normalize_newlines(text));
+        policy.push_str(" 'sha256-");
+        policy.push_str(&base64::engine::general_purpose::STANDARD.encode(digest));
+        policy.push('\'');
+    }
+}
+
+/// The text of each `<script>` (or `<style>`: `element`) element as the browser sees it:
+/// everything between the end of the start tag and the next `</script`. The text of these
+/// elements is never decoded, so this is exact.
+fn inline_texts<'a>(html: &'a [u8], element: &[u8]) -> Vec<&'a [u8]> {
+    let open = [b"<", element].concat();
+    let close = [b"</", element].concat();
+    let mut texts = Vec::new();
     let mut rest = html;
-    while let Some(at) = find_ignoring_case(rest, b"<script") {
-        let tag = &rest[at + b"<script".len()..];
+    while let Some(at) = find_ignoring_case(rest, &open) {
+        let tag = &rest[at + open.len()..];
         // `<scripts>` would be another element.
         if !matches!(
             tag.first(),
@@ -51,15 +64,15 @@ fn inline_scripts(html: &[u8]) -> Vec<&[u8]> {
             break;
         };
         let text = &tag[tag_end + 1..];
-        let Some(close) = find_ignoring_case(text, b"</script") else {
+        let Some(end) = find_ignoring_case(text, &close) else {
             break;
         };
-        if close > 0 {
-            scripts.push(&text[..close]);
+        if end > 0 {
+            texts.push(&text[..end]);
         }
-        rest = &text[close..];
+        rest = &text[end..];
     }
-    scripts
+    texts
 }
 
 /// The `>` that ends a start tag, skipping any inside quoted attribute values.
@@ -127,6 +140,30 @@ mod tests {
         assert!(policy.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' "));
         assert!(policy.ends_with("form-action 'none'"));
         assert!(!policy.contains("unsafe-inline") && !policy.contains(" 'unsafe-eval'"));
+    }
+
+    #[test]
+    fn names_each_style_element_under_style_src() {
+        let html = "<style>\nbody { margin: 0 }\n</style><STYLE media=\"print\">p{}</STYLE>\
+            <styles>x</styles><script>s()</script><link rel=\"stylesheet\" href=\"a.css\">";
+        let policy = policy_for(html.as_bytes());
+        let policy = policy.to_str().unwrap();
+        let (scripts, styles) = policy.split_once("style-src 'self'").unwrap();
+        assert!(
+            styles.starts_with(&format!(
+                " {} {};",
+                hash("\nbody { margin: 0 }\n"),
+                hash("p{}")
+            )),
+            "{policy}"
+        );
+        assert!(
+            !styles.contains(&hash("x")) && !styles.contains(&hash("s()")),
+            "{policy}"
+        );
+        assert!(scripts.contains(&hash("s()")), "{policy}");
+        assert_eq!(policy.matches("'sha256-").count(), 3, "{policy}");
+        assert!(!policy.contains("unsafe-inline"));
     }
 
     #[test]

@@ -32,7 +32,14 @@ fn serves_the_page_at_the_root_with_its_security_headers() {
         assert!(INDEX.contains(&format!(">{BOOT}</script>")));
         let boot = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BOOT));
         assert!(csp.contains(&format!("'sha256-{boot}'")), "{csp}");
-        assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
+        // Its own inline style too, under style-src.
+        assert!(INDEX.contains(&format!("<style>{STYLE}</style>")));
+        let style = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE));
+        assert!(
+            csp.contains(&format!("style-src 'self' 'sha256-{style}';")),
+            "{csp}"
+        );
+        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
         assert!(headers.get("x-frame-options").is_none());
         assert_eq!(response.text().unwrap(), INDEX);
 

@@ -15,9 +15,11 @@ pub const BASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../base_installers
 
 /// Trunk's way of starting the wasm: an inline module script.
 pub const BOOT: &str = "\nimport init from '/cib-web-0123456789abcdef.js';\nawait init();\n";
+/// The page's inline stylesheet.
+pub const STYLE: &str = "\nh1 { font-size: 1.7rem }\n";
 pub const INDEX: &str = "<!doctype html><html><head><title>Builder</title>\
     <script type=\"module\">\nimport init from '/cib-web-0123456789abcdef.js';\nawait init();\n\
-    </script></head>\
+    </script><style>\nh1 { font-size: 1.7rem }\n</style></head>\
     <body><h1>Seattle custom installer builder</h1>\
     <p>Define vessels, name their owners and users, and download installers.</p>\
     <p>The installers are built in this browser; nothing is sent anywhere.</p>\
