@@ -2,7 +2,7 @@
 the example embedding page, writes the saved page, seattle-installer-builder.html, with every
 file it needs inside, and the service worker, sw.js, with the list of this build's page files.
 Into the page, the saved page and embed.js it puts language.js with the words each of them
-says before its module runs. trunk runs it from web/ with TRUNK_STAGING_DIR set. The output
+says before its module runs, and into the page its stylesheet, inline. trunk runs it from web/ with TRUNK_STAGING_DIR set. The output
 depends on the build's files only (no time, no randomness), so the same build gives the same
 bytes."""
 import base64
