@@ -42,9 +42,9 @@ fn name_each(policy: &mut String, texts: Vec<&[u8]>) {
     }
 }
 
-/// The text of each `<script>` (or `<style>`: `element`) element as the browser sees it:
-/// everything between the end of the start tag and the next `</script`. The text of these
-/// elements is never decoded, so this is exact.
+/// The text of each `element` (`script`, `style`) as the browser sees it: everything between
+/// the end of its start tag and the next `</script` (`</style`). The text of these elements is
+/// never decoded, so this is exact.
 fn inline_texts<'a>(html: &'a [u8], element: &[u8]) -> Vec<&'a [u8]> {
     let open = [b"<", element].concat();
     let close = [b"</", element].concat();
