@@ -2,9 +2,9 @@
 the example embedding page, writes the saved page, seattle-installer-builder.html, with every
 file it needs inside, and the service worker, sw.js, with the list of this build's page files.
 Into the page, the saved page and embed.js it puts language.js with the words each of them
-says before its module runs, and into the page its stylesheet, inline. trunk runs it from web/ with TRUNK_STAGING_DIR set. The output
-depends on the build's files only (no time, no randomness), so the same build gives the same
-bytes."""
+says before its module runs, and into the page its stylesheet, inline. trunk runs it from web/
+with TRUNK_STAGING_DIR set. The output depends on the build's files only (no time, no
+randomness), so the same build gives the same bytes."""
 import base64
 import hashlib
 import json
@@ -30,6 +30,7 @@ names = {
     "__WASM__": one("cib-web-*_bg.wasm"),
     "__CSS__": one("style-*.css"),
 }
+css = (staging / names["__CSS__"]).read_text()
 catalogs = sorted((staging / "i18n").glob("*.json"))
 every_catalog = {p.stem: json.loads(p.read_text()) for p in catalogs}
 
@@ -74,7 +75,6 @@ def with_inline_style(text):
     """`text` with its stylesheet's contents in a <style> element in place of trunk's link to
     it: the first paint then waits for no request (the file stays, for embed.js). `cib serve`
     names the element's SHA-256 in the page's style-src."""
-    css = (staging / names["__CSS__"]).read_text()
     if "</style" in css.lower():
         sys.exit(f"post_build.py: {names['__CSS__']} holds '</style', which would end the element")
     link = re.compile(r'<link rel="stylesheet" href="\./' + re.escape(names["__CSS__"]) + r'"[^>]*>')
@@ -94,7 +94,7 @@ catalogs_json = script_json({lang: c for lang, c in every_catalog.items() if lan
 
 saved = with_first_words((here / "saved.html").read_text(), "saved.html")
 for placeholder, text in {
-    "__CSS__": (staging / names["__CSS__"]).read_text(),
+    "__CSS__": css,
     "__PAGE_GLUE__": inline(names["__GLUE__"]),
     "__PAGE_WASM__": inline(names["__WASM__"]),
     "__WORKER_GLUE__": inline("cib-worker.js"),

@@ -165,7 +165,8 @@ try {
   const moments = async (page, navigate, whats) => {
     const heard = whats.map((what) => said(page, what));
     await navigate();
-    return Object.fromEntries(await Promise.all(heard.map(async (h, i) => [whats[i], await h])));
+    const times = await Promise.all(heard);
+    return Object.fromEntries(whats.map((what, i) => [what, times[i]]));
   };
   const builder = ['paint', 'interactive'];
   const visit = async (target, whats) => {
@@ -188,7 +189,7 @@ try {
     // The service worker takes over on its first install; wait until it controls the page.
     await page.evaluate(() => navigator.serviceWorker?.ready);
     // Each reload from a page at rest, as a person's would be: not while the previous load's
-    // own work (V8 optimizing the module in the background, collecting garbage) still runs.
+    // own work (background compiling, garbage collection) may still run.
     const reload = async () => {
       await page.waitForTimeout(1000);
       await page.reload({ waitUntil: 'commit' });

@@ -174,11 +174,10 @@ impl App {
     fn guard_leaving(self: &Rc<Self>) {
         let unsaved = self.model.borrow().state.unsaved_private_keys();
         let mut leaving = self.leaving.borrow_mut();
-        if unsaved && leaving.is_none() {
-            *leaving = web_sys::window()
-                .map(|window| events::listener(self, &window, "beforeunload", on_before_unload));
-        } else if !unsaved {
-            *leaving = None;
+        if unsaved != leaving.is_some() {
+            *leaving = unsaved.then(web_sys::window).flatten().map(|window| {
+                events::listener(self, &window, "beforeunload", on_before_unload)
+            });
         }
     }
 
@@ -276,7 +275,6 @@ impl App {
         }));
     }
 }
-
 
 fn on_before_unload(app: &Rc<App>, event: Event) {
     event.prevent_default();

@@ -12,9 +12,11 @@ use axum::http::HeaderValue;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-const SCRIPTS: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
-const STYLES: &str = "; worker-src 'self' blob:; connect-src 'self'; img-src 'self' data: blob:; \
-    style-src 'self'";
+// The policy in three parts, each followed by the hashes of its kind: up to `script-src`,
+// up to `style-src`, and the rest.
+const TO_SCRIPT_SRC: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+const TO_STYLE_SRC: &str = "; worker-src 'self' blob:; connect-src 'self'; \
+    img-src 'self' data: blob:; style-src 'self'";
 const REST: &str = "; object-src 'none'; base-uri 'self'; form-action 'none'";
 
 /// The policy for a page whose text is unknown (a HEAD request, a part of a page).
@@ -23,9 +25,9 @@ pub fn base_policy() -> HeaderValue {
 }
 
 pub fn policy_for(html: &[u8]) -> HeaderValue {
-    let mut policy = String::from(SCRIPTS);
+    let mut policy = String::from(TO_SCRIPT_SRC);
     name_each(&mut policy, inline_texts(html, b"script"));
-    policy.push_str(STYLES);
+    policy.push_str(TO_STYLE_SRC);
     name_each(&mut policy, inline_texts(html, b"style"));
     policy.push_str(REST);
     // Only ASCII goes in: the fixed text and base64.
